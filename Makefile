@@ -1,0 +1,39 @@
+# The README's two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Installing is keyed on the lock and the project metadata: a second `make run` installs nothing.
+STAMP  := $(VENV)/.installed
+
+# Tools run from the venv (DVC runs stage commands through a shell: `kedro` must be on PATH).
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: run test lint lock dvc-yaml clean-venv
+
+run: $(STAMP)
+	dvc repro
+
+test: $(STAMP)
+	KEDRO_DISABLE_TELEMETRY=1 $(BIN)/ruff check src tests benchmarks
+	KEDRO_DISABLE_TELEMETRY=1 $(BIN)/pytest
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	touch $(STAMP)
+
+# Regenerate dvc.yaml from the Kedro pipelines and catalog (a test fails when it is stale).
+dvc-yaml: $(STAMP)
+	$(BIN)/python -m glassbox.dvc_stages --write
+
+# Re-resolve every dependency at once in a throw-away venv and write exact pins.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet 'torch==2.13.0' '.[dev]'
+	{ head -3 requirements.lock; .lock-venv/bin/pip freeze --exclude-editable \
+	  | grep -iv '^glassbox' | sed 's/^torch==\(.*\)+cpu$$/torch==\1/'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,46 @@
+"""Typed parameter models, one per pipeline (the `parameters_<pipeline>.yml` files).
+
+Kedro validates `params:<pipeline>` node inputs against these models before any node
+runs, so a typo or an out-of-range value stops the run with a message naming the key
+and what is allowed. `extra="forbid"` turns a misspelt key into an error instead of a
+silently ignored setting.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataProcessingParams(_Strict):
+    """`data_processing` in conf/base/parameters_data_processing.yml."""
+
+    target: str = Field(min_length=1, description="the label column of raw_data")
+    test_size: float = Field(0.2, gt=0, lt=1, description="share of rows for the test split")
+    val_size: float = Field(0.1, gt=0, lt=1, description="share of rows for the validation split")
+    seed: int = Field(42, ge=0, description="seed of the stratified split")
+    missing_values: Literal["impute", "error"] = "impute"
+    numeric_imputation: Literal["median", "mean"] = "median"
+    categorical_imputation: Literal["most_frequent", "missing_category"] = "most_frequent"
+    categorical_columns: list[str] | None = Field(
+        None, description="columns to one-hot encode; null means every non-numeric column"
+    )
+    drop_columns: list[str] = Field(default_factory=list, description="e.g. identifiers")
+    drop_constant_columns: bool = True
+    scaling: Literal["standard", "none"] = "standard"
+    min_rows_per_class: int = Field(5, ge=3, description="rows each class needs to be split")
+    max_categories: int = Field(100, ge=2, description="more levels than this is an error")
+
+    @model_validator(mode="after")
+    def _splits_leave_training_rows(self) -> DataProcessingParams:
+        if self.test_size + self.val_size >= 0.9:
+            raise ValueError(
+                f"test_size + val_size must be below 0.9 so training keeps rows; "
+                f"got {self.test_size} + {self.val_size}"
+            )
+        return self

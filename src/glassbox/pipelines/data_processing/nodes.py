@@ -1,0 +1,49 @@
+"""Nodes of the data_processing pipeline: thin adapters over glassbox's plain modules."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from glassbox.parameters import DataProcessingParams
+from glassbox.preprocessing import Preprocessor
+from glassbox.splitting import stratified_split
+from glassbox.table_validation import column_roles, validate_raw_table
+
+log = logging.getLogger(__name__)
+
+
+def validate_raw_data(raw_data: pd.DataFrame, params: DataProcessingParams) -> pd.DataFrame:
+    """Reject a raw table that cannot be used, naming each bad column; keep the usable columns."""
+    table = validate_raw_table(raw_data, params)
+    log.info(
+        "raw_data: %d rows, %d feature columns, %d classes in %r",
+        len(table), table.shape[1] - 1, table[params.target].nunique(), params.target,
+    )
+    return table
+
+
+def split_data(
+    table: pd.DataFrame, params: DataProcessingParams
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Stratified train / validation / test rows."""
+    return stratified_split(table, params.target, params.test_size, params.val_size, params.seed)
+
+
+def fit_preprocessor(train_rows: pd.DataFrame, params: DataProcessingParams) -> Preprocessor:
+    """Fit imputation, encoding and scaling on the training rows only."""
+    roles = column_roles(train_rows, params)
+    preprocessor = Preprocessor.fit(train_rows, params, roles.numeric, roles.categorical)
+    if preprocessor.dropped_columns:
+        log.info("dropped constant columns: %s", preprocessor.dropped_columns)
+    return preprocessor
+
+
+def transform_rows(
+    rows: pd.DataFrame, preprocessor: Preprocessor
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Model input ``X`` (named float32 columns) and ``y`` (label codes) for one split."""
+    features = preprocessor.transform_features(rows)
+    labels = pd.DataFrame({preprocessor.target: preprocessor.encode_labels(rows[preprocessor.target])})
+    return features, labels

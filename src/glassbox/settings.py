@@ -1,0 +1,9 @@
+"""Kedro project settings (defaults as `kedro new` makes them, plus glassbox's choices).
+
+See https://docs.kedro.org/en/stable/configure/configuration_basics/
+"""
+
+CONFIG_LOADER_ARGS = {
+    "base_env": "base",
+    "default_run_env": "local",
+}

@@ -1,0 +1,187 @@
+"""Checks on the raw table, before any work: one Pandera schema, built from the parameters.
+
+The schema depends on the parameters (which column is the target, whether missing
+values are allowed), so it is built per run rather than declared once in the catalog.
+All problems are collected (``lazy=True``) and reported together, one line each,
+naming the column and what was expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from glassbox.errors import InputDataError
+from glassbox.parameters import DataProcessingParams
+
+# An object column whose values are at least this share numbers is taken for a numeric
+# column with typos in it, not for a categorical one.
+_NUMERIC_LOOKING_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class ColumnRoles:
+    numeric: list[str]
+    categorical: list[str]
+    numeric_looking_text: list[str]  # text columns that are nearly all numbers: errors
+
+
+def _number_share(column: pd.Series) -> float:
+    present = column.dropna()
+    if present.empty:
+        return 0.0
+    return float(pd.to_numeric(present, errors="coerce").notna().mean())
+
+
+def column_roles(table: pd.DataFrame, params: DataProcessingParams) -> ColumnRoles:
+    """Split the feature columns into numeric and categorical ones."""
+    features = [c for c in table.columns if c != params.target and c not in params.drop_columns]
+    explicit = set(params.categorical_columns or [])
+    numeric, categorical, suspicious = [], [], []
+    for name in features:
+        column = table[name]
+        if name in explicit:
+            categorical.append(name)
+        elif pd.api.types.is_numeric_dtype(column):
+            numeric.append(name)
+        elif _number_share(column) >= _NUMERIC_LOOKING_SHARE:
+            suspicious.append(name)
+        else:
+            categorical.append(name)
+    return ColumnRoles(numeric, categorical, suspicious)
+
+
+def _check_configuration(table: pd.DataFrame, params: DataProcessingParams) -> None:
+    """Problems with the parameters' column names, which make the schema meaningless."""
+    columns = [str(c) for c in table.columns]
+    if table.shape[1] == 0 or table.shape[0] == 0:
+        raise InputDataError(
+            f"raw_data is empty ({table.shape[0]} rows, {table.shape[1]} columns); "
+            "expected a header line and at least one row per class"
+        )
+    if params.target not in table.columns:
+        raise InputDataError(
+            f"target column {params.target!r} (data_processing.target) is not in raw_data; "
+            f"its columns are {columns}. Set data_processing.target to the label column."
+        )
+    for key in ("drop_columns", "categorical_columns"):
+        unknown = [c for c in (getattr(params, key) or []) if c not in table.columns]
+        if unknown:
+            raise InputDataError(
+                f"data_processing.{key} names columns that raw_data does not have: {unknown}; "
+                f"its columns are {columns}"
+            )
+    if params.target in (params.categorical_columns or []) or params.target in params.drop_columns:
+        raise InputDataError(
+            f"the target {params.target!r} cannot also be in data_processing.categorical_columns "
+            "or data_processing.drop_columns"
+        )
+
+
+def _build_schema(
+    table: pd.DataFrame, params: DataProcessingParams, roles: ColumnRoles
+) -> pa.DataFrameSchema:
+    allow_missing = params.missing_values == "impute"
+    min_rows = params.min_rows_per_class
+
+    target_checks = [
+        pa.Check(
+            lambda s: s.nunique() >= 2,
+            element_wise=False,
+            name="at_least_two_classes",
+            error="has one class only; a classifier needs at least two",
+        ),
+        pa.Check(
+            # Returns one boolean per class, so the failure cases name the small classes.
+            lambda s: s.value_counts() >= min_rows,
+            element_wise=False,
+            name="rows_per_class",
+            error=f"has classes with fewer than {min_rows} rows "
+            "(data_processing.min_rows_per_class), too few for a stratified split",
+        ),
+    ]
+    columns = {params.target: pa.Column(nullable=False, checks=target_checks)}
+    for name in roles.numeric:
+        columns[name] = pa.Column(
+            nullable=allow_missing,
+            checks=pa.Check(
+                lambda s: ~np.isinf(s.astype("float64")),
+                name="finite",
+                error="contains infinite values; expected finite numbers",
+            ),
+        )
+    for name in roles.numeric_looking_text:
+        columns[name] = pa.Column(
+            nullable=allow_missing,
+            checks=pa.Check(
+                lambda s: pd.to_numeric(s, errors="coerce").notna(),
+                name="numeric_text",
+                error="is a numeric column with non-numeric text in it; fix those values, or "
+                "list the column in data_processing.categorical_columns",
+            ),
+        )
+    for name in roles.categorical:
+        columns[name] = pa.Column(
+            nullable=allow_missing,
+            checks=pa.Check(
+                lambda s: s.nunique() <= params.max_categories,
+                element_wise=False,
+                name="max_categories",
+                error=f"has more than {params.max_categories} distinct values "
+                "(data_processing.max_categories); if it is an identifier, add it to "
+                "data_processing.drop_columns",
+            ),
+        )
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def _describe_failures(failures: pd.DataFrame, params: DataProcessingParams) -> list[str]:
+    lines = []
+    for (column, check), group in failures.groupby(["column", "check"], sort=False, dropna=False):
+        if check == "not_nullable":
+            if column == params.target:
+                problem = "has missing labels; every row needs a value in the target column"
+            else:
+                problem = (
+                    "has missing values but data_processing.missing_values is 'error'; "
+                    "set it to 'impute' to fill them"
+                )
+        else:
+            problem = str(check)
+        examples = []
+        for _, row in group.head(3).iterrows():
+            where = "" if row["index"] is None or pd.isna(row["index"]) else f"row {row['index']}: "
+            examples.append(f"{where}{row['failure_case']!r}")
+        lines.append(f"column {column!r} {problem} ({len(group)} cases, e.g. {', '.join(examples)})")
+    return lines
+
+
+def validate_raw_table(table: pd.DataFrame, params: DataProcessingParams) -> pd.DataFrame:
+    """Check ``table`` against the parameters; return it ready for splitting.
+
+    Raises:
+        InputDataError: naming every column that fails, and why.
+    """
+    _check_configuration(table, params)
+    roles = column_roles(table, params)
+    if not (roles.numeric or roles.categorical or roles.numeric_looking_text):
+        raise InputDataError(
+            f"raw_data has no feature columns besides the target {params.target!r} "
+            "and data_processing.drop_columns"
+        )
+    schema = _build_schema(table, params, roles)
+    try:
+        schema.validate(table, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        lines = _describe_failures(err.failure_cases, params)
+        raise InputDataError("raw_data failed validation:\n  - " + "\n  - ".join(lines)) from None
+
+    kept = roles.numeric + roles.numeric_looking_text + roles.categorical + [params.target]
+    valid = table.loc[:, kept].reset_index(drop=True)
+    # Every value of these passed the numeric_text check: they are numbers stored as text.
+    for name in roles.numeric_looking_text:
+        valid[name] = pd.to_numeric(valid[name])
+    return valid
