@@ -1,4 +1,4 @@
-"""glassbox entry point, so the package runs as `glassbox` and `python -m glassbox` (as `kedro new` makes it)."""
+"""Entry point: run the project as `glassbox` or `python -m glassbox` (as `kedro new` makes it)."""
 
 import sys
 from pathlib import Path

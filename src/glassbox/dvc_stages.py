@@ -39,9 +39,7 @@ def load_catalog_config(project_path: Path) -> dict[str, dict]:
     """The base catalog entries (templates starting with `_` left out)."""
     from kedro.config import OmegaConfigLoader
 
-    loader = OmegaConfigLoader(
-        str(project_path / "conf"), base_env="base", default_run_env="base"
-    )
+    loader = OmegaConfigLoader(str(project_path / "conf"), base_env="base", default_run_env="base")
     return {k: v for k, v in loader["catalog"].items() if not k.startswith("_")}
 
 
@@ -55,8 +53,10 @@ def _glassbox_modules(root: types.ModuleType) -> set[types.ModuleType]:
             continue
         seen.add(module)
         for value in vars(module).values():
-            name = value.__name__ if isinstance(value, types.ModuleType) else getattr(
-                value, "__module__", None
+            name = (
+                value.__name__
+                if isinstance(value, types.ModuleType)
+                else getattr(value, "__module__", None)
             )
             if isinstance(name, str) and (name == PACKAGE or name.startswith(PACKAGE + ".")):
                 todo.append(sys.modules.get(name) or importlib.import_module(name))
@@ -123,7 +123,9 @@ def build_stages(project_path: Path) -> dict[str, dict]:
 
     # Order stages so that a reader meets each file's producer before its consumers.
     producers = {out: s for s, spec in stages.items() for out in spec["outs"]}
-    graph = {s: {producers[d] for d in spec["deps"] if d in producers} for s, spec in stages.items()}
+    graph = {
+        s: {producers[d] for d in spec["deps"] if d in producers} for s, spec in stages.items()
+    }
     order = list(graphlib.TopologicalSorter(graph).static_order())
     return {s: stages[s] for s in order}
 

@@ -19,7 +19,7 @@ DIGITS_TARGET = "digit"
 
 
 def digits_table() -> pd.DataFrame:
-    """1,797 rows: 64 integer pixel columns ``pixel_<row>_<col>`` (0..16) and the label ``digit``."""
+    """1,797 rows: 64 integer pixel columns ``pixel_<row>_<col>`` (0..16), the label ``digit``."""
     from sklearn.datasets import load_digits
 
     bunch = load_digits(as_frame=True)
@@ -36,8 +36,12 @@ def write_digits_csv(path: str | Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Write scikit-learn's digits dataset as a CSV file.")
-    parser.add_argument("path", type=Path, help="where to write the CSV, e.g. data/01_raw/digits.csv")
+    parser = argparse.ArgumentParser(
+        description="Write scikit-learn's digits dataset as a CSV file."
+    )
+    parser.add_argument(
+        "path", type=Path, help="where to write the CSV, e.g. data/01_raw/digits.csv"
+    )
     args = parser.parse_args(argv)
     write_digits_csv(args.path)
 

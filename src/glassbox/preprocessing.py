@@ -63,7 +63,9 @@ class Preprocessor:
         dropped = []
         if params.drop_constant_columns:
             dropped = [
-                c for c in numeric_columns + categorical_columns if train[c].nunique(dropna=False) <= 1
+                c
+                for c in numeric_columns + categorical_columns
+                if train[c].nunique(dropna=False) <= 1
             ]
         numeric = [c for c in numeric_columns if c not in dropped]
         categorical = [c for c in categorical_columns if c not in dropped]
@@ -146,7 +148,7 @@ class Preprocessor:
             if c in self.fill_values:
                 text = text.fillna(self.fill_values[c])
             known = self.categories[c]
-            codes = pd.Categorical(text, categories=known).codes
+            codes = pd.Index(known).get_indexer(text)  # -1: unknown or missing
             unknown = int(((codes < 0) & text.notna().to_numpy()).sum())
             if unknown:
                 log.warning("column %r: %d rows have categories unseen in training", c, unknown)
@@ -204,8 +206,10 @@ class Preprocessor:
 
 def _as_text(column: pd.Series) -> pd.Series:
     """Categories as strings (missing stays missing), so integer codes and text compare alike."""
-    return column.astype("object").where(column.notna(), None).map(
-        lambda v: v if v is None else str(v)
+    return (
+        column.astype("object")
+        .where(column.notna(), None)
+        .map(lambda v: v if v is None else str(v))
     )
 
 

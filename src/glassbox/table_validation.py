@@ -54,9 +54,15 @@ def column_roles(table: pd.DataFrame, params: DataProcessingParams) -> ColumnRol
     return ColumnRoles(numeric, categorical, suspicious)
 
 
+def _list_columns(table: pd.DataFrame, limit: int = 12) -> str:
+    names = [str(c) for c in table.columns]
+    more = f" … and {len(names) - limit} more" if len(names) > limit else ""
+    return f"{names[:limit]}{more}"
+
+
 def _check_configuration(table: pd.DataFrame, params: DataProcessingParams) -> None:
     """Problems with the parameters' column names, which make the schema meaningless."""
-    columns = [str(c) for c in table.columns]
+    columns = _list_columns(table)
     if table.shape[1] == 0 or table.shape[0] == 0:
         raise InputDataError(
             f"raw_data is empty ({table.shape[0]} rows, {table.shape[1]} columns); "
@@ -155,7 +161,9 @@ def _describe_failures(failures: pd.DataFrame, params: DataProcessingParams) -> 
         for _, row in group.head(3).iterrows():
             where = "" if row["index"] is None or pd.isna(row["index"]) else f"row {row['index']}: "
             examples.append(f"{where}{row['failure_case']!r}")
-        lines.append(f"column {column!r} {problem} ({len(group)} cases, e.g. {', '.join(examples)})")
+        lines.append(
+            f"column {column!r} {problem} ({len(group)} cases, e.g. {', '.join(examples)})"
+        )
     return lines
 
 

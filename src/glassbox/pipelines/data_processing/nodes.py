@@ -19,7 +19,10 @@ def validate_raw_data(raw_data: pd.DataFrame, params: DataProcessingParams) -> p
     table = validate_raw_table(raw_data, params)
     log.info(
         "raw_data: %d rows, %d feature columns, %d classes in %r",
-        len(table), table.shape[1] - 1, table[params.target].nunique(), params.target,
+        len(table),
+        table.shape[1] - 1,
+        table[params.target].nunique(),
+        params.target,
     )
     return table
 
@@ -45,5 +48,7 @@ def transform_rows(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Model input ``X`` (named float32 columns) and ``y`` (label codes) for one split."""
     features = preprocessor.transform_features(rows)
-    labels = pd.DataFrame({preprocessor.target: preprocessor.encode_labels(rows[preprocessor.target])})
+    labels = pd.DataFrame(
+        {preprocessor.target: preprocessor.encode_labels(rows[preprocessor.target])}
+    )
     return features, labels

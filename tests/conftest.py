@@ -1,0 +1,103 @@
+"""Shared fixtures: small tables, parameters, and a throw-away copy of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glassbox.parameters import DataProcessingParams
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+# Kept out of project copies: environments, caches, and outputs of earlier runs.
+_COPY_IGNORE = shutil.ignore_patterns(
+    ".venv",
+    ".git",
+    ".dvc/cache",
+    ".dvc/tmp",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    "*.egg-info",
+    "*.parquet",
+    "*.csv",
+    "preprocessor.json",
+    "dvc.lock",
+    "info.log",
+)
+
+
+@pytest.fixture
+def make_params():
+    def _make(**overrides) -> DataProcessingParams:
+        return DataProcessingParams(**{"target": "label", **overrides})
+
+    return _make
+
+
+@pytest.fixture
+def mixed_table() -> pd.DataFrame:
+    """A table unlike digits: string labels, a categorical column, gaps, odd column names."""
+    rng = np.random.default_rng(0)
+    n = 300
+    size = rng.normal(10, 3, n)
+    colour = rng.choice(["red", "green", "blue"], n)
+    weight = rng.normal(50, 10, n)
+    label = np.where(size + (colour == "red") * 4 > 11, "big", "small").astype(object)
+    label[rng.random(n) < 0.2] = "medium"
+    table = pd.DataFrame(
+        {"Size (cm)": size, "colour": colour, "weight_kg": weight, "constant": 1.0, "kind": label}
+    )
+    table.loc[rng.choice(n, 15, replace=False), "weight_kg"] = np.nan
+    table.loc[rng.choice(n, 10, replace=False), "colour"] = None
+    return table
+
+
+def cli_env(project: Path) -> dict[str, str]:
+    """The environment of a user's shell in ``project``: the venv's tools first on PATH, and
+    the project's own ``src`` first on the import path (the venv's editable install points
+    at the original checkout, not at a copy)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = str(project / "src")
+    env["KEDRO_DISABLE_TELEMETRY"] = "1"
+    env["DVC_NO_ANALYTICS"] = "1"
+    for key, value in {"NAME": "glassbox test", "EMAIL": "test@glassbox.invalid"}.items():
+        env[f"GIT_AUTHOR_{key}"] = env[f"GIT_COMMITTER_{key}"] = value
+    return env
+
+
+def run_cli(args: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run a command (kedro, dvc, git, ...) in ``cwd`` as a user would, capturing its output."""
+    return subprocess.run(
+        args, cwd=cwd, env=cli_env(cwd), capture_output=True, text=True, timeout=timeout
+    )
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, to show that nothing was changed."""
+    import hashlib
+
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project's code and configuration, without data, venv or git history."""
+    target = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT, target, ignore=_COPY_IGNORE)
+    shutil.rmtree(target / "conf" / "local")
+    (target / "conf" / "local").mkdir()
+    return target

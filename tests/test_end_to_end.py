@@ -1,0 +1,200 @@
+"""Real `kedro run` and `dvc repro` in a temporary copy of the project."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from glassbox.preprocessing import Preprocessor
+from tests.conftest import PROJECT_ROOT, file_digests, run_cli
+
+pytestmark = pytest.mark.e2e
+
+MODEL_INPUT = [
+    f"data/05_model_input/{p}_{s}.parquet" for p in "Xy" for s in ("train", "val", "test")
+]
+
+
+def kedro_run(project: Path, *args: str):
+    return run_cli([sys.executable, "-m", "kedro", "run", *args], project)
+
+
+def write_digits(project: Path) -> None:
+    run_cli([sys.executable, "-m", "glassbox.example_data", "data/01_raw/digits.csv"], project)
+
+
+def point_raw_data_at(project: Path, entry: dict, target: str) -> None:
+    """What a user does to bring their own data: edit conf/base, nothing else."""
+    catalog_file = project / "conf/base/catalog.yml"
+    catalog = yaml.safe_load(catalog_file.read_text())
+    catalog["raw_data"] = entry
+    catalog_file.write_text(yaml.safe_dump(catalog, sort_keys=False))
+    params_file = project / "conf/base/parameters_data_processing.yml"
+    params = yaml.safe_load(params_file.read_text())
+    params["data_processing"]["target"] = target
+    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+def test_kedro_run_on_digits_writes_stratified_model_input(project_copy):
+    write_digits(project_copy)
+    result = kedro_run(project_copy, "--pipelines", "data_processing")
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    for path in MODEL_INPUT + ["data/06_models/preprocessor.json"]:
+        assert (project_copy / path).is_file(), path
+    raw = pd.read_csv(project_copy / "data/01_raw/digits.csv")
+    y_test = pd.read_parquet(project_copy / "data/05_model_input/y_test.parquet")["digit"]
+    X_test = pd.read_parquet(project_copy / "data/05_model_input/X_test.parquet")
+    assert len(X_test) == len(y_test)
+    expected = raw["digit"].value_counts().sort_index() * 0.2
+    assert ((y_test.value_counts().sort_index() - expected).abs() <= 1).all()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "parquet"])
+def test_a_table_never_seen_before_runs_through_conf_alone(
+    project_copy, mixed_table, tmp_path, file_format
+):
+    # The user's file lives outside the project, with its own column names.
+    user_file = tmp_path / f"users_table.{file_format}"
+    if file_format == "csv":
+        mixed_table.to_csv(user_file, index=False)
+        entry = {"type": "pandas.CSVDataset", "filepath": str(user_file)}
+    else:
+        mixed_table.to_parquet(user_file, index=False)
+        entry = {"type": "pandas.ParquetDataset", "filepath": str(user_file)}
+    point_raw_data_at(project_copy, entry, target="kind")
+    before = user_file.read_bytes()
+
+    result = kedro_run(project_copy, "--pipelines", "data_processing")
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    assert user_file.read_bytes() == before, "a run must never write to the user's raw file"
+    prep = Preprocessor.load(project_copy / "data/06_models/preprocessor.json")
+    assert prep.classes == ["big", "medium", "small"]
+    assert prep.categorical_columns == ["colour"] and "constant" in prep.dropped_columns
+    X_train = pd.read_parquet(project_copy / "data/05_model_input/X_train.parquet")
+    assert list(X_train.columns) == prep.feature_names
+    assert np.isfinite(X_train.to_numpy()).all()
+
+
+# Each bad input: how to make it, and words the error must contain.
+def _digits_like(project: Path) -> pd.DataFrame:
+    return pd.read_csv(project / "data/01_raw/digits.csv")
+
+
+BAD_INPUTS = {
+    "missing file": (lambda p, f: None, [], "No such file or directory"),
+    "empty file": (lambda p, f: f.write_text(""), [], "No columns to parse"),
+    "missing target column": (
+        lambda p, f: _digits_like(p).drop(columns="digit").to_csv(f, index=False),
+        [],
+        "target column 'digit' (data_processing.target) is not in raw_data",
+    ),
+    "one class only": (
+        lambda p, f: _digits_like(p).assign(digit=3).to_csv(f, index=False),
+        [],
+        "column 'digit' has one class only",
+    ),
+    "text in a numeric column": (
+        lambda p, f: (
+            _digits_like(p)
+            .astype({"pixel_3_3": object})
+            .pipe(lambda t: t.assign(pixel_3_3=t["pixel_3_3"].where(t.index != 7, "twelve")))
+            .to_csv(f, index=False)
+        ),
+        [],
+        "column 'pixel_3_3' is a numeric column with non-numeric text in it",
+    ),
+    "infinities": (
+        lambda p, f: (
+            _digits_like(p)
+            .astype({"pixel_2_2": float})
+            .pipe(lambda t: t.assign(pixel_2_2=t["pixel_2_2"].where(t.index != 9, np.inf)))
+            .to_csv(f, index=False)
+        ),
+        [],
+        "column 'pixel_2_2' contains infinite values",
+    ),
+    "missing values with imputation off": (
+        lambda p, f: (
+            _digits_like(p)
+            .astype({"pixel_1_1": float})
+            .pipe(lambda t: t.assign(pixel_1_1=t["pixel_1_1"].where(t.index != 4)))
+            .to_csv(f, index=False)
+        ),
+        ["--params", "data_processing.missing_values=error"],
+        "column 'pixel_1_1' has missing values but data_processing.missing_values is 'error'",
+    ),
+    "unknown parameter value": (
+        lambda p, f: _digits_like(p).to_csv(f, index=False),
+        ["--params", "data_processing.scaling=minmax"],
+        "Input should be 'standard' or 'none'",
+    ),
+    "misspelt parameter key": (
+        lambda p, f: _digits_like(p).to_csv(f, index=False),
+        ["--params", "data_processing.tests_size=0.3"],
+        "tests_size",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def processed_project(tmp_path_factory) -> Path:
+    """One successful run, whose outputs every bad-input case must leave untouched."""
+    import shutil
+
+    from tests.conftest import _COPY_IGNORE
+
+    project = tmp_path_factory.mktemp("bad_inputs") / "project"
+    shutil.copytree(PROJECT_ROOT, project, ignore=_COPY_IGNORE)
+    shutil.rmtree(project / "conf/local")
+    (project / "conf/local").mkdir()
+    write_digits(project)
+    assert kedro_run(project, "--pipelines", "data_processing").returncode == 0
+    return project
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_fails_clearly_and_damages_nothing(processed_project, case, tmp_path):
+    make, extra_args, message = BAD_INPUTS[case]
+    bad_file = tmp_path / "bad.csv"
+    make(processed_project, bad_file)
+    local_catalog = processed_project / "conf/local/catalog.yml"
+    local_catalog.write_text(
+        yaml.safe_dump({"raw_data": {"type": "pandas.CSVDataset", "filepath": str(bad_file)}})
+    )
+    before = file_digests(processed_project / "data")
+    try:
+        result = kedro_run(processed_project, "--pipelines", "data_processing", *extra_args)
+    finally:
+        local_catalog.unlink()
+    output = " ".join((result.stdout + result.stderr).split())  # undo the console's wrapping
+    assert result.returncode != 0
+    assert " ".join(message.split()) in output, output[-2000:]
+    assert file_digests(processed_project / "data") == before
+
+
+def test_dvc_repro_runs_the_data_stage_once(project_copy):
+    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
+        assert run_cli(args, project_copy).returncode == 0
+    first = run_cli(["dvc", "repro"], project_copy)
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    assert "Running stage 'example_data'" in first.stdout
+    assert "Running stage 'data_processing'" in first.stdout
+    assert (project_copy / "data/06_models/preprocessor.json").is_file()
+
+    second = run_cli(["dvc", "repro"], project_copy)
+    assert second.returncode == 0
+    assert "Running stage" not in second.stdout
+    assert "Data and pipelines are up to date." in second.stdout
+
+
+def test_make_install_is_up_to_date():
+    """A second `make run` must install nothing: the install stamp is newer than the lock."""
+    result = run_cli(["make", "--question", ".venv/.installed"], PROJECT_ROOT)
+    assert result.returncode == 0, "make would reinstall: " + result.stdout
