@@ -8,6 +8,9 @@ One DVC stage per Kedro pipeline (`kedro run --pipelines <name>`), with:
 - params: the pipeline's top-level key in conf/base/parameters_<name>.yml;
 - outs: the catalog files it writes.
 
+Catalog entries can say more under `metadata: dvc:` -- `untracked: true` keeps scratch
+files (checkpoints) out of DVC, and `plots:` lists charts for dvc.yaml's `plots:` section.
+
 When the catalog's `raw_data` is the bundled digits file, a first stage writes it.
 
     python -m glassbox.dvc_stages --write   # regenerate dvc.yaml (also: make dvc-yaml)
@@ -17,8 +20,10 @@ When the catalog's `raw_data` is the bundled digits file, a first stage writes i
 from __future__ import annotations
 
 import argparse
+import ast
 import graphlib
 import importlib
+import importlib.util
 import inspect
 import sys
 import types
@@ -43,24 +48,40 @@ def load_catalog_config(project_path: Path) -> dict[str, dict]:
     return {k: v for k, v in loader["catalog"].items() if not k.startswith("_")}
 
 
+def _imported_glassbox_modules(module: types.ModuleType) -> set[str]:
+    """Names of glassbox modules that ``module``'s source imports, lazily imported ones too."""
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    package = module.__name__ if module.__file__.endswith("__init__.py") else module.__package__
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+            names.add(base)
+            # `from glassbox import x` may name a module x
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return {n for n in names if (n == PACKAGE or n.startswith(PACKAGE + ".")) and _is_module(n)}
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # e.g. glassbox.models.MLP: a name inside a module
+        return False
+
+
 def _glassbox_modules(root: types.ModuleType) -> set[types.ModuleType]:
-    """``root`` and every glassbox module it uses, directly or not."""
-    seen: set[types.ModuleType] = set()
-    todo = [root]
+    """``root`` and every glassbox module it imports, directly or not."""
+    seen: dict[str, types.ModuleType] = {}
+    todo = [root.__name__]
     while todo:
-        module = todo.pop()
-        if module in seen:
+        name = todo.pop()
+        if name in seen:
             continue
-        seen.add(module)
-        for value in vars(module).values():
-            name = (
-                value.__name__
-                if isinstance(value, types.ModuleType)
-                else getattr(value, "__module__", None)
-            )
-            if isinstance(name, str) and (name == PACKAGE or name.startswith(PACKAGE + ".")):
-                todo.append(sys.modules.get(name) or importlib.import_module(name))
-    return seen
+        seen[name] = module = importlib.import_module(name)
+        todo.extend(_imported_glassbox_modules(module))
+    return set(seen.values())
 
 
 def _relative(path: str | Path, project_path: Path) -> str:
@@ -87,8 +108,8 @@ def _code_deps(pipeline, name: str, datasets: set[str], catalog: dict, project_p
     return [_relative(pipeline_dir, project_path), *sorted(files)]
 
 
-def build_stages(project_path: Path) -> dict[str, dict]:
-    """The `stages:` mapping of dvc.yaml, in an order that follows the data."""
+def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict]]:
+    """dvc.yaml's `stages:` (in an order that follows the data) and its `plots:`."""
     from kedro.framework.project import pipelines
     from kedro.framework.startup import bootstrap_project
 
@@ -96,7 +117,12 @@ def build_stages(project_path: Path) -> dict[str, dict]:
     bootstrap_project(project_path)
     catalog = load_catalog_config(project_path)
 
+    def dvc_options(dataset: str) -> dict:
+        return (catalog.get(dataset, {}).get("metadata") or {}).get("dvc") or {}
+
     def filepath(dataset: str) -> str | None:
+        if dvc_options(dataset).get("untracked"):
+            return None
         return catalog.get(dataset, {}).get("filepath")
 
     stages: dict[str, dict] = {}
@@ -127,12 +153,22 @@ def build_stages(project_path: Path) -> dict[str, dict]:
         s: {producers[d] for d in spec["deps"] if d in producers} for s, spec in stages.items()
     }
     order = list(graphlib.TopologicalSorter(graph).static_order())
-    return {s: stages[s] for s in order}
+    stages = {s: stages[s] for s in order}
+
+    plots = []
+    for dataset in sorted(catalog):
+        for chart in dvc_options(dataset).get("plots", []):
+            chart = dict(chart)
+            title = chart.pop("title")
+            chart["y"] = {filepath(dataset): chart["y"]}
+            plots.append({title: chart})
+    return stages, plots
 
 
 def render(project_path: Path) -> str:
-    body = yaml.safe_dump({"stages": build_stages(project_path)}, sort_keys=False, width=100)
-    return HEADER + body
+    stages, plots = build_stages(project_path)
+    document = {"stages": stages, **({"plots": plots} if plots else {})}
+    return HEADER + yaml.safe_dump(document, sort_keys=False, width=100)
 
 
 def main(argv: list[str] | None = None) -> int:

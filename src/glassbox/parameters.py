@@ -44,3 +44,57 @@ class DataProcessingParams(_Strict):
                 f"got {self.test_size} + {self.val_size}"
             )
         return self
+
+
+# Kept in step with glassbox.optimizers (a test checks it); spelled out here so that a
+# bad name fails parameter validation, before any data is loaded.
+OptimizerName = Literal["sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam", "adamw"]
+SchedulerName = Literal["none", "step", "cosine", "plateau", "onecycle"]
+
+
+class ModelParams(_Strict):
+    name: Literal["mlp"] = "mlp"
+    hidden_sizes: list[int] = Field(default_factory=lambda: [64, 32])
+    dropout: float = Field(0.0, ge=0, lt=1)
+    batch_norm: bool = False
+
+    @model_validator(mode="after")
+    def _positive_sizes(self) -> ModelParams:
+        if any(size < 1 for size in self.hidden_sizes):
+            raise ValueError(f"hidden_sizes must all be at least 1; got {self.hidden_sizes}")
+        return self
+
+
+class OptimizerParams(_Strict):
+    name: OptimizerName = "adam"
+    lr: float | None = Field(None, gt=0, description="null: the optimizer's own default")
+    weight_decay: float | None = Field(None, ge=0, description="null: the optimizer's default")
+    momentum: float = Field(0.9, ge=0, lt=1, description="for momentum and nesterov")
+
+
+class SchedulerParams(_Strict):
+    name: SchedulerName = "none"
+    step_size: int = Field(30, ge=1, description="step: epochs between decays")
+    gamma: float = Field(0.1, gt=0, le=1, description="step, plateau: decay factor")
+    patience: int = Field(5, ge=0, description="plateau: epochs without improvement")
+
+
+class EarlyStoppingParams(_Strict):
+    patience: int | None = Field(15, ge=1, description="null: never stop early")
+    min_delta: float = Field(0.0, ge=0)
+
+
+class TrainingParams(_Strict):
+    """`training` in conf/base/parameters_training.yml."""
+
+    seed: int = Field(42, ge=0)
+    epochs: int = Field(100, ge=1)
+    batch_size: int = Field(64, ge=1)
+    model: ModelParams = Field(default_factory=ModelParams)
+    optimizer: OptimizerParams = Field(default_factory=OptimizerParams)
+    scheduler: SchedulerParams = Field(default_factory=SchedulerParams)
+    early_stopping: EarlyStoppingParams = Field(default_factory=EarlyStoppingParams)
+    grad_clip_norm: float | None = Field(None, gt=0)
+    checkpoint_every: int = Field(5, ge=0, description="epochs between checkpoints; 0: none")
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    progress: Literal["auto", "always", "never"] = "auto"

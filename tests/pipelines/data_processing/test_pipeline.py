@@ -3,7 +3,7 @@
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from glassbox.catalog_datasets import PreprocessorDataset
+from glassbox.catalog_datasets.preprocessor import PreprocessorDataset
 from glassbox.example_data import digits_table
 from glassbox.parameters import DataProcessingParams
 from glassbox.pipelines.data_processing import create_pipeline

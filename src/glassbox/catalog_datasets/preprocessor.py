@@ -1,4 +1,4 @@
-"""Kedro datasets for glassbox's own objects (referenced by type in conf/base/catalog.yml)."""
+"""Kedro dataset for the fitted preprocessor."""
 
 from __future__ import annotations
 

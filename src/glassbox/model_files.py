@@ -1,0 +1,60 @@
+"""Saving and loading trained models without pickle.
+
+One ``.safetensors`` file holds the weights and, in its metadata, the architecture as JSON,
+so loading rebuilds the model by name (see ``glassbox.models``) and fills in the weights.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from torch import nn
+
+from glassbox.atomic_io import atomic_write
+from glassbox.errors import InputDataError
+from glassbox.models import build_model
+
+FORMAT = "glassbox-model/1"
+
+
+def save_model(model: nn.Module, path: str | Path) -> None:
+    from safetensors.torch import save
+
+    architecture = getattr(model, "architecture", None)
+    if architecture is None:
+        raise TypeError("only models built by glassbox.models (with an .architecture) can be saved")
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    metadata = {"format": FORMAT, "architecture": json.dumps(architecture, sort_keys=True)}
+    with atomic_write(path, "wb") as handle:
+        handle.write(save(tensors, metadata=metadata))
+
+
+def load_model(path: str | Path) -> nn.Module:
+    """A ready model in eval mode; a corrupt file or one of another architecture fails clearly."""
+    from safetensors import safe_open
+
+    path = Path(path)
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            metadata = handle.metadata() or {}
+            tensors = {key: handle.get_tensor(key) for key in handle.keys()}
+    except FileNotFoundError:
+        raise
+    except Exception as err:  # safetensors raises its own error types for damaged files
+        raise InputDataError(
+            f"model file {path} is not a readable safetensors file: {err}"
+        ) from None
+    if metadata.get("format") != FORMAT:
+        raise InputDataError(
+            f"model file {path} was not written by glassbox (format {metadata.get('format')!r}, "
+            f"expected {FORMAT!r})"
+        )
+    model = build_model(json.loads(metadata["architecture"]))
+    try:
+        model.load_state_dict(tensors, strict=True)
+    except RuntimeError as err:
+        raise InputDataError(
+            f"model file {path} does not match its declared architecture: {err}"
+        ) from None
+    return model.eval()

@@ -1,0 +1,34 @@
+"""Nodes of the training pipeline: thin adapters over glassbox.training_loop."""
+
+from __future__ import annotations
+
+import pandas as pd
+import torch
+from torch import nn
+
+from glassbox.checkpoints import CheckpointStore
+from glassbox.parameters import TrainingParams
+from glassbox.preprocessing import Preprocessor
+from glassbox.training_loop import TrainingData, train
+
+
+def _tensors(X: pd.DataFrame, y: pd.DataFrame) -> tuple[torch.Tensor, torch.Tensor]:
+    features = torch.from_numpy(X.to_numpy(dtype="float32", copy=True))
+    labels = torch.from_numpy(y.iloc[:, 0].to_numpy(dtype="int64", copy=True))
+    return features, labels
+
+
+def train_model(
+    X_train: pd.DataFrame,
+    y_train: pd.DataFrame,
+    X_val: pd.DataFrame,
+    y_val: pd.DataFrame,
+    preprocessor: Preprocessor,
+    params: TrainingParams,
+    checkpoints: CheckpointStore,
+) -> tuple[nn.Module, pd.DataFrame]:
+    """Train the configured model; the class count comes from the preprocessor's labels."""
+    data = TrainingData(
+        *_tensors(X_train, y_train), *_tensors(X_val, y_val), n_classes=len(preprocessor.classes)
+    )
+    return train(data, params, checkpoints)
