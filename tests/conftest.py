@@ -70,6 +70,7 @@ def cli_env(project: Path) -> dict[str, str]:
     env["PYTHONPATH"] = str(project / "src")
     env["KEDRO_DISABLE_TELEMETRY"] = "1"
     env["DVC_NO_ANALYTICS"] = "1"
+    env["COLUMNS"] = "400"  # wide enough that the console does not wrap messages mid-word
     for key, value in {"NAME": "glassbox test", "EMAIL": "test@glassbox.invalid"}.items():
         env[f"GIT_AUTHOR_{key}"] = env[f"GIT_COMMITTER_{key}"] = value
     return env
@@ -93,11 +94,32 @@ def file_digests(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """A copy of the project's code and configuration, without data, venv or git history."""
-    target = tmp_path / "project"
+def copy_project(target: Path) -> Path:
+    """Copy the project's code and configuration to ``target``: no data, venv or git history."""
     shutil.copytree(PROJECT_ROOT, target, ignore=_COPY_IGNORE)
     shutil.rmtree(target / "conf" / "local")
     (target / "conf" / "local").mkdir()
     return target
+
+
+def kedro_run(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_cli([sys.executable, "-m", "kedro", "run", *args], project)
+
+
+def write_digits(project: Path) -> None:
+    run_cli([sys.executable, "-m", "glassbox.example_data", "data/01_raw/digits.csv"], project)
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def processed_project(tmp_path_factory) -> Path:
+    """A project copy after one successful data_processing run on digits (shared by a module)."""
+    project = copy_project(tmp_path_factory.mktemp("processed") / "project")
+    write_digits(project)
+    result = kedro_run(project, "--pipelines", "data_processing")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,21 +10,13 @@ import pytest
 import yaml
 
 from glassbox.preprocessing import Preprocessor
-from tests.conftest import PROJECT_ROOT, file_digests, run_cli
+from tests.conftest import PROJECT_ROOT, file_digests, kedro_run, run_cli, write_digits
 
 pytestmark = pytest.mark.e2e
 
 MODEL_INPUT = [
     f"data/05_model_input/{p}_{s}.parquet" for p in "Xy" for s in ("train", "val", "test")
 ]
-
-
-def kedro_run(project: Path, *args: str):
-    return run_cli([sys.executable, "-m", "kedro", "run", *args], project)
-
-
-def write_digits(project: Path) -> None:
-    run_cli([sys.executable, "-m", "glassbox.example_data", "data/01_raw/digits.csv"], project)
 
 
 def point_raw_data_at(project: Path, entry: dict, target: str) -> None:
@@ -143,22 +134,6 @@ BAD_INPUTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def processed_project(tmp_path_factory) -> Path:
-    """One successful run, whose outputs every bad-input case must leave untouched."""
-    import shutil
-
-    from tests.conftest import _COPY_IGNORE
-
-    project = tmp_path_factory.mktemp("bad_inputs") / "project"
-    shutil.copytree(PROJECT_ROOT, project, ignore=_COPY_IGNORE)
-    shutil.rmtree(project / "conf/local")
-    (project / "conf/local").mkdir()
-    write_digits(project)
-    assert kedro_run(project, "--pipelines", "data_processing").returncode == 0
-    return project
-
-
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_bad_input_fails_clearly_and_damages_nothing(processed_project, case, tmp_path):
     make, extra_args, message = BAD_INPUTS[case]
@@ -179,19 +154,26 @@ def test_bad_input_fails_clearly_and_damages_nothing(processed_project, case, tm
     assert file_digests(processed_project / "data") == before
 
 
-def test_dvc_repro_runs_the_data_stage_once(project_copy):
+def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(project_copy):
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
         assert run_cli(args, project_copy).returncode == 0
     first = run_cli(["dvc", "repro"], project_copy)
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
-    assert "Running stage 'example_data'" in first.stdout
-    assert "Running stage 'data_processing'" in first.stdout
-    assert (project_copy / "data/06_models/preprocessor.json").is_file()
+    for stage in ("example_data", "data_processing", "training"):
+        assert f"Running stage '{stage}'" in first.stdout
+    assert (project_copy / "data/06_models/model.safetensors").is_file()
 
     second = run_cli(["dvc", "repro"], project_copy)
     assert second.returncode == 0
     assert "Running stage" not in second.stdout
     assert "Data and pipelines are up to date." in second.stdout
+
+    params_file = project_copy / "conf/base/parameters_training.yml"
+    params_file.write_text(params_file.read_text().replace("name: adam ", "name: sgd "))
+    third = run_cli(["dvc", "repro"], project_copy)
+    assert third.returncode == 0, third.stdout[-2000:]
+    assert "Running stage 'training'" in third.stdout
+    assert "Stage 'data_processing' didn't change, skipping" in third.stdout
 
 
 def test_make_install_is_up_to_date():

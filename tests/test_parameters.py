@@ -26,3 +26,31 @@ def test_bad_values_name_the_key_and_what_is_allowed(override, key, expected):
         DataProcessingParams(**{"target": "y", **override})
     assert key in str(err.value)
     assert expected in str(err.value)
+
+
+from glassbox.parameters import TrainingParams  # noqa: E402
+
+
+def test_training_defaults_are_the_documented_ones():
+    params = TrainingParams()
+    assert params.model.hidden_sizes == [64, 32] and params.optimizer.name == "adam"
+
+
+@pytest.mark.parametrize(
+    ("override", "key", "expected"),
+    [
+        ({"optimizer": {"name": "lion"}}, "optimizer.name", "'sgd', 'momentum', 'nesterov'"),
+        ({"scheduler": {"name": "warmup"}}, "scheduler.name", "'none', 'step', 'cosine'"),
+        ({"optimizer": {"lr": 0}}, "optimizer.lr", "greater than 0"),
+        ({"optimizer": {"lr": -0.1}}, "optimizer.lr", "greater than 0"),
+        ({"epochs": 0}, "epochs", "greater than or equal to 1"),
+        ({"batch_size": 0}, "batch_size", "greater than or equal to 1"),
+        ({"model": {"hidden_sizes": [64, 0]}}, "model", "hidden_sizes must all be at least 1"),
+        ({"device": "tpu"}, "device", "'auto', 'cpu' or 'cuda'"),
+    ],
+)
+def test_bad_training_values_name_the_key_and_what_is_allowed(override, key, expected):
+    with pytest.raises(ValidationError) as err:
+        TrainingParams(**override)
+    assert key in str(err.value)
+    assert expected in str(err.value)
