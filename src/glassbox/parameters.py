@@ -88,7 +88,7 @@ class TrainingParams(_Strict):
     """`training` in conf/base/parameters_training.yml."""
 
     seed: int = Field(42, ge=0)
-    epochs: int = Field(100, ge=1)
+    epochs: int = Field(200, ge=1)
     batch_size: int = Field(64, ge=1)
     model: ModelParams = Field(default_factory=ModelParams)
     optimizer: OptimizerParams = Field(default_factory=OptimizerParams)

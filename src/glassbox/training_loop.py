@@ -116,7 +116,8 @@ def train(
 ) -> tuple[nn.Module, pd.DataFrame]:
     """Train a model as ``params`` say; return it (best validation weights) and its history."""
     device = choose_device(params.device)
-    fingerprint = run_fingerprint(params, data)
+    # Hashing the data costs time on large tables; only checkpoints need the fingerprint.
+    fingerprint = run_fingerprint(params, data) if checkpoints else None
     data = data.to(device)
     n, batch_size = len(data.X_train), params.batch_size
     steps_per_epoch = -(-n // batch_size)

@@ -1,0 +1,1 @@
+"""Performance and quality measurements; each script prints its figures (see README)."""

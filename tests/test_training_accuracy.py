@@ -1,0 +1,24 @@
+"""Sound defaults: the default model and each optimizer's defaults learn digits well."""
+
+import statistics
+
+import pytest
+from benchmarks.digits_accuracy import accuracy_of, digits_tensors
+
+from glassbox.optimizers import OPTIMIZER_NAMES
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return digits_tensors()
+
+
+def test_default_training_reaches_097_mean_test_accuracy_over_three_seeds(digits):
+    accuracies = [accuracy_of("adam", seed, *digits)[0] for seed in (0, 1, 2)]
+    assert statistics.mean(accuracies) >= 0.97, accuracies
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZER_NAMES)
+def test_every_optimizer_reaches_095_with_its_defaults(digits, optimizer):
+    accuracy, _ = accuracy_of(optimizer, 0, *digits)
+    assert accuracy >= 0.95
