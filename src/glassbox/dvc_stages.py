@@ -5,11 +5,13 @@ One DVC stage per Kedro pipeline (`kedro run --pipelines <name>`), with:
 - deps: the pipeline's folder, every glassbox module its nodes use (found by following
   imports, so a new helper is picked up without editing anything here), the modules of
   glassbox dataset types it reads or writes, and the catalog files it reads;
-- params: the pipeline's top-level key in conf/base/parameters_<name>.yml;
+- params: each top-level key the nodes read (`params:<key>`), in conf/base/parameters_<key>.yml;
 - outs: the catalog files it writes.
 
 Catalog entries can say more under `metadata: dvc:` -- `untracked: true` keeps scratch
-files (checkpoints) out of DVC, and `plots:` lists charts for dvc.yaml's `plots:` section.
+files (checkpoints) out of DVC, `metrics: true` declares a JSON file as DVC metrics,
+`plots:` lists charts for dvc.yaml's `plots:` section and `image_plots: true` adds a
+file or folder of images to it.
 
 When the catalog's `raw_data` is the bundled digits file, a first stage writes it.
 
@@ -141,14 +143,30 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict]]:
             "deps": _code_deps(pipeline, name, set(inputs) | set(outputs), catalog, project_path)
             + [filepath(d) for d in inputs],
         }
-        params_file = project_path / "conf" / "base" / f"parameters_{name}.yml"
-        if params_file.is_file():
-            stage["params"] = [{_relative(params_file, project_path): [name]}]
-        stage["outs"] = [filepath(d) for d in outputs]
+        # Every `params:<key>` the nodes read, from conf/base/parameters_<key>.yml.
+        keys = sorted(
+            {p.split(":", 1)[1].split(".")[0] for p in pipeline.inputs() if p.startswith("params:")}
+        )
+        params = []
+        for key in keys:
+            params_file = project_path / "conf" / "base" / f"parameters_{key}.yml"
+            if not params_file.is_file():
+                raise FileNotFoundError(
+                    f"pipeline {name!r} reads params:{key}, but {params_file} is missing"
+                )
+            params.append({_relative(params_file, project_path): [key]})
+        if params:
+            stage["params"] = params
+        stage["outs"] = [filepath(d) for d in outputs if not dvc_options(d).get("metrics")]
+        metrics = [filepath(d) for d in outputs if dvc_options(d).get("metrics")]
+        if metrics:
+            stage["metrics"] = metrics
         stages[name] = stage
 
     # Order stages so that a reader meets each file's producer before its consumers.
-    producers = {out: s for s, spec in stages.items() for out in spec["outs"]}
+    producers = {
+        out: s for s, spec in stages.items() for out in spec["outs"] + spec.get("metrics", [])
+    }
     graph = {
         s: {producers[d] for d in spec["deps"] if d in producers} for s, spec in stages.items()
     }
@@ -162,6 +180,8 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict]]:
             title = chart.pop("title")
             chart["y"] = {filepath(dataset): chart["y"]}
             plots.append({title: chart})
+        if dvc_options(dataset).get("image_plots"):
+            plots.append(filepath(dataset))
     return stages, plots
 
 

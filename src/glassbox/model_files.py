@@ -2,6 +2,8 @@
 
 One ``.safetensors`` file holds the weights and, in its metadata, the architecture as JSON,
 so loading rebuilds the model by name (see ``glassbox.models``) and fills in the weights.
+The metadata is a single key: safetensors writes its metadata map in no fixed order, and
+one key keeps the file byte-for-byte reproducible.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ def save_model(model: nn.Module, path: str | Path) -> None:
     if architecture is None:
         raise TypeError("only models built by glassbox.models (with an .architecture) can be saved")
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    metadata = {"format": FORMAT, "architecture": json.dumps(architecture, sort_keys=True)}
+    header = {"format": FORMAT, "architecture": architecture}
+    metadata = {"glassbox": json.dumps(header, sort_keys=True)}
     with atomic_write(path, "wb") as handle:
         handle.write(save(tensors, metadata=metadata))
 
@@ -45,12 +48,16 @@ def load_model(path: str | Path) -> nn.Module:
         raise InputDataError(
             f"model file {path} is not a readable safetensors file: {err}"
         ) from None
-    if metadata.get("format") != FORMAT:
+    try:
+        header = json.loads(metadata["glassbox"])
+        fmt = header["format"]
+    except (KeyError, TypeError, json.JSONDecodeError):
+        header, fmt = {}, None
+    if fmt != FORMAT:
         raise InputDataError(
-            f"model file {path} was not written by glassbox (format {metadata.get('format')!r}, "
-            f"expected {FORMAT!r})"
+            f"model file {path} was not written by glassbox (format {fmt!r}, expected {FORMAT!r})"
         )
-    model = build_model(json.loads(metadata["architecture"]))
+    model = build_model(header["architecture"])
     try:
         model.load_state_dict(tensors, strict=True)
     except RuntimeError as err:

@@ -98,3 +98,43 @@ class TrainingParams(_Strict):
     checkpoint_every: int = Field(5, ge=0, description="epochs between checkpoints; 0: none")
     device: Literal["auto", "cpu", "cuda"] = "auto"
     progress: Literal["auto", "always", "never"] = "auto"
+
+
+class EvaluationParams(_Strict):
+    """`evaluation` in conf/base/parameters_evaluation.yml."""
+
+    calibration_bins: int = Field(15, ge=2, description="bins of the reliability diagram and ECE")
+    roc_points: int = Field(101, ge=11, description="points on the shared ROC grid")
+
+
+class OptimizerComparisonParams(_Strict):
+    """`optimizer_comparison` in conf/base/parameters_optimizer_comparison.yml.
+
+    Each run is `training` with the optimizer (and its learning rate) swapped in, so the
+    comparison uses the same data, model, epochs and early stopping as training.
+    """
+
+    optimizers: list[OptimizerName] = Field(
+        default_factory=lambda: [
+            "sgd",
+            "momentum",
+            "nesterov",
+            "rmsprop",
+            "adagrad",
+            "adam",
+            "adamw",
+        ],
+        min_length=1,
+    )
+    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
+    learning_rates: dict[OptimizerName, float | None] = Field(
+        default_factory=dict, description="per optimizer; missing or null: its default"
+    )
+    epochs: int | None = Field(None, ge=1, description="null: training.epochs")
+
+    @model_validator(mode="after")
+    def _positive_rates(self) -> OptimizerComparisonParams:
+        bad = {k: v for k, v in self.learning_rates.items() if v is not None and v <= 0}
+        if bad:
+            raise ValueError(f"learning_rates must be greater than 0; got {bad}")
+        return self

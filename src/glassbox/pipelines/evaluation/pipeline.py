@@ -1,0 +1,53 @@
+"""The evaluation pipeline: model and test split → metrics, plot tables and figures."""
+
+from kedro.pipeline import Node, Pipeline
+
+from .nodes import (
+    evaluation_figures,
+    evaluation_tables,
+    predict_test_set,
+    score_model_and_baselines,
+)
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    return Pipeline(
+        [
+            Node(
+                predict_test_set, ["model", "X_test"], "test_probabilities", name="predict_test_set"
+            ),
+            Node(
+                score_model_and_baselines,
+                [
+                    "test_probabilities",
+                    "X_train",
+                    "y_train",
+                    "X_test",
+                    "y_test",
+                    "preprocessor",
+                    "params:training",
+                    "params:evaluation",
+                ],
+                "metrics",
+                name="score_model_and_baselines",
+            ),
+            Node(
+                evaluation_tables,
+                ["test_probabilities", "y_test", "preprocessor", "params:evaluation"],
+                ["confusion_matrix", "roc_curves", "calibration"],
+                name="evaluation_tables",
+            ),
+            Node(
+                evaluation_figures,
+                [
+                    "confusion_matrix",
+                    "roc_curves",
+                    "calibration",
+                    "training_history",
+                    "preprocessor",
+                ],
+                "evaluation_figures",
+                name="evaluation_figures",
+            ),
+        ]
+    )

@@ -1,0 +1,17 @@
+"""Class probabilities from a trained model, in batches, without building autograd graphs."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def predict_proba(model: nn.Module, X: np.ndarray, batch_size: int = 8192) -> np.ndarray:
+    model.eval()
+    features = torch.as_tensor(np.ascontiguousarray(X, dtype=np.float32))
+    parts = []
+    with torch.inference_mode():
+        for start in range(0, len(features), batch_size):
+            parts.append(torch.softmax(model(features[start : start + batch_size]), dim=1))
+    return torch.cat(parts).double().numpy()
