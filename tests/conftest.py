@@ -123,3 +123,21 @@ def processed_project(tmp_path_factory) -> Path:
     result = kedro_run(project, "--pipelines", "data_processing")
     assert result.returncode == 0, result.stderr[-3000:]
     return project
+
+
+def digits_catalog(tmp_path: Path, **params):
+    """An in-memory catalog with digits as raw_data and the given `params:<key>` models;
+    the preprocessor goes to a file, since memory datasets are released once consumed."""
+    from kedro.io import DataCatalog, MemoryDataset
+
+    from glassbox.catalog_datasets.preprocessor import PreprocessorDataset
+    from glassbox.example_data import digits_table
+
+    return DataCatalog(
+        {
+            "raw_data": MemoryDataset(digits_table()),
+            "params:data_processing": MemoryDataset(DataProcessingParams(target="digit")),
+            **{f"params:{key}": MemoryDataset(value) for key, value in params.items()},
+            "preprocessor": PreprocessorDataset(str(tmp_path / "preprocessor.json")),
+        }
+    )

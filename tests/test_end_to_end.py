@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -154,12 +155,38 @@ def test_bad_input_fails_clearly_and_damages_nothing(processed_project, case, tm
     assert file_digests(processed_project / "data") == before
 
 
+def shrink_optimizer_comparison(project: Path) -> None:
+    """Two optimizers, one seed: the comparison's own tests cover its defaults."""
+    path = project / "conf/base/parameters_optimizer_comparison.yml"
+    params = yaml.safe_load(path.read_text())
+    params["optimizer_comparison"].update(optimizers=["sgd", "adam"], seeds=[0])
+    path.write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(project_copy):
+    write_digits(project_copy)
+    shrink_optimizer_comparison(project_copy)
+    result = kedro_run(project_copy)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    metrics = json.loads((project_copy / "data/08_reporting/metrics.json").read_text())
+    model, baselines = metrics["model"]["accuracy"], metrics["baselines"]
+    assert set(baselines) == {"majority_class", "logistic_regression", "mlp_classifier"}
+    assert model > baselines["logistic_regression"]["accuracy"]
+    assert model >= baselines["mlp_classifier"]["accuracy"]
+    for figure in ("confusion_matrix", "roc_curves", "reliability_diagram", "training_curves"):
+        assert (project_copy / f"data/08_reporting/figures/evaluation/{figure}.png").is_file()
+    assert (project_copy / "data/08_reporting/optimizer_comparison.html").is_file()
+
+
 def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(project_copy):
+    shrink_optimizer_comparison(project_copy)
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
         assert run_cli(args, project_copy).returncode == 0
     first = run_cli(["dvc", "repro"], project_copy)
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
-    for stage in ("example_data", "data_processing", "training"):
+    stages = ("example_data", "data_processing", "training", "evaluation", "optimizer_comparison")
+    for stage in stages:
         assert f"Running stage '{stage}'" in first.stdout
     assert (project_copy / "data/06_models/model.safetensors").is_file()
 
@@ -168,11 +195,23 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
     assert "Running stage" not in second.stdout
     assert "Data and pipelines are up to date." in second.stdout
 
+    # Metrics and plots are declared in dvc.yaml, so DVC shows them without flags.
+    shown = run_cli(["dvc", "metrics", "show"], project_copy)
+    assert shown.returncode == 0
+    for key in ("model.accuracy", "baselines.logistic_regression.accuracy", "model.log_loss"):
+        assert key in shown.stdout, shown.stdout
+    plots = run_cli(["dvc", "plots", "show", "--out", "plots_html"], project_copy)
+    assert plots.returncode == 0, plots.stderr
+    page = (project_copy / "plots_html/index.html").read_text()
+    for title in ("Confusion matrix (test split)", "Loss per epoch", "ROC curves (test split)"):
+        assert title in page
+
     params_file = project_copy / "conf/base/parameters_training.yml"
     params_file.write_text(params_file.read_text().replace("name: adam ", "name: sgd "))
     third = run_cli(["dvc", "repro"], project_copy)
     assert third.returncode == 0, third.stdout[-2000:]
-    assert "Running stage 'training'" in third.stdout
+    for stage in ("training", "evaluation", "optimizer_comparison"):
+        assert f"Running stage '{stage}'" in third.stdout
     assert "Stage 'data_processing' didn't change, skipping" in third.stdout
 
 

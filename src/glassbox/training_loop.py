@@ -30,6 +30,13 @@ log = logging.getLogger(__name__)
 HISTORY_COLUMNS = ["epoch", "train_loss", "val_loss", "val_accuracy", "lr", "epoch_seconds"]
 
 
+def frames_to_tensors(X: pd.DataFrame, y: pd.DataFrame) -> tuple[torch.Tensor, torch.Tensor]:
+    """Model-input tables (features, one label column) as float32 and int64 tensors."""
+    features = torch.from_numpy(X.to_numpy(dtype="float32", copy=True))
+    labels = torch.from_numpy(y.iloc[:, 0].to_numpy(dtype="int64", copy=True))
+    return features, labels
+
+
 @dataclass
 class TrainingData:
     """Model input as tensors: features float32, labels int64 codes."""
@@ -39,6 +46,14 @@ class TrainingData:
     X_val: torch.Tensor
     y_val: torch.Tensor
     n_classes: int
+
+    @classmethod
+    def from_frames(cls, X_train, y_train, X_val, y_val, n_classes: int) -> TrainingData:
+        return cls(
+            *frames_to_tensors(X_train, y_train),
+            *frames_to_tensors(X_val, y_val),
+            n_classes=n_classes,
+        )
 
     def to(self, device: torch.device) -> TrainingData:
         moved = [t.to(device) for t in (self.X_train, self.y_train, self.X_val, self.y_val)]

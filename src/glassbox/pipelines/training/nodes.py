@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-import torch
 from torch import nn
 
 from glassbox.checkpoints import CheckpointStore
 from glassbox.parameters import TrainingParams
 from glassbox.preprocessing import Preprocessor
 from glassbox.training_loop import TrainingData, train
-
-
-def _tensors(X: pd.DataFrame, y: pd.DataFrame) -> tuple[torch.Tensor, torch.Tensor]:
-    features = torch.from_numpy(X.to_numpy(dtype="float32", copy=True))
-    labels = torch.from_numpy(y.iloc[:, 0].to_numpy(dtype="int64", copy=True))
-    return features, labels
 
 
 def train_model(
@@ -28,7 +21,7 @@ def train_model(
     checkpoints: CheckpointStore,
 ) -> tuple[nn.Module, pd.DataFrame]:
     """Train the configured model; the class count comes from the preprocessor's labels."""
-    data = TrainingData(
-        *_tensors(X_train, y_train), *_tensors(X_val, y_val), n_classes=len(preprocessor.classes)
+    data = TrainingData.from_frames(
+        X_train, y_train, X_val, y_val, n_classes=len(preprocessor.classes)
     )
     return train(data, params, checkpoints)
