@@ -97,8 +97,10 @@ def file_digests(folder: Path) -> dict[str, str]:
 def copy_project(target: Path) -> Path:
     """Copy the project's code and configuration to ``target``: no data, venv or git history."""
     shutil.copytree(PROJECT_ROOT, target, ignore=_COPY_IGNORE)
+    # As in a fresh clone: conf/local holds only its placeholder, none of the developer's files.
     shutil.rmtree(target / "conf" / "local")
     (target / "conf" / "local").mkdir()
+    (target / "conf" / "local" / ".gitkeep").touch()
     return target
 
 
