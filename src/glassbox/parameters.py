@@ -138,3 +138,57 @@ class OptimizerComparisonParams(_Strict):
         if bad:
             raise ValueError(f"learning_rates must be greater than 0; got {bad}")
         return self
+
+
+ExplanationMethod = Literal[
+    "integrated_gradients",
+    "saliency",
+    "input_x_gradient",
+    "deeplift",
+    "gradient_shap",
+    "feature_ablation",
+    "smoothgrad",
+]
+
+
+class QualityParams(_Strict):
+    sample_size: int = Field(100, ge=5, description="rows used for the costlier checks")
+    infidelity_perturbations: int = Field(10, ge=1)
+    sensitivity_perturbations: int = Field(5, ge=1)
+    sensitivity_radius: float = Field(0.02, gt=0)
+    deletion_steps: int = Field(10, ge=2)
+    randomisation_threshold: float = Field(
+        0.5,
+        gt=-1,
+        le=1,
+        description="signed rank correlation with a random model's attributions below this: passes",
+    )
+    completeness_tolerance: float = Field(0.01, gt=0, description="IG delta / output difference")
+
+
+class ExplainabilityParams(_Strict):
+    """`explainability` in conf/base/parameters_explainability.yml."""
+
+    methods: list[ExplanationMethod] = Field(
+        default_factory=lambda: [
+            "integrated_gradients",
+            "saliency",
+            "input_x_gradient",
+            "deeplift",
+            "gradient_shap",
+            "feature_ablation",
+        ],
+        min_length=1,
+    )
+    baseline: Literal["zeros", "training_mean", "training_samples"] = "training_mean"
+    baseline_samples: int = Field(20, ge=1, description="training rows for training_samples")
+    target: Literal["predicted", "true"] = "predicted"
+    max_rows: int | None = Field(None, ge=1, description="null: the whole test split")
+    ig_steps: int = Field(50, ge=2)
+    smoothgrad_samples: int = Field(20, ge=1)
+    smoothgrad_stdev: float = Field(0.1, gt=0)
+    image_shape: list[int] | None = Field(None, min_length=2, max_length=2)
+    top_features: int = Field(10, ge=1)
+    local_examples: int = Field(4, ge=1, description="per group: confident correct, misclassified")
+    seed: int = Field(0, ge=0)
+    quality: QualityParams = Field(default_factory=QualityParams)

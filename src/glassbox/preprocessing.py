@@ -48,6 +48,8 @@ class Preprocessor:
     scales: list[float]
     feature_names: list[str]  # output columns, in model input order
     missing_values: str = "impute"
+    # Feature columns of the raw table in its order, dropped ones included (image layouts).
+    raw_feature_columns: list[str] = field(default_factory=list)
     format_version: int = field(default=FORMAT_VERSION)
 
     # ----- fitting ---------------------------------------------------------------------------
@@ -113,6 +115,9 @@ class Preprocessor:
             scales=[float(s) for s in scales],
             feature_names=feature_names,
             missing_values=params.missing_values,
+            raw_feature_columns=[
+                c for c in train.columns if c in {*numeric_columns, *categorical_columns}
+            ],
         )
 
     # ----- applying --------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""Nodes of the explainability pipeline: thin adapters over glassbox.explainability."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+
+from glassbox import explainability as ex
+from glassbox import explainability_report
+from glassbox.parameters import ExplainabilityParams
+from glassbox.preprocessing import Preprocessor
+from glassbox.training_loop import frames_to_tensors
+
+
+def explain_test_set(
+    model: nn.Module,
+    X_train: pd.DataFrame,
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    params: ExplainabilityParams,
+) -> dict:
+    """Attributions of every method for the test rows (or a seeded sample), and their checks."""
+    generator = torch.Generator().manual_seed(params.seed)
+    X, labels = frames_to_tensors(X_test, y_test)
+    row_ids = np.arange(len(X))
+    if params.max_rows is not None and params.max_rows < len(X):
+        row_ids = np.sort(torch.randperm(len(X), generator=generator)[: params.max_rows].numpy())
+        X, labels = X[row_ids], labels[row_ids]
+    model.eval()
+    with torch.no_grad():
+        probabilities = torch.softmax(model(X), dim=1)
+    target = probabilities.argmax(dim=1) if params.target == "predicted" else labels
+    baselines = ex.reference_rows(torch.from_numpy(X_train.to_numpy(np.float32)), params, generator)
+
+    attributions = ex.attribute_all(model, X, target, baselines, params)
+    quality = {
+        method: ex.assess(method, model, X, target, labels, result.values, baselines, params)
+        for method, result in attributions.items()
+    }
+    return {
+        "row_ids": row_ids,
+        "X": X.numpy(),
+        "labels": labels.numpy(),
+        "target": target.numpy(),
+        "probabilities": probabilities.numpy(),
+        "attributions": attributions,
+        "quality": quality,
+    }
+
+
+def summarise_explanations(
+    explanations: dict, preprocessor: Preprocessor, params: ExplainabilityParams
+) -> dict:
+    """The report's numbers: per method the global importance by feature name, the quality
+    checks, the number of rows and the seconds taken; and the methods' agreement."""
+    names = preprocessor.feature_names
+    importances = {
+        m: ex.global_importance(a.values) for m, a in explanations["attributions"].items()
+    }
+    methods = {}
+    for method, result in explanations["attributions"].items():
+        per_class = {}
+        for code, label in enumerate(preprocessor.classes):
+            rows = explanations["target"] == code
+            if rows.any():
+                mean = np.abs(result.values[rows]).mean(axis=0)
+                per_class[str(label)] = [names[i] for i in np.argsort(-mean)[: params.top_features]]
+        methods[method] = {
+            "global_importance": {
+                n: float(v) for n, v in zip(names, importances[method], strict=True)
+            },
+            "per_class_top_features": per_class,
+            "quality": explanations["quality"][method],
+            "passes": explanations["quality"][method]["passes"],
+            "seconds": result.seconds,
+        }
+    return {
+        "n_samples": len(explanations["X"]),
+        "target": params.target,
+        "baseline": params.baseline,
+        "methods": methods,
+        "agreement": ex.method_agreement(importances),
+    }
+
+
+def render_explainability_report(
+    explanations: dict, summary: dict, preprocessor: Preprocessor, params: ExplainabilityParams
+) -> str:
+    """The self-contained HTML report."""
+    return explainability_report.render(explanations, summary, preprocessor, params)
