@@ -4,7 +4,7 @@ Runs the data_processing steps in-process on the bundled digits (default split),
 the default model once per optimizer and seed, and prints the test accuracy of each run,
 the mean, and the epochs trained (early stopping).
 
-    .venv/bin/python benchmarks/digits_accuracy.py [--seeds 0 1 2] [--optimizers adam sgd]
+    .venv/bin/python -m benchmarks.digits_accuracy [--seeds 0 1 2] [--optimizers adam sgd]
 """
 
 from __future__ import annotations

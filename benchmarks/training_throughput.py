@@ -5,7 +5,7 @@ synthetic table (200,000 rows x 100 features, 10 classes), one epoch per repeat.
 alternate, so machine noise hits both alike; the script prints the median samples per
 second of each and their ratio (glassbox / hand-written).
 
-    .venv/bin/python benchmarks/training_throughput.py [--rows 200000] [--repeats 5]
+    .venv/bin/python -m benchmarks.training_throughput [--rows 200000] [--repeats 5]
 """
 
 from __future__ import annotations

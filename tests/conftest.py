@@ -17,22 +17,19 @@ from glassbox.parameters import DataProcessingParams
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
-# Kept out of project copies: environments, caches, and outputs of earlier runs.
-_COPY_IGNORE = shutil.ignore_patterns(
-    ".venv",
-    ".git",
-    ".dvc/cache",
-    ".dvc/tmp",
-    "__pycache__",
-    ".pytest_cache",
-    ".ruff_cache",
-    "*.egg-info",
-    "*.parquet",
-    "*.csv",
-    "preprocessor.json",
-    "dvc.lock",
-    "info.log",
-)
+# Kept out of project copies: environments, caches, git history, and everything under data/
+# but the folder placeholders (earlier runs' outputs).
+_SKIPPED_NAMES = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", "dvc.lock"}
+
+
+def _copy_ignore(folder: str, names: list[str]) -> set[str]:
+    here = Path(folder).resolve()
+    skipped = {n for n in names if n in _SKIPPED_NAMES or n.endswith(".egg-info")}
+    if here == PROJECT_ROOT / ".dvc":
+        skipped |= {"cache", "tmp"} & set(names)  # DVC's cache and run cache: not in a clone
+    if PROJECT_ROOT / "data" in (here, *here.parents):
+        skipped |= {n for n in names if n != ".gitkeep" and not (here / n).is_dir()}
+    return skipped
 
 
 @pytest.fixture
@@ -96,7 +93,7 @@ def file_digests(folder: Path) -> dict[str, str]:
 
 def copy_project(target: Path) -> Path:
     """Copy the project's code and configuration to ``target``: no data, venv or git history."""
-    shutil.copytree(PROJECT_ROOT, target, ignore=_COPY_IGNORE)
+    shutil.copytree(PROJECT_ROOT, target, ignore=_copy_ignore)
     # As in a fresh clone: conf/local holds only its placeholder, none of the developer's files.
     shutil.rmtree(target / "conf" / "local")
     (target / "conf" / "local").mkdir()
