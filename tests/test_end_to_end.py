@@ -178,6 +178,16 @@ def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(p
         assert (project_copy / f"data/08_reporting/figures/evaluation/{figure}.png").is_file()
     assert (project_copy / "data/08_reporting/optimizer_comparison.html").is_file()
 
+    # Explainability with its defaults on digits: IG complete within 1 %, heatmaps drawn.
+    summary = json.loads(
+        (project_copy / "data/08_reporting/explainability_summary.json").read_text()
+    )
+    assert summary["n_samples"] == 360
+    ig = summary["methods"]["integrated_gradients"]["quality"]
+    assert ig["completeness"]["relative_delta"] < 0.01
+    report = (project_copy / "data/08_reporting/explainability_report.html").read_text()
+    assert 'alt="per-class attribution heatmaps"' in report
+
 
 def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(project_copy):
     shrink_optimizer_comparison(project_copy)
@@ -185,7 +195,14 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
         assert run_cli(args, project_copy).returncode == 0
     first = run_cli(["dvc", "repro"], project_copy)
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
-    stages = ("example_data", "data_processing", "training", "evaluation", "optimizer_comparison")
+    stages = (
+        "example_data",
+        "data_processing",
+        "training",
+        "evaluation",
+        "optimizer_comparison",
+        "explainability",
+    )
     for stage in stages:
         assert f"Running stage '{stage}'" in first.stdout
     assert (project_copy / "data/06_models/model.safetensors").is_file()

@@ -1,0 +1,54 @@
+"""data_processing → training → explainability on a table with a hostile feature name."""
+
+import numpy as np
+import pandas as pd
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+from kedro_datasets.json import JSONDataset
+
+from glassbox.catalog_datasets.preprocessor import PreprocessorDataset
+from glassbox.checkpoints import CheckpointStore
+from glassbox.parameters import DataProcessingParams, ExplainabilityParams, TrainingParams
+from glassbox.pipelines.data_processing import create_pipeline as data_processing
+from glassbox.pipelines.explainability import create_pipeline as explainability
+from glassbox.pipelines.training import create_pipeline as training
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def test_report_and_summary_with_every_data_string_escaped(tmp_path):
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({HOSTILE: rng.normal(size=400), "plain": rng.normal(size=400)})
+    table["label"] = np.where(table[HOSTILE] > 0, "<b>yes</b>", "no")
+    catalog = DataCatalog(
+        {
+            "raw_data": MemoryDataset(table),
+            "params:data_processing": MemoryDataset(DataProcessingParams(target="label")),
+            "params:training": MemoryDataset(TrainingParams(epochs=10, progress="never")),
+            "params:explainability": MemoryDataset(
+                ExplainabilityParams(max_rows=40, quality={"sample_size": 20}).model_copy(
+                    update={"image_shape": None}
+                )
+            ),
+            "preprocessor": PreprocessorDataset(str(tmp_path / "preprocessor.json")),
+            "training_checkpoint": MemoryDataset(CheckpointStore(tmp_path / "ckpt.pt")),
+            # Consumed by the report node, so kept in a file to be read afterwards.
+            "explainability_summary": JSONDataset(filepath=str(tmp_path / "summary.json")),
+        }
+    )
+    outputs = SequentialRunner().run(data_processing() + training() + explainability(), catalog)
+    html = outputs["explainability_report"].load()
+    summary = catalog.load("explainability_summary")
+
+    assert HOSTILE not in html and "<b>yes</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Can these explanations be trusted?" in html
+    assert summary["n_samples"] == 40
+    assert set(summary["methods"]) == set(ExplainabilityParams().methods)
+    for entry in summary["methods"].values():
+        assert set(entry["global_importance"]) == {HOSTILE, "plain"}
+        assert entry["seconds"] >= 0 and isinstance(entry["passes"], bool)
+        assert {"infidelity", "sensitivity_max", "deletion", "checks"} <= set(entry["quality"])
+    ig = summary["methods"]["integrated_gradients"]
+    assert ig["global_importance"][HOSTILE] > ig["global_importance"]["plain"]
+    assert ig["quality"]["completeness"]["relative_delta"] < 0.01

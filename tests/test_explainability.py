@@ -1,0 +1,68 @@
+"""Attribution methods on a table whose answer is known, and the trust checks."""
+
+import numpy as np
+import pytest
+import torch
+
+from glassbox import explainability as ex
+from glassbox.parameters import ExplainabilityParams, TrainingParams
+from glassbox.training_loop import TrainingData, train
+
+INFORMATIVE = [3, 7, 11, 14, 18]  # of 20 features
+
+
+@pytest.fixture(scope="module")
+def known_answer():
+    """The label depends only on five known features out of twenty."""
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(3000, 20, generator=g)
+    score = X[:, INFORMATIVE] @ torch.tensor([1.5, -1.2, 1.0, 1.3, -1.1])
+    y = (score > 0).long() + (score > 1.5).long()  # three classes
+    data = TrainingData(X[:2400], y[:2400], X[2400:2700], y[2400:2700], n_classes=3)
+    model, _ = train(data, TrainingParams(epochs=60, progress="never", checkpoint_every=0))
+    return model, X[2700:], y[2700:], X[:2400]
+
+
+@pytest.mark.parametrize("method", ex.GRADIENT_METHODS)
+def test_every_gradient_method_ranks_the_informative_features_first(known_answer, method):
+    model, X, y, X_train = known_answer
+    params = ExplainabilityParams(methods=[method], image_shape=None)
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        target = model(X).argmax(1)
+    result = ex.attribute_all(model, X, target, baselines, params)[method]
+    top5 = set(np.argsort(-ex.global_importance(result.values))[:5])
+    assert top5 == set(INFORMATIVE)
+
+
+def test_trust_checks_pass_for_integrated_gradients_on_a_trained_model(known_answer):
+    model, X, y, X_train = known_answer
+    params = ExplainabilityParams(methods=["integrated_gradients"], image_shape=None)
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        target = model(X).argmax(1)
+    values = ex.attribute_all(model, X, target, baselines, params)["integrated_gradients"].values
+    result = ex.assess("integrated_gradients", model, X, target, y, values, baselines, params)
+    assert result["passes"], result["checks"]
+    assert result["completeness"]["relative_delta"] < 0.01
+    assert result["deletion"]["area"] < result["deletion"]["random_area"]
+    assert result["infidelity"] >= 0 and result["sensitivity_max"] >= 0
+    assert "passes" in ex.verdict_sentence("integrated_gradients", result)
+
+
+def test_a_method_blind_to_the_model_fails_the_randomisation_check(known_answer):
+    model, X, y, X_train = known_answer
+    params = ExplainabilityParams(methods=["input_x_gradient"], image_shape=None)
+    # Attributions that are the input itself: they do not depend on the weights at all.
+    result = {
+        "deletion": {"area": 0.2, "random_area": 0.5},
+        "randomisation_rank_correlation": ex.rank_correlation(X.numpy(), X.numpy()),
+    }
+    checks = ex.verdict_checks(result, params)
+    assert checks["changes_with_random_weights"] is False
+
+
+def test_method_agreement_is_one_on_the_diagonal_and_symmetric():
+    importances = {"a": np.array([3.0, 2.0, 1.0]), "b": np.array([1.0, 2.0, 3.0])}
+    agreement = ex.method_agreement(importances)
+    assert agreement["a"]["a"] == 1.0 and agreement["a"]["b"] == agreement["b"]["a"] == -1.0
