@@ -65,10 +65,22 @@ def class_heatmaps(explanations: dict, preprocessor: Preprocessor, shape: list[i
         values = explanations["attributions"][method].values
         for c, label in enumerate(classes):
             rows = target == c
-            mean = values[rows].mean(axis=0) if rows.any() else np.zeros(values.shape[1])
-            _heatmap(axes[r][c], as_image(mean, preprocessor, shape), f"{label}" if r == 0 else "")
+            if not rows.any():
+                axes[r][c].axis("off")
+                continue
+            # Drawn over the class's mean image, so the strokes the model uses are visible.
+            mean_image = unscaled(explanations["X"][rows].mean(axis=0), preprocessor)
+            _heatmap(
+                axes[r][c],
+                as_image(values[rows].mean(axis=0), preprocessor, shape),
+                f"{label}" if r == 0 else "",
+                original=as_image(mean_image, preprocessor, shape),
+            )
         axes[r][0].set_ylabel(method.replace("_", "\n"), fontsize=8)
-    fig.suptitle("Mean signed attribution per class (green: towards the class, red: against)")
+    fig.suptitle(
+        "Mean signed attribution per class over the class's mean image "
+        "(green: towards the class, red: against)"
+    )
     return figure_to_img(fig, "per-class attribution heatmaps")
 
 
