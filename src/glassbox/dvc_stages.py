@@ -10,8 +10,9 @@ One DVC stage per Kedro pipeline (`kedro run --pipelines <name>`), with:
 
 Catalog entries can say more under `metadata: dvc:` -- `untracked: true` keeps scratch
 files (checkpoints) out of DVC, `metrics: true` declares a JSON file as DVC metrics,
-`plots:` lists charts for dvc.yaml's `plots:` section and `image_plots: true` adds a
-file or folder of images to it.
+`plots:` lists charts for dvc.yaml's `plots:` section, `image_plots: true` adds a
+file or folder of images to it, and `artifact: {type: ..., desc: ...}` declares the file
+in dvc.yaml's `artifacts:` (DVC's model registry).
 
 When the catalog's `raw_data` is the bundled digits file, a first stage writes it.
 
@@ -110,8 +111,8 @@ def _code_deps(pipeline, name: str, datasets: set[str], catalog: dict, project_p
     return [_relative(pipeline_dir, project_path), *sorted(files)]
 
 
-def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict]]:
-    """dvc.yaml's `stages:` (in an order that follows the data) and its `plots:`."""
+def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[str, dict]]:
+    """dvc.yaml's `stages:` (in an order that follows the data), `plots:` and `artifacts:`."""
     from kedro.framework.project import pipelines
     from kedro.framework.startup import bootstrap_project
 
@@ -182,12 +183,21 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict]]:
             plots.append({title: chart})
         if dvc_options(dataset).get("image_plots"):
             plots.append(filepath(dataset))
-    return stages, plots
+    artifacts = {
+        dataset: {"path": filepath(dataset), **dvc_options(dataset)["artifact"]}
+        for dataset in sorted(catalog)
+        if "artifact" in dvc_options(dataset)
+    }
+    return stages, plots, artifacts
 
 
 def render(project_path: Path) -> str:
-    stages, plots = build_stages(project_path)
-    document = {"stages": stages, **({"plots": plots} if plots else {})}
+    stages, plots, artifacts = build_stages(project_path)
+    document = {"stages": stages}
+    if plots:
+        document["plots"] = plots
+    if artifacts:
+        document["artifacts"] = artifacts
     return HEADER + yaml.safe_dump(document, sort_keys=False, width=100)
 
 

@@ -1,0 +1,167 @@
+"""DVC remotes against a real S3 endpoint on loopback (moto's server, as dvc-s3's own tests
+use): push, a fresh clone, pull; Kedro reading raw data from S3 with credentials from
+conf/local."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+from moto.server import ThreadedMotoServer
+
+from tests.conftest import copy_project, file_digests, kedro_run, run_cli, write_digits
+
+pytestmark = pytest.mark.e2e
+
+BUCKET = "glassbox-test"
+SECRET = "glassbox-test-secret-7f3a"  # moto takes any key; this one must never reach a log
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class S3Endpoint:
+    """moto's S3 server on 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server: ThreadedMotoServer | None = None
+
+    def start(self) -> None:
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self.server.start()
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.server._server.server_close()  # stop() alone leaves the port listening
+
+    def client(self):
+        return boto3.client("s3", endpoint_url=self.url, region_name="us-east-1")
+
+    def count(self, prefix: str) -> int:
+        pages = (
+            self.client().get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
+        )
+        return sum(page.get("KeyCount", 0) for page in pages)
+
+
+@pytest.fixture(scope="module")
+def s3():
+    saved = {
+        k: os.environ.get(k)
+        for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+    }
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION="us-east-1"
+    )
+    endpoint = S3Endpoint()
+    endpoint.start()
+    endpoint.client().create_bucket(Bucket=BUCKET)
+    yield endpoint
+    endpoint.stop()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def git_repo(project: Path) -> None:
+    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "start"]):
+        assert run_cli(args, project).returncode == 0
+
+
+def use_s3_remote(project: Path, endpoint: S3Endpoint, prefix: str) -> None:
+    """What the README tells a user: the remote and its endpoint in .dvc/config (shared),
+    credentials in environment variables (never in git)."""
+    for args in (
+        ["dvc", "remote", "add", "-d", "s3", f"s3://{BUCKET}/{prefix}"],
+        ["dvc", "remote", "modify", "s3", "endpointurl", endpoint.url],
+    ):
+        result = run_cli(args, project)
+        assert result.returncode == 0, result.stderr
+
+
+def dvc_outputs(project: Path) -> dict[str, str]:
+    digests = file_digests(project / "data")
+    return {k: v for k, v in digests.items() if not k.endswith((".gitignore", ".gitkeep"))}
+
+
+def quick_parameters(project: Path) -> None:
+    for name, key, values in (
+        ("training", "training", {"epochs": 10}),
+        ("optimizer_comparison", "optimizer_comparison", {"optimizers": ["adam"], "seeds": [0]}),
+        ("explainability", "explainability", {"max_rows": 60}),
+    ):
+        path = project / f"conf/base/parameters_{name}.yml"
+        params = yaml.safe_load(path.read_text())
+        params[key].update(values)
+        path.write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+def test_push_clone_pull_gives_the_same_files_and_nothing_to_reproduce(s3, tmp_path):
+    origin = copy_project(tmp_path / "origin")
+    quick_parameters(origin)
+    git_repo(origin)
+    use_s3_remote(origin, s3, "roundtrip")
+    assert run_cli(["dvc", "repro"], origin).returncode == 0
+    assert run_cli(["git", "add", "-A"], origin).returncode == 0
+    assert run_cli(["git", "commit", "-qm", "results"], origin).returncode == 0
+
+    pushed = run_cli(["dvc", "push"], origin)
+    assert pushed.returncode == 0, pushed.stderr
+    assert s3.count("roundtrip/") > 0
+
+    fresh = tmp_path / "fresh"
+    assert run_cli(["git", "clone", "-q", str(origin), str(fresh)], tmp_path).returncode == 0
+    pulled = run_cli(["dvc", "pull"], fresh)
+    assert pulled.returncode == 0, pulled.stderr
+    status = run_cli(["dvc", "status"], fresh)
+    assert "Data and pipelines are up to date." in status.stdout, status.stdout
+    again = run_cli(["dvc", "repro"], fresh)
+    assert again.returncode == 0 and "Running stage" not in again.stdout
+    assert dvc_outputs(fresh) == {
+        k: v for k, v in dvc_outputs(origin).items() if not k.startswith("06_models/checkpoints")
+    }
+    assert SECRET not in pushed.stdout + pushed.stderr + pulled.stdout + pulled.stderr
+
+
+def test_kedro_reads_raw_data_from_s3_with_local_credentials_and_never_logs_them(s3, tmp_path):
+    project = copy_project(tmp_path / "project")
+    write_digits(project)
+    s3.client().upload_file(str(project / "data/01_raw/digits.csv"), BUCKET, "raw/digits.csv")
+    (project / "data/01_raw/digits.csv").unlink()  # only the copy in S3 remains
+    (project / "conf/local/credentials.yml").write_text(
+        yaml.safe_dump(
+            {
+                "s3_raw": {
+                    "key": "testing",
+                    "secret": SECRET,
+                    "client_kwargs": {"endpoint_url": s3.url, "region_name": "us-east-1"},
+                }
+            }
+        )
+    )
+    (project / "conf/local/catalog.yml").write_text(
+        yaml.safe_dump(
+            {
+                "raw_data": {
+                    "type": "pandas.CSVDataset",
+                    "filepath": f"s3://{BUCKET}/raw/digits.csv",
+                    "credentials": "s3_raw",
+                }
+            }
+        )
+    )
+    result = kedro_run(project, "--pipelines", "data_processing")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (project / "data/05_model_input/X_train.parquet").is_file()
+    assert SECRET not in result.stdout + result.stderr

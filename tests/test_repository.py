@@ -1,0 +1,33 @@
+"""What git tracks, and what it must not."""
+
+import subprocess
+
+from tests.conftest import PROJECT_ROOT, copy_project, run_cli
+
+
+def _tracked() -> list[str]:
+    result = subprocess.run(["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    return result.stdout.splitlines()
+
+
+def test_git_holds_no_credentials_data_or_models():
+    tracked = _tracked()
+    assert tracked, "run inside the git checkout"
+    assert not [p for p in tracked if "credentials" in p or p.endswith("config.local")]
+    assert not [
+        p for p in tracked if p.startswith("data/") and not p.endswith((".gitkeep", ".dvc"))
+    ]
+    assert not [p for p in tracked if p.endswith((".safetensors", ".pt", ".parquet", ".csv"))]
+
+
+def test_dvc_sees_dvc_files_in_the_data_layers(tmp_path):
+    """A regression test: a `data/**` ignore rule made DVC skip every .dvc file under data/."""
+    project = copy_project(tmp_path / "project")
+    (project / "data/01_raw/users.csv").write_text("a,b\n1,2\n")
+    for args in (["git", "init", "-q"], ["dvc", "add", "data/01_raw/users.csv"]):
+        assert run_cli(args, project).returncode == 0
+    ignored = run_cli(["git", "check-ignore", "-q", "data/01_raw/users.csv.dvc"], project)
+    assert ignored.returncode == 1, "the .dvc file must not be git-ignored"
+    assert run_cli(["git", "check-ignore", "-q", "data/01_raw/users.csv"], project).returncode == 0
+    status = run_cli(["dvc", "data", "status", "--json"], project)
+    assert "users.csv" in status.stdout, status.stdout
