@@ -79,17 +79,12 @@ def integrated_gradients(
             if isinstance(layer, nn.ReLU):
                 masks.append(h > 0)
                 h = h * masks[-1]
-            elif isinstance(layer, (nn.Linear, nn.BatchNorm1d)):
-                h = (
-                    layer(h)
-                    if isinstance(layer, nn.Linear)
-                    else h * _batch_norm_scale(layer)
-                    + (
-                        layer.bias - layer.running_mean * _batch_norm_scale(layer)
-                        if layer.affine
-                        else -layer.running_mean * _batch_norm_scale(layer)
-                    )
-                )
+            elif isinstance(layer, nn.Linear):
+                h = layer(h)
+            elif isinstance(layer, nn.BatchNorm1d):  # eval mode: an affine map per feature
+                scale = _batch_norm_scale(layer)
+                shift = -layer.running_mean * scale + (layer.bias if layer.affine else 0)
+                h = h * scale + shift
         # Backward from the target logit: only its row of the last layer matters.
         grad = last.weight[t].unsqueeze(1) * weights  # quadrature weights folded in
         for layer in reversed(hidden):

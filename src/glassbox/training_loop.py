@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from glassbox.checkpoints import CheckpointStore
+from glassbox.model_input import frames_to_tensors
 from glassbox.models import build_model
 from glassbox.optimizers import build_optimizer, build_scheduler
 from glassbox.parameters import TrainingParams
@@ -28,13 +29,6 @@ from glassbox.parameters import TrainingParams
 log = logging.getLogger(__name__)
 
 HISTORY_COLUMNS = ["epoch", "train_loss", "val_loss", "val_accuracy", "lr", "epoch_seconds"]
-
-
-def frames_to_tensors(X: pd.DataFrame, y: pd.DataFrame) -> tuple[torch.Tensor, torch.Tensor]:
-    """Model-input tables (features, one label column) as float32 and int64 tensors."""
-    features = torch.from_numpy(X.to_numpy(dtype="float32", copy=True))
-    labels = torch.from_numpy(y.iloc[:, 0].to_numpy(dtype="int64", copy=True))
-    return features, labels
 
 
 @dataclass

@@ -9,9 +9,9 @@ from torch import nn
 
 from glassbox import explainability as ex
 from glassbox import explainability_report
+from glassbox.model_input import frames_to_tensors
 from glassbox.parameters import ExplainabilityParams
 from glassbox.preprocessing import Preprocessor
-from glassbox.training_loop import frames_to_tensors
 
 
 def explain_test_set(

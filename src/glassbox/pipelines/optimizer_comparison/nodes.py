@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from glassbox.model_input import frames_to_tensors
 from glassbox.optimizer_comparison import render_report, run_once, run_settings, summarise
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.preprocessing import Preprocessor
-from glassbox.training_loop import TrainingData, frames_to_tensors
+from glassbox.training_loop import TrainingData
 
 
 def make_optimizer_runs(optimizer: str) -> Callable[..., list[dict]]:
