@@ -109,6 +109,17 @@ def write_digits(project: Path) -> None:
     run_cli([sys.executable, "-m", "glassbox.example_data", "data/01_raw/digits.csv"], project)
 
 
+def set_parameters(project: Path, pipeline: str, **values) -> None:
+    """Edit conf/base/parameters_<pipeline>.yml as a user would (top-level keys of the
+    pipeline's section)."""
+    import yaml
+
+    path = project / "conf" / "base" / f"parameters_{pipeline}.yml"
+    params = yaml.safe_load(path.read_text())
+    params[pipeline].update(values)
+    path.write_text(yaml.safe_dump(params, sort_keys=False))
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")

@@ -11,7 +11,14 @@ import pytest
 import yaml
 
 from glassbox.preprocessing import Preprocessor
-from tests.conftest import PROJECT_ROOT, file_digests, kedro_run, run_cli, write_digits
+from tests.conftest import (
+    PROJECT_ROOT,
+    file_digests,
+    kedro_run,
+    run_cli,
+    set_parameters,
+    write_digits,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +33,7 @@ def point_raw_data_at(project: Path, entry: dict, target: str) -> None:
     catalog = yaml.safe_load(catalog_file.read_text())
     catalog["raw_data"] = entry
     catalog_file.write_text(yaml.safe_dump(catalog, sort_keys=False))
-    params_file = project / "conf/base/parameters_data_processing.yml"
-    params = yaml.safe_load(params_file.read_text())
-    params["data_processing"]["target"] = target
-    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+    set_parameters(project, "data_processing", target=target)
 
 
 def test_kedro_run_on_digits_writes_stratified_model_input(project_copy):
@@ -157,10 +161,7 @@ def test_bad_input_fails_clearly_and_damages_nothing(processed_project, case, tm
 
 def shrink_optimizer_comparison(project: Path) -> None:
     """Two optimizers, one seed: the comparison's own tests cover its defaults."""
-    path = project / "conf/base/parameters_optimizer_comparison.yml"
-    params = yaml.safe_load(path.read_text())
-    params["optimizer_comparison"].update(optimizers=["sgd", "adam"], seeds=[0])
-    path.write_text(yaml.safe_dump(params, sort_keys=False))
+    set_parameters(project, "optimizer_comparison", optimizers=["sgd", "adam"], seeds=[0])
 
 
 def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(project_copy):

@@ -13,7 +13,14 @@ import pytest
 import yaml
 from moto.server import ThreadedMotoServer
 
-from tests.conftest import copy_project, file_digests, kedro_run, run_cli, write_digits
+from tests.conftest import (
+    copy_project,
+    file_digests,
+    kedro_run,
+    run_cli,
+    set_parameters,
+    write_digits,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -96,15 +103,9 @@ def dvc_outputs(project: Path) -> dict[str, str]:
 
 
 def quick_parameters(project: Path) -> None:
-    for name, key, values in (
-        ("training", "training", {"epochs": 10}),
-        ("optimizer_comparison", "optimizer_comparison", {"optimizers": ["adam"], "seeds": [0]}),
-        ("explainability", "explainability", {"max_rows": 60}),
-    ):
-        path = project / f"conf/base/parameters_{name}.yml"
-        params = yaml.safe_load(path.read_text())
-        params[key].update(values)
-        path.write_text(yaml.safe_dump(params, sort_keys=False))
+    set_parameters(project, "training", epochs=10)
+    set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    set_parameters(project, "explainability", max_rows=60)
 
 
 def test_push_clone_pull_gives_the_same_files_and_nothing_to_reproduce(s3, tmp_path):

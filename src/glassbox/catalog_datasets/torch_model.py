@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
-from typing import Any
-
-from kedro.io import AbstractDataset
+from glassbox.catalog_datasets.local_file import LocalFileDataset
 
 
-class TorchModelDataset(AbstractDataset):
+class TorchModelDataset(LocalFileDataset):
     """A trained ``torch.nn.Module``: weights and architecture in one safetensors file.
 
     Loading gives a ready model in eval mode; nothing is unpickled. torch is imported only
     when a model is actually loaded or saved.
     """
-
-    def __init__(self, filepath: str, metadata: dict[str, Any] | None = None) -> None:
-        self._filepath = PurePosixPath(filepath)
-        self.metadata = metadata
 
     def load(self):
         from glassbox.model_files import load_model
@@ -28,9 +21,3 @@ class TorchModelDataset(AbstractDataset):
         from glassbox.model_files import save_model
 
         save_model(data, self._filepath)
-
-    def _exists(self) -> bool:
-        return Path(self._filepath).is_file()
-
-    def _describe(self) -> dict[str, Any]:
-        return {"filepath": str(self._filepath)}
