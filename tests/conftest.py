@@ -73,10 +73,18 @@ def cli_env(project: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
-    """Run a command (kedro, dvc, git, ...) in ``cwd`` as a user would, capturing its output."""
+def run_cli(
+    args: list[str], cwd: Path, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run a command (kedro, dvc, git, ...) in ``cwd`` as a user would, capturing its output;
+    ``env`` adds to the user's environment."""
     return subprocess.run(
-        args, cwd=cwd, env=cli_env(cwd), capture_output=True, text=True, timeout=timeout
+        args,
+        cwd=cwd,
+        env={**cli_env(cwd), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

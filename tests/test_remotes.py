@@ -9,6 +9,7 @@ import socket
 from pathlib import Path
 
 import boto3
+import numpy as np
 import pytest
 import yaml
 from moto.server import ThreadedMotoServer
@@ -21,6 +22,7 @@ from tests.conftest import (
     set_parameters,
     write_digits,
 )
+from tests.flaky_proxy import FlakyProxy
 
 pytestmark = pytest.mark.e2e
 
@@ -86,12 +88,12 @@ def git_repo(project: Path) -> None:
         assert run_cli(args, project).returncode == 0
 
 
-def use_s3_remote(project: Path, endpoint: S3Endpoint, prefix: str) -> None:
+def use_s3_remote(project: Path, endpoint_url: str, prefix: str) -> None:
     """What the README tells a user: the remote and its endpoint in .dvc/config (shared),
     credentials in environment variables (never in git)."""
     for args in (
         ["dvc", "remote", "add", "-d", "s3", f"s3://{BUCKET}/{prefix}"],
-        ["dvc", "remote", "modify", "s3", "endpointurl", endpoint.url],
+        ["dvc", "remote", "modify", "s3", "endpointurl", endpoint_url],
     ):
         result = run_cli(args, project)
         assert result.returncode == 0, result.stderr
@@ -112,7 +114,7 @@ def test_push_clone_pull_gives_the_same_files_and_nothing_to_reproduce(s3, tmp_p
     origin = copy_project(tmp_path / "origin")
     quick_parameters(origin)
     git_repo(origin)
-    use_s3_remote(origin, s3, "roundtrip")
+    use_s3_remote(origin, s3.url, "roundtrip")
     assert run_cli(["dvc", "repro"], origin).returncode == 0
     assert run_cli(["git", "add", "-A"], origin).returncode == 0
     assert run_cli(["git", "commit", "-qm", "results"], origin).returncode == 0
@@ -166,3 +168,54 @@ def test_kedro_reads_raw_data_from_s3_with_local_credentials_and_never_logs_them
     assert result.returncode == 0, result.stderr[-3000:]
     assert (project / "data/05_model_input/X_train.parquet").is_file()
     assert SECRET not in result.stdout + result.stderr
+
+
+@pytest.fixture
+def proxy(s3):
+    """The S3 endpoint seen through a proxy that can cut it off (see tests/flaky_proxy.py)."""
+    flaky = FlakyProxy(target_port=s3.port, port=_free_port())
+    flaky.up()
+    yield flaky
+    flaky.down()
+
+
+def test_push_cut_off_midway_fails_clearly_then_completes_and_pulls_intact(s3, proxy, tmp_path):
+    """The endpoint goes down after a few uploads: the push must fail (not hang, not claim
+    success); once the endpoint is back, pushing again completes, and a fresh clone pulls
+    every file intact."""
+    origin = copy_project(tmp_path / "origin")
+    shards = origin / "data/01_raw/shards"  # many objects, so the cut lands mid-push
+    shards.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(30):
+        (shards / f"shard_{i:02d}.bin").write_bytes(rng.bytes(20_000))
+    git_repo(origin)
+    for args in (["dvc", "repro", "example_data"], ["dvc", "add", "data/01_raw/shards"]):
+        result = run_cli(args, origin)
+        assert result.returncode == 0, result.stderr
+    use_s3_remote(origin, proxy.url, "faults")
+    for args in (["git", "add", "-A"], ["git", "commit", "-qm", "data"]):
+        assert run_cli(args, origin).returncode == 0
+
+    proxy.fail_after(5)
+    # One attempt per request (botocore's standard setting, read from the environment): DVC
+    # and s3fs still retry, but the failed push ends in seconds rather than minutes.
+    cut = run_cli(["dvc", "push"], origin, timeout=300, env={"AWS_MAX_ATTEMPTS": "1"})
+    assert cut.returncode != 0, cut.stdout
+    assert "failed to push data to the cloud" in cut.stderr, cut.stderr
+    assert f'Could not connect to the endpoint URL: "{proxy.url}/' in cut.stderr, cut.stderr
+    stored_after_cut = s3.count("faults/")
+    assert stored_after_cut > 0
+
+    proxy.up()
+    resumed = run_cli(["dvc", "push"], origin)
+    assert resumed.returncode == 0, resumed.stderr
+    stored = s3.count("faults/")
+    assert stored > stored_after_cut, "the first push was cut before its end"
+    assert f"{stored - stored_after_cut} files pushed" in resumed.stdout, resumed.stdout
+
+    fresh = tmp_path / "fresh"
+    assert run_cli(["git", "clone", "-q", str(origin), str(fresh)], tmp_path).returncode == 0
+    pulled = run_cli(["dvc", "pull", "example_data", "data/01_raw/shards.dvc"], fresh)
+    assert pulled.returncode == 0, pulled.stderr
+    assert dvc_outputs(fresh) == dvc_outputs(origin)
