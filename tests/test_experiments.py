@@ -1,7 +1,9 @@
-"""The README's `dvc exp` route: one queued experiment per optimizer, then `dvc exp show`."""
+"""The README's `dvc exp` route: one queued experiment per optimizer, then `dvc exp show` and
+`dvc plots diff`."""
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -57,3 +59,39 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
         assert row["model.accuracy"] != "!", (row, ran.stdout[-3000:])
         assert row["training.optimizer.name"] == row["Experiment"].removeprefix("opt-")
         assert 0.1 < float(row["model.accuracy"]) <= 1.0
+
+    # The README's comparison of training curves between two experiments.
+    diff = run_cli(["dvc", "plots", "diff", "opt-sgd", "opt-adam", "--json"], project_copy)
+    assert diff.returncode == 0, diff.stderr
+    loss_plot = json.loads(diff.stdout)["data"]["Loss per epoch"][0]
+    assert loss_plot["revisions"] == ["opt-sgd", "opt-adam"]
+    points = loss_plot["content"]["data"]["values"]
+    curves = {
+        rev: sorted((int(p["epoch"]), p["val_loss"]) for p in points if p["rev"] == rev)
+        for rev in ("opt-sgd", "opt-adam")
+    }
+    for curve in curves.values():  # three epochs each (one point per epoch and plotted column)
+        assert {epoch for epoch, _ in curve} == {1, 2, 3}, points
+    assert curves["opt-sgd"] != curves["opt-adam"], "each revision should show its own history"
+
+    # And one experiment run in the workspace rather than queued.
+    workspace = run_cli(
+        [
+            "dvc",
+            "exp",
+            "run",
+            "-n",
+            "sgd-here",
+            "-S",
+            "conf/base/parameters_training.yml:training.optimizer.name=sgd",
+            "-S",
+            "conf/base/parameters_training.yml:training.epochs=3",
+            "evaluation",
+        ],
+        project_copy,
+    )
+    assert workspace.returncode == 0, workspace.stderr
+    metrics = json.loads((project_copy / "data/08_reporting/metrics.json").read_text())
+    listed = run_cli(["dvc", "exp", "show", "--csv", "--keep", "Experiment"], project_copy)
+    assert "sgd-here" in listed.stdout
+    assert 0.1 < metrics["model"]["accuracy"] <= 1.0
