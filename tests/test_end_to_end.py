@@ -14,7 +14,6 @@ import yaml
 from glassbox.preprocessing import Preprocessor
 from tests.conftest import (
     PROJECT_ROOT,
-    file_digests,
     kedro_run,
     run_cli,
     set_parameters,
@@ -77,87 +76,6 @@ def test_a_table_never_seen_before_runs_through_conf_alone(
     X_train = pd.read_parquet(project_copy / "data/05_model_input/X_train.parquet")
     assert list(X_train.columns) == prep.feature_names
     assert np.isfinite(X_train.to_numpy()).all()
-
-
-# Each bad input: how to make it, and words the error must contain.
-def _digits_like(project: Path) -> pd.DataFrame:
-    return pd.read_csv(project / "data/01_raw/digits.csv")
-
-
-BAD_INPUTS = {
-    "missing file": (lambda p, f: None, [], "No such file or directory"),
-    "empty file": (lambda p, f: f.write_text(""), [], "No columns to parse"),
-    "missing target column": (
-        lambda p, f: _digits_like(p).drop(columns="digit").to_csv(f, index=False),
-        [],
-        "target column 'digit' (data_processing.target) is not in raw_data",
-    ),
-    "one class only": (
-        lambda p, f: _digits_like(p).assign(digit=3).to_csv(f, index=False),
-        [],
-        "column 'digit' has one class only",
-    ),
-    "text in a numeric column": (
-        lambda p, f: (
-            _digits_like(p)
-            .astype({"pixel_3_3": object})
-            .pipe(lambda t: t.assign(pixel_3_3=t["pixel_3_3"].where(t.index != 7, "twelve")))
-            .to_csv(f, index=False)
-        ),
-        [],
-        "column 'pixel_3_3' is a numeric column with non-numeric text in it",
-    ),
-    "infinities": (
-        lambda p, f: (
-            _digits_like(p)
-            .astype({"pixel_2_2": float})
-            .pipe(lambda t: t.assign(pixel_2_2=t["pixel_2_2"].where(t.index != 9, np.inf)))
-            .to_csv(f, index=False)
-        ),
-        [],
-        "column 'pixel_2_2' contains infinite values",
-    ),
-    "missing values with imputation off": (
-        lambda p, f: (
-            _digits_like(p)
-            .astype({"pixel_1_1": float})
-            .pipe(lambda t: t.assign(pixel_1_1=t["pixel_1_1"].where(t.index != 4)))
-            .to_csv(f, index=False)
-        ),
-        ["--params", "data_processing.missing_values=error"],
-        "column 'pixel_1_1' has missing values but data_processing.missing_values is 'error'",
-    ),
-    "unknown parameter value": (
-        lambda p, f: _digits_like(p).to_csv(f, index=False),
-        ["--params", "data_processing.scaling=minmax"],
-        "Input should be 'standard' or 'none'",
-    ),
-    "misspelt parameter key": (
-        lambda p, f: _digits_like(p).to_csv(f, index=False),
-        ["--params", "data_processing.tests_size=0.3"],
-        "tests_size",
-    ),
-}
-
-
-@pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_bad_input_fails_clearly_and_damages_nothing(processed_project, case, tmp_path):
-    make, extra_args, message = BAD_INPUTS[case]
-    bad_file = tmp_path / "bad.csv"
-    make(processed_project, bad_file)
-    local_catalog = processed_project / "conf/local/catalog.yml"
-    local_catalog.write_text(
-        yaml.safe_dump({"raw_data": {"type": "pandas.CSVDataset", "filepath": str(bad_file)}})
-    )
-    before = file_digests(processed_project / "data")
-    try:
-        result = kedro_run(processed_project, "--pipelines", "data_processing", *extra_args)
-    finally:
-        local_catalog.unlink()
-    output = " ".join((result.stdout + result.stderr).split())  # undo the console's wrapping
-    assert result.returncode != 0
-    assert " ".join(message.split()) in output, output[-2000:]
-    assert file_digests(processed_project / "data") == before
 
 
 def shrink_optimizer_comparison(project: Path) -> None:

@@ -72,3 +72,24 @@ def test_numbers_stored_as_text_become_numbers(make_params):
     table = _table().assign(a=lambda t: t["a"].round(3).astype(str))
     valid = validate_raw_table(table, make_params())
     assert pd.api.types.is_float_dtype(valid["a"])
+
+
+def test_a_file_read_with_the_wrong_delimiter_is_named(make_params):
+    table = pd.DataFrame({"a;b;label": ["1;2;x", "3;4;y"]})
+    with pytest.raises(InputDataError, match=r"delimited by ';'.*load_args: \{sep: ';'\}"):
+        validate_raw_table(table, make_params())
+
+
+def test_duplicate_column_names_are_named_but_a_lone_dotted_name_is_fine(make_params):
+    table = pd.DataFrame({"x": [1.0, 2.0] * 10, "x.1": [3.0, 4.0] * 10, "label": ["a", "b"] * 10})
+    with pytest.raises(InputDataError, match=r"duplicate column names: \['x'\]"):
+        validate_raw_table(table, make_params())
+    validate_raw_table(table.drop(columns="x"), make_params())
+
+
+def test_a_file_cut_short_mid_row_is_named(make_params):
+    table = pd.DataFrame(
+        {"a": [1.0] * 20, "b": [2.0] * 19 + [np.nan], "label": ["x", "y"] * 9 + ["x", np.nan]}
+    )
+    with pytest.raises(InputDataError, match=r"last row .* first 1 of 3 columns only"):
+        validate_raw_table(table, make_params())

@@ -7,3 +7,7 @@ CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
 }
+
+from glassbox.hooks import RunLockHooks  # noqa: E402 - settings are constants plus the hooks
+
+HOOKS = (RunLockHooks(),)

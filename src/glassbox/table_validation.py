@@ -60,14 +60,53 @@ def _list_columns(table: pd.DataFrame, limit: int = 12) -> str:
     return f"{names[:limit]}{more}"
 
 
-def _check_configuration(table: pd.DataFrame, params: DataProcessingParams) -> None:
-    """Problems with the parameters' column names, which make the schema meaningless."""
-    columns = _list_columns(table)
+def _check_file_shape(table: pd.DataFrame) -> None:
+    """Signs that the file was read wrongly (delimiter) or is not what it should be
+    (duplicate column names, cut short), which the column checks would misreport."""
     if table.shape[1] == 0 or table.shape[0] == 0:
         raise InputDataError(
             f"raw_data is empty ({table.shape[0]} rows, {table.shape[1]} columns); "
             "expected a header line and at least one row per class"
         )
+    if table.shape[1] == 1:
+        header = str(table.columns[0])
+        for sep in (";", "\t", "|"):
+            if sep in header:
+                raise InputDataError(
+                    f"raw_data was read as one column, and its name contains {sep!r}: the file "
+                    f"seems to be delimited by {sep!r}, not ','. Add `load_args: {{sep: {sep!r}}}` "
+                    "to raw_data in conf/base/catalog.yml."
+                )
+    # pandas renames a repeated CSV header 'x' to 'x.1', 'x.2', ...; it cannot be turned off.
+    names = {str(c) for c in table.columns}
+    repeated = sorted(
+        {
+            base
+            for name in names
+            for base, _, suffix in [str(name).rpartition(".")]
+            if suffix.isdigit() and base in names
+        }
+    )
+    if repeated:
+        raise InputDataError(
+            f"raw_data has duplicate column names: {repeated} appear more than once (pandas "
+            f"renamed the copies to '{repeated[0]}.1', ...). Give every column its own name."
+        )
+    last = table.iloc[-1]
+    if last.isna().iloc[-1] and last.notna().any():
+        filled = int(np.flatnonzero(last.notna().to_numpy())[-1]) + 1
+        if last.iloc[filled:].isna().all() and filled < table.shape[1] - 1:
+            raise InputDataError(
+                f"the last row of raw_data (row {len(table) - 1}) has values in its first "
+                f"{filled} of {table.shape[1]} columns only: the file looks cut short "
+                "(an interrupted copy or download). Restore the complete file."
+            )
+
+
+def _check_configuration(table: pd.DataFrame, params: DataProcessingParams) -> None:
+    """Problems with the parameters' column names, which make the schema meaningless."""
+    columns = _list_columns(table)
+    _check_file_shape(table)
     if params.target not in table.columns:
         raise InputDataError(
             f"target column {params.target!r} (data_processing.target) is not in raw_data; "

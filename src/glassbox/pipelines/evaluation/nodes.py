@@ -9,6 +9,7 @@ from torch import nn
 from glassbox import evaluation_plots as plots
 from glassbox.baselines import baseline_probabilities, fit_baselines
 from glassbox.metrics import classification_metrics, confusion_table, reliability_table, roc_table
+from glassbox.model_input import check_features, check_model_fits
 from glassbox.parameters import EvaluationParams, TrainingParams
 from glassbox.prediction import predict_proba
 from glassbox.preprocessing import Preprocessor
@@ -22,8 +23,12 @@ def _class_names(preprocessor: Preprocessor) -> list[str]:
     return [str(c) for c in preprocessor.classes]
 
 
-def predict_test_set(model: nn.Module, X_test: pd.DataFrame) -> np.ndarray:
+def predict_test_set(
+    model: nn.Module, X_test: pd.DataFrame, preprocessor: Preprocessor
+) -> np.ndarray:
     """Class probabilities of the trained model for each test row."""
+    check_features(preprocessor, X_test=X_test)
+    check_model_fits(model, preprocessor)
     return predict_proba(model, X_test.to_numpy())
 
 

@@ -14,7 +14,10 @@ def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
             Node(
-                predict_test_set, ["model", "X_test"], "test_probabilities", name="predict_test_set"
+                predict_test_set,
+                ["model", "X_test", "preprocessor"],
+                "test_probabilities",
+                name="predict_test_set",
             ),
             Node(
                 score_model_and_baselines,

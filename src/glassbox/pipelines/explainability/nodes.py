@@ -9,7 +9,7 @@ from torch import nn
 
 from glassbox import explainability as ex
 from glassbox import explainability_report
-from glassbox.model_input import frames_to_tensors
+from glassbox.model_input import check_features, check_model_fits, frames_to_tensors
 from glassbox.parameters import ExplainabilityParams
 from glassbox.preprocessing import Preprocessor
 
@@ -19,9 +19,12 @@ def explain_test_set(
     X_train: pd.DataFrame,
     X_test: pd.DataFrame,
     y_test: pd.DataFrame,
+    preprocessor: Preprocessor,
     params: ExplainabilityParams,
 ) -> dict:
     """Attributions of every method for the test rows (or a seeded sample), and their checks."""
+    check_features(preprocessor, X_train=X_train, X_test=X_test)
+    check_model_fits(model, preprocessor)
     generator = torch.Generator().manual_seed(params.seed)
     X, labels = frames_to_tensors(X_test, y_test)
     row_ids = np.arange(len(X))

@@ -10,7 +10,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 explain_test_set,
-                ["model", "X_train", "X_test", "y_test", "params:explainability"],
+                ["model", "X_train", "X_test", "y_test", "preprocessor", "params:explainability"],
                 "explanations",
                 name="explain_test_set",
             ),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from glassbox.model_input import frames_to_tensors
+from glassbox.model_input import check_features, frames_to_tensors
 from glassbox.optimizer_comparison import render_report, run_once, run_settings, summarise
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.preprocessing import Preprocessor
@@ -30,6 +30,7 @@ def make_optimizer_runs(optimizer: str) -> Callable[..., list[dict]]:
     ) -> list[dict]:
         if optimizer not in comparison.optimizers:
             return []
+        check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
         data = TrainingData.from_frames(
             X_train, y_train, X_val, y_val, n_classes=len(preprocessor.classes)
         )

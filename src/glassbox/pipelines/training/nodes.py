@@ -6,6 +6,7 @@ import pandas as pd
 from torch import nn
 
 from glassbox.checkpoints import CheckpointStore
+from glassbox.model_input import check_features
 from glassbox.parameters import TrainingParams
 from glassbox.preprocessing import Preprocessor
 from glassbox.training_loop import TrainingData, train
@@ -21,6 +22,7 @@ def train_model(
     checkpoints: CheckpointStore,
 ) -> tuple[nn.Module, pd.DataFrame]:
     """Train the configured model; the class count comes from the preprocessor's labels."""
+    check_features(preprocessor, X_train=X_train, X_val=X_val)
     data = TrainingData.from_frames(
         X_train, y_train, X_val, y_val, n_classes=len(preprocessor.classes)
     )

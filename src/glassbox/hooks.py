@@ -1,0 +1,54 @@
+"""Kedro hooks: one run per checkout at a time, and plain-words hints for common failures."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from kedro.framework.hooks import hook_impl
+
+from glassbox.run_lock import RunLock
+
+log = logging.getLogger(__name__)
+
+
+def hint_for(error: BaseException) -> str | None:
+    """A next step for failures whose own message names the symptom but not the fix."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, UnicodeDecodeError) or "codec can't decode" in str(error):
+            return (
+                "a data file is not UTF-8 text. Re-save it as UTF-8, or name its encoding in "
+                "conf/base/catalog.yml, e.g. `load_args: {encoding: latin-1}` on raw_data."
+            )
+        error = error.__cause__ or error.__context__
+    return None
+
+
+class RunLockHooks:
+    """Holds the checkout's run lock from the start of a pipeline run to its end."""
+
+    def __init__(self) -> None:
+        self._lock: RunLock | None = None
+
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any]) -> None:
+        self._lock = RunLock(run_params["project_path"])
+        self._lock.acquire()
+
+    @hook_impl
+    def after_pipeline_run(self) -> None:
+        self._release()
+
+    @hook_impl
+    def on_pipeline_error(self, error: Exception) -> None:
+        hint = hint_for(error)
+        if hint:
+            log.error("Hint: %s", hint)
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
