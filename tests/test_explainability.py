@@ -66,3 +66,19 @@ def test_method_agreement_is_one_on_the_diagonal_and_symmetric():
     importances = {"a": np.array([3.0, 2.0, 1.0]), "b": np.array([1.0, 2.0, 3.0])}
     agreement = ex.method_agreement(importances)
     assert agreement["a"]["a"] == 1.0 and agreement["a"]["b"] == agreement["b"]["a"] == -1.0
+
+
+def test_gradient_shap_repeats_exactly_and_leaves_the_global_generators_as_they_were():
+    """Captum's GradientSHAP draws from numpy's global generator as well as torch's."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    X, target = torch.randn(8, 4), torch.zeros(8, dtype=torch.long)
+    params = ExplainabilityParams(methods=["gradient_shap"], baseline="training_samples")
+    baselines = torch.randn(5, 4)
+    np.random.seed(123)
+    numpy_before = np.random.get_state()[1].copy()
+    first = ex.attribute_all(model, X, target, baselines, params)["gradient_shap"].values
+    assert (np.random.get_state()[1] == numpy_before).all()  # numpy's state is restored
+    np.random.uniform(size=10)  # whatever the global state is now,
+    second = ex.attribute_all(model, X, target, baselines, params)["gradient_shap"].values
+    np.testing.assert_array_equal(first, second)  # the attributions repeat

@@ -25,8 +25,9 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from glassbox.run_lock import RunLock; "
-            f"lock = RunLock({str(tmp_path)!r}); lock.acquire(); print('held', flush=True); time.sleep(60)",
+            "import time; from glassbox.run_lock import RunLock; "
+            f"lock = RunLock({str(tmp_path)!r}); lock.acquire(); "
+            "print('held', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,
         text=True,

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -116,6 +117,24 @@ def explainer(
     raise ValueError(f"unknown explanation method {method!r}")
 
 
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Seed the global random generators Captum draws from, and restore them afterwards.
+
+    Captum takes no generator argument: GradientSHAP and SmoothGrad draw noise from torch's
+    global generator, and GradientSHAP draws its interpolation points from numpy's
+    (``np.random.uniform``), so both must be seeded for a run to repeat exactly.
+    """
+    numpy_state = np.random.get_state()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        np.random.seed(seed)
+        try:
+            yield
+        finally:
+            np.random.set_state(numpy_state)
+
+
 def reference_rows(
     X_train: torch.Tensor, params: ExplainabilityParams, generator: torch.Generator
 ) -> torch.Tensor:
@@ -139,10 +158,11 @@ def attribute_all(
     results = {}
     for method in params.methods:
         explain = explainer(method, model, baselines, params)
-        torch.manual_seed(params.seed)  # GradientSHAP and SmoothGrad draw noise
-        started = time.perf_counter()
-        values = explain(X, target).detach()
-        results[method] = Attributions(method, values.numpy(), time.perf_counter() - started)
+        with seeded(params.seed):
+            started = time.perf_counter()
+            values = explain(X, target).detach()
+            seconds = time.perf_counter() - started
+        results[method] = Attributions(method, values.numpy(), seconds)
     return results
 
 
@@ -219,11 +239,11 @@ def deletion_curve(
 
 def randomised_copy(model: nn.Module, seed: int) -> nn.Module:
     """The same architecture with freshly initialised weights (the sanity-check model)."""
-    torch.manual_seed(seed)
     twin = copy.deepcopy(model)
-    for module in twin.modules():
-        if hasattr(module, "reset_parameters"):
-            module.reset_parameters()
+    with seeded(seed):
+        for module in twin.modules():
+            if hasattr(module, "reset_parameters"):
+                module.reset_parameters()
     return twin.eval()
 
 
@@ -261,33 +281,39 @@ def assess(
         noise = torch.randn(inputs.shape, generator=generator) * 0.1
         return noise, inputs - noise
 
-    torch.manual_seed(params.seed)
-    result = {
-        "infidelity": float(
-            infidelity(
+    with seeded(params.seed):  # SmoothGrad / GradientSHAP inside the metrics draw noise
+        result = {
+            "infidelity": float(
+                infidelity(
+                    model,
+                    perturb,
+                    xs,
+                    attributions,
+                    target=ts,
+                    n_perturb_samples=q.infidelity_perturbations,
+                ).mean()
+            ),
+            "sensitivity_max": float(
+                sensitivity_max(
+                    _tuple_aware(explain),
+                    xs,
+                    target=ts,
+                    n_perturb_samples=q.sensitivity_perturbations,
+                    perturb_radius=q.sensitivity_radius,
+                ).mean()
+            ),
+            "deletion": deletion_curve(
                 model,
-                perturb,
-                xs,
-                attributions,
-                target=ts,
-                n_perturb_samples=q.infidelity_perturbations,
-            ).mean()
-        ),
-        "sensitivity_max": float(
-            sensitivity_max(
-                _tuple_aware(explain),
-                xs,
-                target=ts,
-                n_perturb_samples=q.sensitivity_perturbations,
-                perturb_radius=q.sensitivity_radius,
-            ).mean()
-        ),
-        "deletion": deletion_curve(
-            model, X, labels, values, baselines.mean(0, keepdim=True), q.deletion_steps, generator
-        ),
-    }
-    random_model = randomised_copy(model, params.seed + 1)
-    random_values = explainer(method, random_model, baselines, params)(xs, ts).detach().numpy()
+                X,
+                labels,
+                values,
+                baselines.mean(0, keepdim=True),
+                q.deletion_steps,
+                generator,
+            ),
+        }
+        random_model = randomised_copy(model, params.seed + 1)
+        random_values = explainer(method, random_model, baselines, params)(xs, ts).detach().numpy()
     # Signed attributions decide the check: an explanation should change direction when the
     # learned weights are gone. Magnitudes alone are reported too: methods that multiply by
     # (x - baseline) keep ranking large inputs high whatever the model (Adebayo et al., 2018).

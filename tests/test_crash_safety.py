@@ -1,0 +1,134 @@
+"""The whole workflow under `dvc repro`: deterministic from clean, and a run killed (SIGKILL)
+at any stage loses nothing: the next `dvc repro` finishes with the same outputs as a run
+never interrupted.
+
+Outputs are compared byte for byte, except wall-clock timings (training_history's
+epoch_seconds and the summaries' *seconds* fields), which differ from run to run by nature;
+the HTML reports, which print those timings, are checked for presence only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import cli_env, copy_project, run_cli, set_parameters
+
+pytestmark = pytest.mark.e2e
+
+CHECKPOINT = "data/06_models/checkpoints/training.pt"
+
+
+def quick_project(target: Path) -> Path:
+    project = copy_project(target)
+    set_parameters(project, "training", epochs=40, checkpoint_every=2)
+    set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    set_parameters(project, "explainability", max_rows=60)
+    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
+        assert run_cli(args, project).returncode == 0
+    return project
+
+
+def _without_timings(value):
+    if isinstance(value, dict):
+        return {k: _without_timings(v) for k, v in value.items() if "seconds" not in k}
+    if isinstance(value, list):
+        return [_without_timings(v) for v in value]
+    return value
+
+
+def outputs(project: Path) -> dict[str, object]:
+    """Every pipeline output, in a form that is equal for equal results."""
+    found = {}
+    for path in sorted((project / "data").rglob("*")):
+        rel = str(path.relative_to(project))
+        if not path.is_file() or path.name in {".gitkeep", ".gitignore"} or "checkpoints" in rel:
+            continue
+        if rel.endswith("summary.json") or rel.endswith("optimizer_comparison.json"):
+            found[rel] = _without_timings(json.loads(path.read_text()))
+        elif rel.endswith("training_history.csv"):
+            found[rel] = pd.read_csv(path).drop(columns="epoch_seconds").to_csv(index=False)
+        elif rel.endswith(".html"):
+            found[rel] = "a report (it prints timings; its numbers are the summaries')"
+        else:
+            found[rel] = path.read_bytes()
+    return found
+
+
+def repro_killed(project: Path, stage: str, ready: callable) -> None:
+    """Start `dvc repro`, wait until ``stage`` runs and ``ready()`` holds, then SIGKILL DVC
+    and the Kedro run under it (one process group), as a power cut or OOM kill would."""
+    env = {**cli_env(project), "PYTHONUNBUFFERED": "1"}
+    victim = subprocess.Popen(
+        ["dvc", "repro"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    for line in victim.stdout:
+        if f"Running stage '{stage}'" in line:
+            break
+    while not ready() and victim.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    still_running = victim.poll() is None
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait()
+    victim.stdout.close()
+    assert still_running, f"dvc repro ended before it could be killed in stage {stage!r}"
+
+
+def finished(project: Path) -> subprocess.CompletedProcess:
+    result = run_cli(["dvc", "repro"], project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> dict[str, object]:
+    """The outputs of one uninterrupted `dvc repro` from clean."""
+    project = quick_project(tmp_path_factory.mktemp("reference") / "project")
+    finished(project)
+    return outputs(project)
+
+
+def test_two_runs_from_clean_give_identical_outputs(reference, tmp_path):
+    project = quick_project(tmp_path / "project")
+    finished(project)
+    again = outputs(project)
+    assert again.keys() == reference.keys()
+    differing = [name for name in reference if again[name] != reference[name]]
+    assert not differing, differing
+    for name in ("data/06_models/model.safetensors", "data/08_reporting/metrics.json"):
+        assert name in reference
+
+
+def test_killed_at_three_stages_then_rerun_gives_the_uninterrupted_outputs(reference, tmp_path):
+    project = quick_project(tmp_path / "project")
+    model_input = project / "data/05_model_input"
+    # 1. while data_processing runs (as soon as its first output appears);
+    repro_killed(project, "data_processing", lambda: any(model_input.glob("*.parquet")))
+    # 2. in the middle of training (after a checkpoint);
+    repro_killed(project, "training", lambda: (project / CHECKPOINT).exists())
+    # 3. during explainability (after its stage has started, before it writes).
+    started = time.monotonic()
+    repro_killed(project, "explainability", lambda: time.monotonic() - started > 1.5)
+
+    last = finished(project)
+    assert "Running stage 'explainability'" in last.stdout
+    now = outputs(project)
+    assert now.keys() == reference.keys()
+    differing = [name for name in reference if now[name] != reference[name]]
+    assert not differing, differing
+    leftovers = [p.name for p in (project / "data").rglob("*.tmp")]
+    assert not leftovers, leftovers
