@@ -1,0 +1,94 @@
+"""Two runs on one checkout at once: the second is turned away with a message that says
+why, and the first finishes with sound outputs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from glassbox.model_files import load_model
+from glassbox.run_lock import RunLock, RunLockedError
+from tests.conftest import cli_env, file_digests, kedro_run, run_cli, set_parameters
+
+pytestmark = pytest.mark.e2e
+
+
+def start(args: list[str], project: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        args,
+        cwd=project,
+        env=cli_env(project),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def held(project: Path) -> bool:
+    """Whether some process holds the checkout's run lock now."""
+    probe = RunLock(project)
+    try:
+        probe.acquire()
+    except RunLockedError:
+        return True
+    probe.release()
+    return False
+
+
+def wait_for(condition, first: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert first.poll() is None, f"the first run ended before {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_a_second_kedro_run_is_turned_away_while_one_runs(processed_project):
+    project = processed_project
+    set_parameters(project, "training", epochs=60, checkpoint_every=0)
+    first = start([sys.executable, "-m", "kedro", "run", "--pipelines", "training"], project)
+    wait_for(lambda: held(project), first, "it took the lock")
+    inputs_before = file_digests(project / "data/05_model_input")
+
+    second = kedro_run(project, "--pipelines", "data_processing")
+    first_output, _ = first.communicate(timeout=300)
+
+    message = " ".join((second.stdout + second.stderr).split())
+    assert second.returncode != 0
+    assert f"another run is writing this checkout's outputs (pid {first.pid}," in message, message[
+        -2000:
+    ]
+    assert "Wait for it to finish, or stop it, then run again." in message
+    assert first.returncode == 0, first_output[-3000:]
+    assert file_digests(project / "data/05_model_input") == inputs_before
+    assert load_model(project / "data/06_models/model.safetensors") is not None
+    again = kedro_run(project, "--pipelines", "evaluation")  # the lock is free again
+    assert again.returncode == 0, again.stderr[-2000:]
+
+
+def test_a_second_dvc_repro_is_turned_away_while_one_runs(project_copy):
+    project = project_copy
+    set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    set_parameters(project, "training", epochs=30)
+    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
+        assert run_cli(args, project).returncode == 0
+    first = start(["dvc", "repro"], project)
+    wait_for(lambda: held(project), first, "a Kedro stage started")
+
+    second = run_cli(["dvc", "repro"], project)
+    first_output, _ = first.communicate(timeout=600)
+
+    assert second.returncode != 0
+    # DVC's own messages: the busy output and the process holding it or, when the second
+    # run arrives while the first holds the repository lock, that lock.
+    blocked = "is busy, it is being blocked by:" in second.stderr
+    assert blocked or "Unable to acquire lock" in second.stderr, second.stderr
+    if blocked:
+        assert f"(PID {first.pid}): " in second.stderr, second.stderr
+    assert first.returncode == 0, first_output[-3000:]
+    status = run_cli(["dvc", "status"], project)
+    assert "Data and pipelines are up to date." in status.stdout, status.stdout
