@@ -238,6 +238,11 @@ CASES = {
         "methods.0 Input should be 'integrated_gradients', 'saliency'",
         ("explainability.methods=[lime]",),
     ),
+    "image shape that does not fit the data": Case(
+        "explainability",
+        local_file("parameters_explainability.yml", "explainability: {image_shape: [7, 7]}\n"),
+        "explainability.image_shape is [7, 7] (49 pixels) but raw_data has 64 feature columns",
+    ),
     # ---- saved model, preprocessor and model input ----
     "model file of random bytes": Case(
         "evaluation", garbage_model, "model.safetensors is not a readable safetensors file"

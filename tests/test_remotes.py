@@ -27,7 +27,8 @@ from tests.flaky_proxy import FlakyProxy
 pytestmark = pytest.mark.e2e
 
 BUCKET = "glassbox-test"
-SECRET = "glassbox-test-secret-7f3a"  # moto takes any key; this one must never reach a log
+# A fake key for moto (which takes any); it must never reach a log.
+SECRET = "glassbox-test-secret-7f3a"  # pragma: allowlist secret
 
 
 def _free_port() -> int:
@@ -168,6 +169,16 @@ def test_kedro_reads_raw_data_from_s3_with_local_credentials_and_never_logs_them
     assert result.returncode == 0, result.stderr[-3000:]
     assert (project / "data/05_model_input/X_train.parquet").is_file()
     assert SECRET not in result.stdout + result.stderr
+
+    # A failed load prints the dataset's description in its error: no credentials there.
+    catalog = project / "conf/local/catalog.yml"
+    catalog.write_text(catalog.read_text().replace("raw/digits.csv", "raw/missing.csv"))
+    failed = kedro_run(project, "--pipelines", "data_processing")
+    assert failed.returncode != 0
+    assert "raw/missing.csv" in failed.stdout + failed.stderr
+    assert SECRET not in failed.stdout + failed.stderr
+    for log in project.rglob("*.log"):  # should logging to files be switched on
+        assert SECRET not in log.read_text()
 
 
 @pytest.fixture

@@ -23,6 +23,13 @@ def _class_names(preprocessor: Preprocessor) -> list[str]:
     return [str(c) for c in preprocessor.classes]
 
 
+def _chart_names(preprocessor: Preprocessor) -> list[str]:
+    """Class names for the tables DVC draws. `dvc plots show` (DVC 3.x) embeds them
+    unescaped in a <script> block of its HTML page, where a label such as "</script>..."
+    would become live markup; angle brackets become the look-alikes ‹ › there."""
+    return [n.replace("<", "\u2039").replace(">", "\u203a") for n in _class_names(preprocessor)]
+
+
 def predict_test_set(
     model: nn.Module, X_test: pd.DataFrame, preprocessor: Preprocessor
 ) -> np.ndarray:
@@ -69,7 +76,7 @@ def evaluation_tables(
     params: EvaluationParams,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Confusion rows, ROC curves and reliability bins, as DVC plots read them."""
-    names, y_true = _class_names(preprocessor), _labels(y_test)
+    names, y_true = _chart_names(preprocessor), _labels(y_test)
     return (
         confusion_table(y_true, test_probabilities.argmax(axis=1), names),
         roc_table(y_true, test_probabilities, names, params.roc_points),

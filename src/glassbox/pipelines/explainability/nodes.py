@@ -9,9 +9,21 @@ from torch import nn
 
 from glassbox import explainability as ex
 from glassbox import explainability_report
+from glassbox.errors import InputDataError
 from glassbox.model_input import check_features, check_model_fits, frames_to_tensors
 from glassbox.parameters import ExplainabilityParams
 from glassbox.preprocessing import Preprocessor
+
+
+def check_image_shape(shape: list[int] | None, preprocessor: Preprocessor) -> None:
+    """Image views need one raw feature column per pixel."""
+    columns = len(preprocessor.raw_feature_columns)
+    if shape and int(np.prod(shape)) != columns:
+        raise InputDataError(
+            f"explainability.image_shape is {list(shape)} ({int(np.prod(shape))} pixels) but "
+            f"raw_data has {columns} feature columns. Set explainability.image_shape to null "
+            "unless your features are the pixels of an image, in row order."
+        )
 
 
 def explain_test_set(
@@ -25,6 +37,7 @@ def explain_test_set(
     """Attributions of every method for the test rows (or a seeded sample), and their checks."""
     check_features(preprocessor, X_train=X_train, X_test=X_test)
     check_model_fits(model, preprocessor)
+    check_image_shape(params.image_shape, preprocessor)  # before the work, not at the report
     generator = torch.Generator().manual_seed(params.seed)
     X, labels = frames_to_tensors(X_test, y_test)
     row_ids = np.arange(len(X))

@@ -1,0 +1,51 @@
+"""Every string that comes from the user's data (column names, class labels) reaches the
+HTML reports escaped, through a real `kedro run`; and DVC's plots page built from the same
+outputs carries no live markup either."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from tests.conftest import kedro_run, run_cli, set_parameters
+
+pytestmark = pytest.mark.e2e
+
+COLUMN = "<img src=x onerror=alert(1)>"
+LABELS = {"big": "</script><script>alert(2)</script>", "small": "<b>small</b>"}
+PAYLOADS = [COLUMN, *LABELS.values(), "<script>", "onerror=alert(1)>"]
+
+
+def test_column_names_and_labels_from_the_data_are_escaped_in_every_report(
+    project_copy, mixed_table, tmp_path
+):
+    table = mixed_table.rename(columns={"Size (cm)": COLUMN})
+    table["kind"] = table["kind"].replace(LABELS)
+    user_file = tmp_path / "hostile.csv"
+    table.to_csv(user_file, index=False)
+    catalog_file = project_copy / "conf/base/catalog.yml"
+    catalog = yaml.safe_load(catalog_file.read_text())
+    catalog["raw_data"] = {"type": "pandas.CSVDataset", "filepath": str(user_file)}
+    catalog_file.write_text(yaml.safe_dump(catalog, sort_keys=False))
+    set_parameters(project_copy, "data_processing", target="kind")
+    set_parameters(project_copy, "training", epochs=5)
+    set_parameters(project_copy, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    set_parameters(project_copy, "explainability", max_rows=30, image_shape=None)
+
+    result = kedro_run(project_copy)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    reports = sorted((project_copy / "data/08_reporting").glob("*.html"))
+    assert [r.name for r in reports] == ["explainability_report.html", "optimizer_comparison.html"]
+    explainability = reports[0].read_text()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in explainability  # shown, as text
+    for report in reports:
+        page = report.read_text()
+        for payload in PAYLOADS:
+            assert payload not in page, (report.name, payload)
+
+    for args in (["git", "init", "-q"], ["dvc", "plots", "show", "--out", "plots_html"]):
+        assert run_cli(args, project_copy).returncode == 0
+    plots_page = (project_copy / "plots_html/index.html").read_text()
+    for payload in LABELS.values():
+        assert payload not in plots_page, payload
