@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # Tools run from the venv (DVC runs stage commands through a shell: `kedro` must be on PATH).
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test lint lock dvc-yaml clean-venv
+.PHONY: run test lint lock dvc-yaml audit clean-venv
 
 run: $(STAMP)
 	dvc repro
@@ -26,6 +26,11 @@ $(STAMP): requirements.lock pyproject.toml
 # Regenerate dvc.yaml from the Kedro pipelines and catalog (a test fails when it is stale).
 dvc-yaml: $(STAMP)
 	$(BIN)/python -m glassbox.dvc_stages --write
+
+# Check every pinned dependency against the PyPI / OSV vulnerability data (needs the network;
+# --strict: a package that could not be checked is a failure, not a pass).
+audit: $(STAMP)
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict
 
 # Re-resolve every dependency at once in a throw-away venv and write exact pins.
 lock:
