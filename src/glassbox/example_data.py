@@ -35,6 +35,17 @@ def write_digits_csv(path: str | Path) -> Path:
     return path
 
 
+def write_new_rows_csv(path: str | Path, rows: int = 20, seed: int = 0) -> Path:
+    """Example rows to predict (``new_data``): a seeded sample of digits without the label
+    column. They come from digits itself, so they show the format, not generalisation;
+    point ``new_data`` at your own rows."""
+    path = Path(path)
+    sample = digits_table().sample(n=rows, random_state=seed).drop(columns=DIGITS_TARGET)
+    with atomic_write(path, "w", encoding="utf-8", newline="") as handle:
+        sample.to_csv(handle, index=False)
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description="Write scikit-learn's digits dataset as a CSV file."
@@ -42,8 +53,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "path", type=Path, help="where to write the CSV, e.g. data/01_raw/digits.csv"
     )
+    parser.add_argument(
+        "--new-data", type=Path, help="also write example rows to predict (no label column)"
+    )
     args = parser.parse_args(argv)
     write_digits_csv(args.path)
+    if args.new_data:
+        write_new_rows_csv(args.new_data)
 
 
 if __name__ == "__main__":

@@ -107,6 +107,18 @@ class EvaluationParams(_Strict):
     roc_points: int = Field(101, ge=11, description="points on the shared ROC grid")
 
 
+class InferenceParams(_Strict):
+    """`inference` in conf/base/parameters_inference.yml."""
+
+    top_features: int = Field(
+        0, ge=0, description="per row, the features of largest attribution to list (0: none)"
+    )
+    baseline: Literal["zeros", "training_mean"] = Field(
+        "training_mean", description="the reference row attributions are measured against"
+    )
+    ig_steps: int = Field(50, ge=2, description="Integrated Gradients' integration steps")
+
+
 class OptimizerComparisonParams(_Strict):
     """`optimizer_comparison` in conf/base/parameters_optimizer_comparison.yml.
 

@@ -46,9 +46,11 @@ def fit_preprocessor(train_rows: pd.DataFrame, params: DataProcessingParams) -> 
 def transform_rows(
     rows: pd.DataFrame, preprocessor: Preprocessor
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Model input ``X`` (named float32 columns) and ``y`` (label codes) for one split."""
-    features = preprocessor.transform_features(rows)
+    """Model input ``X`` (named float32 columns) and ``y`` (label codes) for one split,
+    indexed by the rows' numbers in raw_data (so predictions can be traced to their rows)."""
+    features = preprocessor.transform_features(rows).set_axis(rows.index)
     labels = pd.DataFrame(
-        {preprocessor.target: preprocessor.encode_labels(rows[preprocessor.target])}
+        {preprocessor.target: preprocessor.encode_labels(rows[preprocessor.target])},
+        index=rows.index,
     )
     return features, labels

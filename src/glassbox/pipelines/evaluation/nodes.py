@@ -8,6 +8,7 @@ from torch import nn
 
 from glassbox import evaluation_plots as plots
 from glassbox.baselines import baseline_probabilities, fit_baselines
+from glassbox.inference import prediction_table
 from glassbox.metrics import classification_metrics, confusion_table, reliability_table, roc_table
 from glassbox.model_input import check_features, check_model_fits
 from glassbox.parameters import EvaluationParams, TrainingParams
@@ -67,6 +68,19 @@ def score_model_and_baselines(
         if name != "model":
             scores[name].pop("per_class")
     return {"test_rows": len(y_true), "model": scores.pop("model"), "baselines": scores}
+
+
+def test_predictions(
+    test_probabilities: np.ndarray,
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    preprocessor: Preprocessor,
+) -> pd.DataFrame:
+    """Each test row's raw_data row number, true label, prediction and probabilities."""
+    table = prediction_table(test_probabilities, preprocessor)
+    table.insert(0, "actual", preprocessor.decode_labels(_labels(y_test)))
+    table.insert(0, "row", X_test.index.to_numpy())
+    return table
 
 
 def evaluation_tables(

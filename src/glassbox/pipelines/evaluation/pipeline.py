@@ -7,6 +7,7 @@ from .nodes import (
     evaluation_tables,
     predict_test_set,
     score_model_and_baselines,
+    test_predictions,
 )
 
 
@@ -33,6 +34,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 ],
                 "metrics",
                 name="score_model_and_baselines",
+            ),
+            Node(
+                test_predictions,
+                ["test_probabilities", "X_test", "y_test", "preprocessor"],
+                "test_predictions",
+                name="test_predictions",
             ),
             Node(
                 evaluation_tables,

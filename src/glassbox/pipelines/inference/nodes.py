@@ -1,0 +1,42 @@
+"""Nodes of the inference pipeline: thin adapters over glassbox.inference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from torch import nn
+
+from glassbox import inference
+from glassbox.model_input import check_model_fits
+from glassbox.parameters import InferenceParams
+from glassbox.prediction import predict_proba
+from glassbox.preprocessing import Preprocessor
+
+
+def predict_new_data(
+    new_data: pd.DataFrame,
+    preprocessor: Preprocessor,
+    model: nn.Module,
+    X_train: pd.DataFrame,
+    params: InferenceParams,
+) -> pd.DataFrame:
+    """One row per new_data row: the predicted label, every class's probability and, when
+    `inference.top_features` > 0, that row's strongest signed attributions."""
+    check_model_fits(model, preprocessor)
+    X = inference.model_input(new_data, preprocessor)
+    probabilities = predict_proba(model, X.to_numpy())
+    table = inference.prediction_table(probabilities, preprocessor)
+    if params.top_features == 0:
+        return table
+    import torch
+
+    baseline = inference.baseline_row(X_train.to_numpy(np.float32), params.baseline)
+    attributions = inference.attributions_for(
+        model,
+        torch.from_numpy(X.to_numpy(np.float32)),
+        torch.from_numpy(probabilities.argmax(axis=1)),
+        torch.from_numpy(baseline),
+        params.ig_steps,
+    )
+    top = inference.top_attributions(attributions, preprocessor.feature_names, params.top_features)
+    return pd.concat([table, top], axis=1)
