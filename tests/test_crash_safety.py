@@ -9,6 +9,7 @@ the HTML reports, which print those timings, are checked for presence only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -111,6 +112,16 @@ def test_two_runs_from_clean_give_identical_outputs(reference, tmp_path):
     assert not differing, differing
     for name in ("data/06_models/model.safetensors", "data/08_reporting/metrics.json"):
         assert name in reference
+
+    # The model card names the commit and the DVC hashes of the data and model it describes.
+    card = json.loads((project / "data/06_models/model_card.json").read_text())
+    head = run_cli(["git", "rev-parse", "HEAD"], project).stdout.strip()
+    assert card["revisions"]["git_commit"] == head
+    assert card["revisions"]["git_tree_clean"] is True
+    for path in ("data/01_raw/digits.csv", "data/06_models/model.safetensors"):
+        md5 = hashlib.md5((project / path).read_bytes()).hexdigest()
+        assert card["revisions"]["dvc_md5"][path] == md5, path
+    assert card["export_check"]["onnx"]["max_abs_difference"] <= 1e-5
 
 
 def test_killed_at_three_stages_then_rerun_gives_the_uninterrupted_outputs(reference, tmp_path):

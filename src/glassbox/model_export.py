@@ -1,0 +1,70 @@
+"""The trained model in portable forms: a `torch.export` program (.pt2, for PyTorch
+runtimes without glassbox's code) and ONNX (for ONNX Runtime and other engines), each
+checked against the eager model before it is written."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import torch
+from torch import nn
+from torch.export import Dim
+
+# Outputs are logits; exports must agree with the eager model to this (acceptance bound).
+MAX_ABS_DIFFERENCE = 1e-5
+
+
+def _dynamic_rows() -> tuple[dict[int, Dim]]:
+    return ({0: Dim("rows", min=1)},)  # any number of rows per call
+
+
+def to_program(model: nn.Module, example: torch.Tensor) -> bytes:
+    program = torch.export.export(model.eval(), (example,), dynamic_shapes=_dynamic_rows())
+    buffer = io.BytesIO()
+    torch.export.save(program, buffer)
+    return buffer.getvalue()
+
+
+def to_onnx(model: nn.Module, example: torch.Tensor) -> bytes:
+    exported = torch.onnx.export(
+        model.eval(),
+        (example,),
+        dynamo=True,
+        dynamic_shapes=_dynamic_rows(),
+        input_names=["features"],
+        output_names=["logits"],
+        verbose=False,
+    )
+    return exported.model_proto.SerializeToString()
+
+
+def parity(model: nn.Module, program: bytes, onnx_model: bytes, X: np.ndarray) -> dict:
+    """Each export against the eager model on ``X``: max abs logit difference and the share
+    of rows with the same predicted class."""
+    import onnxruntime
+
+    features = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
+    with torch.no_grad():
+        eager = model.eval()(features).numpy()
+        from_program = torch.export.load(io.BytesIO(program)).module()(features).numpy()
+    session = onnxruntime.InferenceSession(onnx_model, providers=["CPUExecutionProvider"])
+    from_onnx = session.run(["logits"], {"features": features.numpy()})[0]
+    result = {"rows": int(len(X)), "bound": MAX_ABS_DIFFERENCE}
+    for name, logits in (("torch_export", from_program), ("onnx", from_onnx)):
+        result[name] = {
+            "max_abs_difference": float(np.abs(logits - eager).max()),
+            "same_class_share": float((logits.argmax(1) == eager.argmax(1)).mean()),
+        }
+    return result
+
+
+def check_parity(result: dict) -> None:
+    for name in ("torch_export", "onnx"):
+        r = result[name]
+        if r["max_abs_difference"] > MAX_ABS_DIFFERENCE or r["same_class_share"] < 1.0:
+            raise RuntimeError(
+                f"the {name} export disagrees with the eager model on the test split "
+                f"(max abs difference {r['max_abs_difference']:.3g}, same class for "
+                f"{r['same_class_share']:.2%} of rows); not writing it"
+            )
