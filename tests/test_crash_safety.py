@@ -4,7 +4,8 @@ never interrupted.
 
 Outputs are compared byte for byte, except wall-clock timings (training_history's
 epoch_seconds and the summaries' *seconds* fields), which differ from run to run by nature;
-the HTML reports, which print those timings, are checked for presence only.
+the HTML reports, which print those timings, are checked for presence only; and the
+torch.export archive, whose files are compared but not the random id PyTorch adds to it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import signal
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -56,6 +58,13 @@ def outputs(project: Path) -> dict[str, object]:
             found[rel] = _without_timings(json.loads(path.read_text()))
         elif rel.endswith("training_history.csv"):
             found[rel] = pd.read_csv(path).drop(columns="epoch_seconds").to_csv(index=False)
+        elif rel.endswith(".pt2"):  # a zip archive with a random id PyTorch writes into it
+            with zipfile.ZipFile(path) as archive:
+                found[rel] = {
+                    n: archive.read(n)
+                    for n in archive.namelist()
+                    if not n.endswith("serialization_id")
+                }
         elif rel.endswith(".html"):
             found[rel] = "a report (it prints timings; its numbers are the summaries')"
         else:

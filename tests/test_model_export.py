@@ -37,3 +37,12 @@ def test_a_disagreeing_export_is_refused():
     }
     with pytest.raises(RuntimeError, match="the onnx export disagrees"):
         model_export.check_parity(result)
+
+
+def test_exports_name_no_local_paths_and_repeat_exactly(model):
+    example = torch.zeros(2, 6)
+    onnx_model = model_export.to_onnx(model, example)
+    assert b"glassbox/models.py" not in onnx_model and b"site-packages" not in onnx_model
+    assert model_export.to_onnx(model, example) == onnx_model
+    program = model_export.to_program(model, example)
+    assert b"site-packages" not in program

@@ -79,7 +79,6 @@ def build_card(
     metrics: dict,
     explainability_summary: dict,
     export_check: dict,
-    export_sha256: dict[str, str],
     revisions: dict,
 ) -> dict[str, Any]:
     methods = explainability_summary.get("methods", {})
@@ -93,7 +92,6 @@ def build_card(
                 "torch_export": "model.pt2",
                 "onnx": "model.onnx",
             },
-            "export_sha256": export_sha256,
         },
         "data": {
             "rows": int(len(raw_data)),

@@ -19,8 +19,15 @@ def _dynamic_rows() -> tuple[dict[int, Dim]]:
     return ({0: Dim("rows", min=1)},)  # any number of rows per call
 
 
+# Both exporters record each operation's Python stack trace, with absolute paths of the
+# checkout and the virtual environment: dropped, so the files name no local paths and two
+# exports of one model agree.
+
+
 def to_program(model: nn.Module, example: torch.Tensor) -> bytes:
     program = torch.export.export(model.eval(), (example,), dynamic_shapes=_dynamic_rows())
+    for node in program.graph.nodes:
+        node.meta.pop("stack_trace", None)
     buffer = io.BytesIO()
     torch.export.save(program, buffer)
     return buffer.getvalue()
@@ -36,7 +43,12 @@ def to_onnx(model: nn.Module, example: torch.Tensor) -> bytes:
         output_names=["logits"],
         verbose=False,
     )
-    return exported.model_proto.SerializeToString()
+    proto = exported.model_proto
+    for node in proto.graph.node:
+        kept = [p for p in node.metadata_props if not p.key.endswith("stack_trace")]
+        del node.metadata_props[:]
+        node.metadata_props.extend(kept)
+    return proto.SerializeToString()
 
 
 def parity(model: nn.Module, program: bytes, onnx_model: bytes, X: np.ndarray) -> dict:

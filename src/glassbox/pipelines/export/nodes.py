@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -35,8 +34,6 @@ def export_model(
 
 def write_model_card(
     model: nn.Module,
-    model_program: bytes,
-    model_onnx: bytes,
     export_check: dict,
     preprocessor: Preprocessor,
     raw_data: pd.DataFrame,
@@ -56,10 +53,6 @@ def write_model_card(
         metrics=metrics,
         explainability_summary=explainability_summary,
         export_check=export_check,
-        export_sha256={
-            "model.pt2": hashlib.sha256(model_program).hexdigest(),
-            "model.onnx": hashlib.sha256(model_onnx).hexdigest(),
-        },
         revisions=model_card.revisions(Path.cwd()),  # kedro and dvc run from the project root
     )
     return card, model_card.render_markdown(card)

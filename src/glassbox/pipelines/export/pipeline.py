@@ -18,8 +18,6 @@ def create_pipeline(**kwargs) -> Pipeline:
                 write_model_card,
                 [
                     "model",
-                    "model_program",
-                    "model_onnx",
                     "export_check",
                     "preprocessor",
                     "raw_data",
