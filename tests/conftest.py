@@ -116,7 +116,9 @@ def kedro_run(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def write_digits(project: Path) -> None:
-    run_cli([sys.executable, "-m", "glassbox.example_data", "data/01_raw/digits.csv"], project)
+    """The example_data stage's files: digits, and example rows to predict."""
+    args = ["data/01_raw/digits.csv", "--new-data", "data/01_raw/new_digits.csv"]
+    run_cli([sys.executable, "-m", "glassbox.example_data", *args], project)
 
 
 def set_parameters(project: Path, pipeline: str, **values) -> None:

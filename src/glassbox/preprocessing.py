@@ -144,12 +144,26 @@ class Preprocessor:
                     f"columns {gaps} have missing values, and this preprocessor was fitted "
                     "with data_processing.missing_values = 'error'"
                 )
+        numbers = rows[self.numeric_columns].astype("float64").to_numpy()
+        texts = {c: _as_text(rows[c]).to_numpy() for c in self.categorical_columns}
+        return pd.DataFrame(self.transform_values(numbers, texts), columns=self.feature_names)
+
+    def transform_values(
+        self, numbers: np.ndarray, texts: dict[str, np.ndarray | list]
+    ) -> np.ndarray:
+        """The transformation itself, on plain arrays: ``numbers`` (rows x numeric columns,
+        NaN for gaps) and, per categorical column, its values as text (None for gaps).
+        `transform_features` and the HTTP service (which has no DataFrame) both use it."""
         blocks = []
         if self.numeric_columns:
-            numbers = _impute_numeric(rows, self.numeric_columns, self.fill_values)
+            if self.fill_values:
+                fill = np.array([self.fill_values[c] for c in self.numeric_columns], float)
+                numbers = np.where(np.isnan(numbers), fill, numbers)
             blocks.append((numbers - np.asarray(self.means)) / np.asarray(self.scales))
+        rows = len(numbers)
         for c in self.categorical_columns:
-            text = _as_text(rows[c])
+            text = pd.Series(texts[c], dtype=object)
+            rows = len(text)
             if c in self.fill_values:
                 text = text.fillna(self.fill_values[c])
             known = self.categories[c]
@@ -157,12 +171,12 @@ class Preprocessor:
             unknown = int(((codes < 0) & text.notna().to_numpy()).sum())
             if unknown:
                 log.warning("column %r: %d rows have categories unseen in training", c, unknown)
-            one_hot = np.zeros((len(rows), len(known)))
+            one_hot = np.zeros((rows, len(known)))
             seen = codes >= 0
             one_hot[np.flatnonzero(seen), codes[seen]] = 1.0
             blocks.append(one_hot)
-        values = np.hstack(blocks) if blocks else np.zeros((len(rows), 0))
-        return pd.DataFrame(values.astype(np.float32), columns=self.feature_names)
+        values = np.hstack(blocks) if blocks else np.zeros((rows, 0))
+        return values.astype(np.float32)
 
     def encode_labels(self, labels: pd.Series) -> np.ndarray:
         """Original label values to codes 0..n_classes-1."""
@@ -209,6 +223,13 @@ class Preprocessor:
         return cls.from_dict(data)
 
 
+def _impute_numeric(rows: pd.DataFrame, columns: list[str], fill_values: dict) -> np.ndarray:
+    numbers = rows[columns].astype("float64")
+    if fill_values:
+        numbers = numbers.fillna({c: fill_values[c] for c in columns})
+    return numbers.to_numpy()
+
+
 def _as_text(column: pd.Series) -> pd.Series:
     """Categories as strings (missing stays missing), so integer codes and text compare alike."""
     return (
@@ -216,10 +237,3 @@ def _as_text(column: pd.Series) -> pd.Series:
         .where(column.notna(), None)
         .map(lambda v: v if v is None else str(v))
     )
-
-
-def _impute_numeric(rows: pd.DataFrame, columns: list[str], fill_values: dict) -> np.ndarray:
-    numbers = rows[columns].astype("float64")
-    if fill_values:
-        numbers = numbers.fillna({c: fill_values[c] for c in columns})
-    return numbers.to_numpy()

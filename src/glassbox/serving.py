@@ -1,0 +1,242 @@
+"""The HTTP service: a trained model behind FastAPI, predicting and explaining JSON records.
+
+    python -m glassbox.serving                      # this checkout's data/06_models
+    python -m glassbox.serving --rev v1.2 --repo .  # a git revision's model, read through DVC
+
+Endpoints: POST /predict, POST /explain, GET /health, GET /model (the model card). Each
+record is checked against the feature schema the model was trained on; a bad request gets
+a 4xx naming the field, and the service keeps serving.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from torch import nn
+
+from glassbox import inference
+from glassbox.errors import InputDataError
+from glassbox.model_files import load_model
+from glassbox.model_input import check_model_fits
+from glassbox.preprocessing import Preprocessor
+
+log = logging.getLogger(__name__)
+
+MODEL_FILES = {
+    "model": "data/06_models/model.safetensors",
+    "preprocessor": "data/06_models/preprocessor.json",
+    "model_card": "data/06_models/model_card.json",
+}
+MAX_RECORDS = 10_000  # per request: bounds memory and latency for everyone else
+IG_STEPS = 50
+BASELINE = (
+    "zeros in model input: the training mean of every numeric feature and no category for "
+    "categorical ones"
+)
+
+
+@dataclass
+class ServedModel:
+    model: nn.Module
+    preprocessor: Preprocessor
+    card: dict | None = None
+    revision: str | None = None
+    source: str = ""
+    record_type: type[BaseModel] = field(init=False)
+
+    def __post_init__(self) -> None:
+        check_model_fits(self.model, self.preprocessor)
+        self.model.eval()
+        self.record_type = record_model(self.preprocessor)
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, revision: str | None = None) -> ServedModel:
+        """The model, preprocessor and (if present) model card from a project checkout."""
+        root = Path(folder)
+        card_path = root / MODEL_FILES["model_card"]
+        return cls(
+            model=load_model(root / MODEL_FILES["model"]),
+            preprocessor=Preprocessor.load(root / MODEL_FILES["preprocessor"]),
+            card=json.loads(card_path.read_text()) if card_path.is_file() else None,
+            revision=revision,
+            source=str(root.resolve()),
+        )
+
+    @classmethod
+    def from_revision(cls, repo: str, rev: str, remote: str | None = None) -> ServedModel:
+        """The files of git revision ``rev`` of ``repo``, read through DVC (from the cache
+        when present, else from the configured remote): a deployment names a revision."""
+        import dvc.api
+
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, path in MODEL_FILES.items():
+                target = Path(tmp) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    with dvc.api.open(path, repo=repo, rev=rev, remote=remote, mode="rb") as f:
+                        target.write_bytes(f.read())
+                except Exception as err:  # noqa: BLE001 - DVC raises many types; name the file
+                    if name == "model_card":
+                        continue  # optional
+                    raise InputDataError(
+                        f"cannot read {path} at revision {rev!r} of {repo}: {err}. Was it "
+                        "committed (dvc.lock) and pushed (`dvc push`)?"
+                    ) from err
+            served = cls.from_folder(tmp, revision=rev)
+        served.source = f"{repo}@{rev}"
+        return served
+
+
+def record_model(preprocessor: Preprocessor) -> type[BaseModel]:
+    """A Pydantic model of one record: every feature column the model uses, typed; the
+    label column and columns dropped in training (constant ones) may come along and are
+    ignored; any other field is an error."""
+    gaps_allowed = preprocessor.missing_values == "impute"
+    fields: dict[str, Any] = {}
+    for i, column in enumerate([*preprocessor.dropped_columns, preprocessor.target]):
+        fields[f"ignored{i}"] = (Any, Field(None, alias=column))
+    for i, column in enumerate(preprocessor.input_columns):
+        if column in preprocessor.numeric_columns:
+            kind: Any = float
+        else:
+            kind = str | int | float | bool
+        if gaps_allowed:
+            kind = kind | None
+        fields[f"f{i}"] = (kind, Field(..., alias=column))
+    return create_model(
+        "Record",
+        __config__=ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=False),
+        **fields,
+    )
+
+
+class Records(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    records: list[dict[str, Any]] = Field(..., min_length=1, max_length=MAX_RECORDS)
+
+
+class ExplainRequest(Records):
+    top_k: int | None = Field(None, ge=1, description="only the k largest attributions per row")
+
+
+def _validated(served: ServedModel, request: Records) -> list[dict[str, Any]]:
+    errors = []
+    rows = []
+    for i, record in enumerate(request.records):
+        try:
+            rows.append(served.record_type.model_validate(record).model_dump(by_alias=True))
+        except Exception as err:  # pydantic.ValidationError: re-labelled with the row number
+            for e in getattr(err, "errors", lambda: [])():
+                where = ".".join(str(p) for p in e["loc"])
+                errors.append(f"records[{i}].{where}: {e['msg']}")
+        if len(errors) >= 20:
+            break
+    if errors:
+        raise HTTPException(status_code=422, detail=errors)
+    return rows
+
+
+def _model_input(served: ServedModel, rows: list[dict[str, Any]]) -> np.ndarray:
+    """Validated records as model input, through the preprocessor's own transformation
+    (on arrays: a DataFrame per request would cost more than the model)."""
+    p = served.preprocessor
+    numbers = np.array(
+        [[np.nan if r[c] is None else r[c] for c in p.numeric_columns] for r in rows],
+        dtype=np.float64,
+    ).reshape(len(rows), len(p.numeric_columns))
+    texts = {c: [None if r[c] is None else str(r[c]) for r in rows] for c in p.categorical_columns}
+    return p.transform_values(numbers, texts)
+
+
+def create_app(served: ServedModel) -> FastAPI:
+    app = FastAPI(
+        title="glassbox",
+        description="Predictions and explanations from a glassbox model.",
+        version="1",
+    )
+    classes = [str(c) for c in served.preprocessor.classes]
+    features = served.preprocessor.feature_names
+
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok", "revision": served.revision, "source": served.source}
+
+    @app.get("/model")
+    def model_card() -> JSONResponse:
+        if served.card is None:
+            raise HTTPException(status_code=404, detail="no model card for this model")
+        return JSONResponse(served.card)
+
+    @app.post("/predict")
+    def predict(request: Records) -> dict:
+        X = _model_input(served, _validated(served, request))
+        with torch.inference_mode():
+            probabilities = torch.softmax(served.model(torch.from_numpy(X)), dim=1).numpy()
+        labels = served.preprocessor.decode_labels(probabilities.argmax(axis=1))
+        return {
+            "predictions": [
+                {"label": label, "probabilities": dict(zip(classes, map(float, p), strict=True))}
+                for label, p in zip(labels, probabilities, strict=True)
+            ]
+        }
+
+    @app.post("/explain")
+    def explain(request: ExplainRequest) -> dict:
+        X = torch.from_numpy(_model_input(served, _validated(served, request)))
+        with torch.no_grad():
+            predicted = served.model(X).argmax(dim=1)
+        values = inference.attributions_for(
+            served.model, X, predicted, torch.zeros(1, X.shape[1]), IG_STEPS
+        )
+        rows = []
+        labels = served.preprocessor.decode_labels(predicted.numpy())
+        for label, row in zip(labels, values, strict=True):
+            order = np.argsort(-np.abs(row), kind="stable")[: request.top_k or len(row)]
+            rows.append(
+                {"label": label, "attributions": {features[j]: float(row[j]) for j in order}}
+            )
+        return {
+            "method": "integrated_gradients",
+            "steps": IG_STEPS,
+            "baseline": BASELINE,
+            "target": "the predicted class",
+            "explanations": rows,
+        }
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rev", help="serve the model of this git revision (read through DVC)")
+    parser.add_argument("--repo", default=".", help="the git repository of --rev (path or URL)")
+    parser.add_argument("--remote", help="the DVC remote to read from (default: the configured)")
+    parser.add_argument("--folder", default=".", help="without --rev: the project checkout")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+
+    import uvicorn
+
+    torch.set_num_threads(1)  # one small model per request: threads would only contend
+    if args.rev:
+        served = ServedModel.from_revision(args.repo, args.rev, args.remote)
+    else:
+        served = ServedModel.from_folder(args.folder)
+    log.info("serving %s", served.source)
+    uvicorn.run(create_app(served), host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
