@@ -103,8 +103,10 @@ def test_the_secret_scanner_finds_nothing_in_the_tracked_files():
 
 def test_the_secret_scanner_would_catch_a_committed_key(tmp_path):
     """So the test above is not passing because the scanner sees nothing."""
+    # AWS's documented example key pair, assembled here so this file itself stays clean.
+    key_id, secret = "AKIA" + "IOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYzEXAMPLEKEY"
     leaked = tmp_path / "settings.py"
-    leaked.write_text('aws_secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"\n')
-    leaked.with_name("id.txt").write_text("AKIAIOSFODNN7EXAMPLE\n")
+    leaked.write_text(f'aws_secret_access_key = "{secret}"\n')
+    leaked.with_name("id.txt").write_text(f"{key_id}\n")
     found = _scan(["settings.py", "id.txt"], tmp_path)
     assert set(found) == {"settings.py", "id.txt"}, found
