@@ -163,3 +163,17 @@ def digits_catalog(tmp_path: Path, **params):
             "preprocessor": PreprocessorDataset(str(tmp_path / "preprocessor.json")),
         }
     )
+
+
+@pytest.fixture(scope="session")
+def trained_project(tmp_path_factory) -> Path:
+    """A project copy after one full, successful `kedro run` on digits (small budgets), shared
+    by the whole session: tests that change it must put back what they changed."""
+    project = copy_project(tmp_path_factory.mktemp("trained") / "project")
+    write_digits(project)
+    set_parameters(project, "training", epochs=5)
+    set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    set_parameters(project, "explainability", max_rows=40)
+    result = kedro_run(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project

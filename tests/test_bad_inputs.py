@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.conftest import copy_project, file_digests, kedro_run, set_parameters, write_digits
+from tests.conftest import file_digests, kedro_run
 
 pytestmark = pytest.mark.e2e
 
@@ -288,19 +288,6 @@ CASES = {
         "Unable to find credentials 's3_raw'",
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def trained_project(tmp_path_factory) -> Path:
-    """A project copy after one full, successful `kedro run` (small budgets)."""
-    project = copy_project(tmp_path_factory.mktemp("trained") / "project")
-    write_digits(project)
-    set_parameters(project, "training", epochs=5)
-    set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
-    set_parameters(project, "explainability", max_rows=40)
-    result = kedro_run(project)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return project
 
 
 @pytest.mark.parametrize("name", list(CASES))

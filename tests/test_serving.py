@@ -1,0 +1,225 @@
+"""The HTTP service over real HTTP on loopback: a server process started by the test, an
+HTTP client talking to it, good and bad requests; and a model served by git revision,
+read through DVC from a remote."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+
+from glassbox.model_files import load_model
+from glassbox.prediction import predict_proba
+from glassbox.preprocessing import Preprocessor
+from tests.conftest import cli_env, copy_project, run_cli, set_parameters
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`python -m glassbox.serving ...` as a user starts it, on a free loopback port."""
+
+    def __init__(self, cwd: Path, *args: str) -> None:
+        self.port = _free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "glassbox.serving", *args, "--port", str(self.port)],
+            cwd=cwd,
+            env=cli_env(cwd),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30)
+        deadline = time.monotonic() + 120
+        while True:
+            assert self.process.poll() is None, self.process.stdout.read()
+            try:
+                if self.client.get("/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not come up"
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.client.close()
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def server(trained_project):
+    running = Server(trained_project, "--folder", str(trained_project))
+    yield running
+    running.stop()
+
+
+def digits_rows(project: Path, n: int) -> list[dict]:
+    return pd.read_csv(project / "data/01_raw/digits.csv").head(n).to_dict("records")
+
+
+def expected_probabilities(project: Path, rows: list[dict]) -> np.ndarray:
+    preprocessor = Preprocessor.load(project / "data/06_models/preprocessor.json")
+    X = preprocessor.transform_features(pd.DataFrame(rows))
+    return predict_proba(load_model(project / "data/06_models/model.safetensors"), X.to_numpy())
+
+
+def test_predict_gives_the_models_labels_and_probabilities(server, trained_project):
+    rows = digits_rows(trained_project, 5)  # with the label column, which is ignored
+    response = server.client.post("/predict", json={"records": rows})
+    assert response.status_code == 200, response.text
+    predictions = response.json()["predictions"]
+    expected = expected_probabilities(trained_project, rows)
+    got = np.array([[p["probabilities"][str(c)] for c in range(10)] for p in predictions])
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert [p["label"] for p in predictions] == list(expected.argmax(axis=1))
+
+
+def test_explain_names_method_and_baseline_and_returns_the_top_features(server, trained_project):
+    rows = digits_rows(trained_project, 2)
+    response = server.client.post("/explain", json={"records": rows, "top_k": 4})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["method"] == "integrated_gradients"
+    assert "training mean" in body["baseline"]
+    for explanation in body["explanations"]:
+        values = list(explanation["attributions"].values())
+        assert len(values) == 4
+        assert all(abs(a) >= abs(b) for a, b in zip(values, values[1:], strict=False))
+
+
+def test_health_and_model_card(server):
+    assert server.client.get("/health").json()["status"] == "ok"
+    card = server.client.get("/model").json()
+    assert card["classes"] == [str(d) for d in range(10)]
+    assert "onnx" in card["export_check"]
+
+
+def _row(project: Path, **changes) -> dict:
+    row = digits_rows(project, 1)[0]
+    for key, value in changes.items():
+        if value is ...:
+            del row[key]
+        else:
+            row[key] = value
+    return row
+
+
+BAD_REQUESTS = {
+    "broken JSON": (
+        lambda p: {"content": b'{"records": [', "headers": {"content-type": "application/json"}},
+        "JSON decode error",
+    ),
+    "a form instead of JSON": (
+        lambda p: {"content": b"records=1"},
+        "Input should be a valid dictionary",
+    ),
+    "no records key": (lambda p: {"json": {"rows": []}}, "records"),
+    "records empty": (lambda p: {"json": {"records": []}}, "at least 1 item"),
+    "records not a list": (lambda p: {"json": {"records": {"a": 1}}}, "valid list"),
+    "a feature missing": (
+        lambda p: {"json": {"records": [_row(p, pixel_0_2=...)]}},
+        "records[0].pixel_0_2: Field required",
+    ),
+    "an unknown field": (
+        lambda p: {"json": {"records": [_row(p, colour="red")]}},
+        "records[0].colour: Extra inputs are not permitted",
+    ),
+    "text in a numeric feature": (
+        lambda p: {"json": {"records": [_row(p, pixel_3_3="twelve")]}},
+        "records[0].pixel_3_3: Input should be a valid number",
+    ),
+    "not a finite number": (
+        lambda p: {
+            "content": json.dumps({"records": [_row(p, pixel_3_3=float("nan"))]}).encode(),
+            "headers": {"content-type": "application/json"},
+        },
+        "records[0].pixel_3_3: Input should be a finite number",
+    ),
+    "too many records": (
+        lambda p: {"json": {"records": [_row(p)] * 10_001}},
+        "at most 10000 items",
+    ),
+    "an unknown top-level key": (
+        lambda p: {"json": {"records": [_row(p)], "debug": True}},
+        "Extra inputs are not permitted",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_REQUESTS))
+def test_a_bad_request_gets_a_4xx_naming_the_problem_and_the_service_lives_on(
+    server, trained_project, case
+):
+    make, message = BAD_REQUESTS[case]
+    response = server.client.post("/predict", **make(trained_project))
+    assert 400 <= response.status_code < 500, response.text
+    assert message in response.text, response.text
+    assert server.client.get("/health").status_code == 200
+
+
+def test_explain_rejects_a_nonsense_top_k_and_predict_rejects_get(server, trained_project):
+    rows = digits_rows(trained_project, 1)
+    response = server.client.post("/explain", json={"records": rows, "top_k": 0})
+    assert response.status_code == 422 and "top_k" in response.text
+    assert server.client.get("/predict").status_code == 405
+
+
+def test_a_model_is_served_by_git_revision_from_the_dvc_remote(tmp_path):
+    """Two revisions pushed to the project's DVC remote; a fresh clone without any DVC cache
+    serves the first one, named by its commit."""
+    origin = copy_project(tmp_path / "origin")
+    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "start"]):
+        assert run_cli(args, origin).returncode == 0
+    shas, models = [], []
+    for epochs in (3, 6):
+        set_parameters(origin, "training", epochs=epochs)
+        for args in (
+            ["dvc", "repro", "training"],
+            ["git", "add", "-A"],
+            ["git", "commit", "-qm", f"model trained for {epochs} epochs"],
+            ["dvc", "push"],
+        ):
+            result = run_cli(args, origin)
+            assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+        shas.append(run_cli(["git", "rev-parse", "HEAD"], origin).stdout.strip())
+        models.append((origin / "data/06_models/model.safetensors").read_bytes())
+    assert models[0] != models[1]
+
+    clone = tmp_path / "clone"
+    assert run_cli(["git", "clone", "-q", str(origin), str(clone)], tmp_path).returncode == 0
+    served = Server(clone, "--rev", shas[0], "--repo", str(clone))
+    try:
+        assert served.client.get("/health").json()["revision"] == shas[0]
+        rows = digits_rows(origin, 8)
+        response = served.client.post("/predict", json={"records": rows})
+        assert response.status_code == 200, response.text
+    finally:
+        served.stop()
+    first = tmp_path / "first"
+    (first / "data/06_models").mkdir(parents=True)
+    (first / "data/06_models/model.safetensors").write_bytes(models[0])
+    (first / "data/06_models/preprocessor.json").write_bytes(
+        (origin / "data/06_models/preprocessor.json").read_bytes()
+    )
+    expected = expected_probabilities(first, rows)
+    got = np.array(
+        [[p["probabilities"][str(c)] for c in range(10)] for p in response.json()["predictions"]]
+    )
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert not (clone / ".dvc/cache").exists() or not any((clone / ".dvc/cache").rglob("*"))
