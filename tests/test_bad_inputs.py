@@ -112,6 +112,17 @@ def edit_x_test(change: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable:
     return make
 
 
+def new_rows(change: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable:
+    """new_data pointed (through conf/local) at rows made from digits."""
+
+    def make(project: Path, bad: Path) -> None:
+        change(digits(project).head(10)).to_csv(bad, index=False)
+        entry = {"type": "pandas.CSVDataset", "filepath": str(bad)}
+        (project / "conf/local/catalog.yml").write_text(yaml.safe_dump({"new_data": entry}))
+
+    return make
+
+
 def local_file(name: str, text: str) -> Callable:
     return lambda project, bad: (project / "conf/local" / name).write_text(text)
 
@@ -275,6 +286,17 @@ CASES = {
         "explainability",
         edit_x_test(lambda x: x.iloc[:, :-3]),
         "X_test has 58 feature columns, the preprocessor expects 61",
+    ),
+    # ---- rows to predict (inference) ----
+    "new rows without a feature column": Case(
+        "inference",
+        new_rows(lambda t: t.drop(columns=["digit", "pixel_2_2"])),
+        "new_data lacks feature columns the model was trained on: ['pixel_2_2']",
+    ),
+    "new rows with text in a numeric column": Case(
+        "inference",
+        new_rows(with_value("pixel_3_3", 2, "twelve")),
+        "new_data: column 'pixel_3_3' must hold numbers (row 2: 'twelve')",
     ),
     # ---- credentials ----
     "malformed credentials file": Case(
