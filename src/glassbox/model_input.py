@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 _RERUN = "re-run the pipelines that make them (`dvc repro`, or `kedro run`)"
 
 
-def frames_to_tensors(X: pd.DataFrame, y: pd.DataFrame) -> tuple[torch.Tensor, torch.Tensor]:
-    """Features as float32 and the one label column as int64 codes."""
+def frames_to_tensors(
+    X: pd.DataFrame, y: pd.DataFrame, task: str = "classification"
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Features as float32 and the one target column: int64 class codes, or float32 values
+    for regression."""
     features = torch.from_numpy(X.to_numpy(dtype="float32", copy=True))
-    labels = torch.from_numpy(y.iloc[:, 0].to_numpy(dtype="int64", copy=True))
+    dtype = "int64" if task == "classification" else "float32"
+    labels = torch.from_numpy(y.iloc[:, 0].to_numpy(dtype=dtype, copy=True))
     return features, labels
 
 

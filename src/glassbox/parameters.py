@@ -79,6 +79,22 @@ class SchedulerParams(_Strict):
     patience: int = Field(5, ge=0, description="plateau: epochs without improvement")
 
 
+LossName = Literal["cross_entropy", "label_smoothing", "focal", "mse", "mae", "huber"]
+
+
+class LossParams(_Strict):
+    """`training.loss`: cross_entropy, label_smoothing and focal are for classification;
+    mse, mae and huber for regression (glassbox.losses says which fits which task)."""
+
+    name: LossName = "cross_entropy"
+    label_smoothing: float = Field(0.1, gt=0, lt=1, description="label_smoothing: its factor")
+    focal_gamma: float = Field(2.0, ge=0, description="focal: the focusing exponent")
+    huber_delta: float = Field(1.0, gt=0, description="huber: where it turns linear")
+    class_weights: Literal["none", "balanced"] = Field(
+        "none", description="classification: balanced weighs classes by 1 / frequency"
+    )
+
+
 class EarlyStoppingParams(_Strict):
     patience: int | None = Field(15, ge=1, description="null: never stop early")
     min_delta: float = Field(0.0, ge=0)
@@ -93,6 +109,7 @@ class TrainingParams(_Strict):
     model: ModelParams = Field(default_factory=ModelParams)
     optimizer: OptimizerParams = Field(default_factory=OptimizerParams)
     scheduler: SchedulerParams = Field(default_factory=SchedulerParams)
+    loss: LossParams = Field(default_factory=LossParams)
     early_stopping: EarlyStoppingParams = Field(default_factory=EarlyStoppingParams)
     grad_clip_norm: float | None = Field(None, gt=0)
     checkpoint_every: int = Field(5, ge=0, description="epochs between checkpoints; 0: none")

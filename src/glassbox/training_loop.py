@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from glassbox.checkpoints import CheckpointStore
+from glassbox.losses import build_loss
 from glassbox.model_input import frames_to_tensors
 from glassbox.models import build_model
 from glassbox.optimizers import build_optimizer, build_scheduler
@@ -28,30 +29,58 @@ from glassbox.parameters import TrainingParams
 
 log = logging.getLogger(__name__)
 
-HISTORY_COLUMNS = ["epoch", "train_loss", "val_loss", "val_accuracy", "lr", "epoch_seconds"]
+# The validation score per epoch: accuracy for classification, RMSE (in the target's own
+# units) for regression.
+SCORE_COLUMN = {"classification": "val_accuracy", "regression": "val_rmse"}
+
+
+def history_columns(task: str = "classification") -> list[str]:
+    return ["epoch", "train_loss", "val_loss", SCORE_COLUMN[task], "lr", "epoch_seconds"]
+
+
+HISTORY_COLUMNS = history_columns()
 
 
 @dataclass
 class TrainingData:
-    """Model input as tensors: features float32, labels int64 codes."""
+    """Model input as tensors: features float32; targets int64 class codes, or float32
+    (scaled) values for regression, with ``target_scale`` to report errors in the
+    target's own units."""
 
     X_train: torch.Tensor
     y_train: torch.Tensor
     X_val: torch.Tensor
     y_val: torch.Tensor
     n_classes: int
+    task: str = "classification"
+    target_scale: float = 1.0
 
     @classmethod
-    def from_frames(cls, X_train, y_train, X_val, y_val, n_classes: int) -> TrainingData:
+    def from_frames(
+        cls,
+        X_train,
+        y_train,
+        X_val,
+        y_val,
+        n_classes: int,
+        task: str = "classification",
+        target_scale: float = 1.0,
+    ) -> TrainingData:
         return cls(
-            *frames_to_tensors(X_train, y_train),
-            *frames_to_tensors(X_val, y_val),
+            *frames_to_tensors(X_train, y_train, task),
+            *frames_to_tensors(X_val, y_val, task),
             n_classes=n_classes,
+            task=task,
+            target_scale=target_scale,
         )
+
+    @property
+    def output_dim(self) -> int:
+        return self.n_classes if self.task == "classification" else 1
 
     def to(self, device: torch.device) -> TrainingData:
         moved = [t.to(device) for t in (self.X_train, self.y_train, self.X_val, self.y_val)]
-        return TrainingData(*moved, n_classes=self.n_classes)
+        return TrainingData(*moved, self.n_classes, self.task, self.target_scale)
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -104,14 +133,29 @@ def run_fingerprint(params: TrainingParams, data: TrainingData) -> str:
     return hashlib.sha256((config + data.fingerprint()).encode()).hexdigest()
 
 
+def forward_fn(model: nn.Module, task: str):
+    """The model's output as the loss takes it: logits, or one value per row."""
+    if task == "classification":
+        return model
+    return lambda X: model(X).squeeze(1)
+
+
 @torch.no_grad()
-def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn) -> tuple[float, float]:
-    """Mean loss and accuracy of ``model`` on ``X``, ``y``."""
+def evaluate(
+    model: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    loss_fn,
+    task: str = "classification",
+    target_scale: float = 1.0,
+) -> tuple[float, float]:
+    """Mean loss and the validation score (accuracy, or RMSE in target units)."""
     model.eval()
-    logits = model(X)
-    loss = loss_fn(logits, y).item()
-    accuracy = (logits.argmax(dim=1) == y).float().mean().item()
-    return loss, accuracy
+    outputs = forward_fn(model, task)(X)
+    loss = loss_fn(outputs, y).item()
+    if task == "classification":
+        return loss, (outputs.argmax(dim=1) == y).float().mean().item()
+    return loss, (outputs - y).pow(2).mean().sqrt().item() * target_scale
 
 
 def _show_progress(setting: str) -> bool:
@@ -136,7 +180,7 @@ def train(
         {
             **params.model.model_dump(),
             "input_dim": data.X_train.shape[1],
-            "output_dim": data.n_classes,
+            "output_dim": data.output_dim,
         }
     ).to(device)
     opt = params.optimizer
@@ -153,7 +197,9 @@ def train(
         sched.gamma,
         sched.patience,
     )
-    loss_fn = nn.CrossEntropyLoss()
+    loss_fn = build_loss(params.loss, data.task, data.y_train, data.n_classes)
+    forward = forward_fn(model, data.task)
+    score_column = SCORE_COLUMN[data.task]
     shuffle = torch.Generator().manual_seed(params.seed)
     stopper = EarlyStopping(params.early_stopping.patience, params.early_stopping.min_delta)
     history: list[dict] = []
@@ -190,7 +236,7 @@ def train(
             if params.model.batch_norm and len(index) == 1:
                 continue  # batch norm cannot train on a single row
             optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(data.X_train[index]), data.y_train[index])
+            loss = loss_fn(forward(data.X_train[index]), data.y_train[index])
             loss.backward()
             if params.grad_clip_norm is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), params.grad_clip_norm)
@@ -199,7 +245,9 @@ def train(
                 scheduler.step()
             loss_sum += loss.detach() * len(index)
 
-        val_loss, val_accuracy = evaluate(model, data.X_val, data.y_val, loss_fn)
+        val_loss, val_score = evaluate(
+            model, data.X_val, data.y_val, loss_fn, data.task, data.target_scale
+        )
         lr = optimizer.param_groups[0]["lr"]
         if scheduler is not None and not per_batch_schedule:
             scheduler.step(val_loss) if sched.name == "plateau" else scheduler.step()
@@ -208,13 +256,13 @@ def train(
                 "epoch": epoch + 1,
                 "train_loss": loss_sum.item() / n,
                 "val_loss": val_loss,
-                "val_accuracy": val_accuracy,
+                score_column: val_score,
                 "lr": lr,
                 "epoch_seconds": time.perf_counter() - started,
             }
         )
         if hasattr(epochs, "set_postfix"):
-            epochs.set_postfix(val_loss=f"{val_loss:.4f}", val_acc=f"{val_accuracy:.3f}")
+            epochs.set_postfix(val_loss=f"{val_loss:.4f}", **{score_column: f"{val_score:.3f}"})
         stop = stopper.update(val_loss, epoch + 1, model)
         if stop:
             log.info(
@@ -246,4 +294,4 @@ def train(
         stopper.best_loss,
         stopper.best_epoch,
     )
-    return model.cpu().eval(), pd.DataFrame(history, columns=HISTORY_COLUMNS)
+    return model.cpu().eval(), pd.DataFrame(history, columns=history_columns(data.task))
