@@ -122,6 +122,8 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
         "evaluation",
         "optimizer_comparison",
         "explainability",
+        "export",
+        "inference",
     )
     for stage in stages:
         assert f"Running stage '{stage}'" in first.stdout
@@ -147,9 +149,10 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
     params_file.write_text(params_file.read_text().replace("name: adam ", "name: sgd "))
     third = run_cli(["dvc", "repro"], project_copy)
     assert third.returncode == 0, third.stdout[-2000:]
-    # The stages that read `training`, and explainability, which reads the new model.
+    # The stages that read `training`, and those that read the new model.
     rerun = set(re.findall(r"Running stage '(\w+)'", third.stdout))
-    assert rerun == {"training", "evaluation", "optimizer_comparison", "explainability"}, rerun
+    downstream = {"training", "evaluation", "optimizer_comparison", "explainability"}
+    assert rerun == downstream | {"export", "inference"}, rerun
     assert "Stage 'data_processing' didn't change, skipping" in third.stdout
 
 

@@ -44,3 +44,29 @@ def baseline_probabilities(
         proba[:, model.classes_] = model.predict_proba(X)
         result[name] = proba
     return result
+
+
+REGRESSION_BASELINE_NAMES = ("training_mean", "linear_regression", "mlp_regressor")
+
+
+def fit_regression_baselines(
+    X_train: np.ndarray, y_train: np.ndarray, hidden_sizes: list[int], seed: int
+) -> dict[str, object]:
+    """The training mean, a linear regression, and scikit-learn's MLPRegressor with our
+    hidden sizes, fitted on the same (standardised) target as the network."""
+    from sklearn.dummy import DummyRegressor
+    from sklearn.linear_model import LinearRegression
+    from sklearn.neural_network import MLPRegressor
+
+    models = {
+        "training_mean": DummyRegressor(strategy="mean"),
+        "linear_regression": LinearRegression(),
+        "mlp_regressor": MLPRegressor(
+            hidden_layer_sizes=tuple(hidden_sizes), max_iter=1000, random_state=seed
+        ),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for model in models.values():
+            model.fit(X_train, y_train)
+    return models

@@ -66,7 +66,32 @@ def training_curves_figure(history: pd.DataFrame):
     loss_ax.axvline(history["epoch"].iloc[best], linestyle=":", color="grey", label="best epoch")
     loss_ax.set(xlabel="epoch", ylabel="loss", yscale="log", title="Loss")
     loss_ax.legend()
-    acc_ax.plot(history["epoch"], history["val_accuracy"])
-    acc_ax.set(xlabel="epoch", ylabel="accuracy", title="Validation accuracy")
+    if "val_accuracy" in history:
+        acc_ax.plot(history["epoch"], history["val_accuracy"])
+        acc_ax.set(xlabel="epoch", ylabel="accuracy", title="Validation accuracy")
+    else:  # regression
+        acc_ax.plot(history["epoch"], history["val_rmse"])
+        acc_ax.set(xlabel="epoch", ylabel="RMSE", title="Validation RMSE (target units)")
+    fig.tight_layout()
+    return fig
+
+
+def predicted_vs_true_figure(points: pd.DataFrame):
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.scatter(points["actual"], points["predicted"], s=12, alpha=0.7)
+    low = min(points["actual"].min(), points["predicted"].min())
+    high = max(points["actual"].max(), points["predicted"].max())
+    ax.plot([low, high], [low, high], linestyle=":", color="grey", label="perfect")
+    ax.set(xlabel="true value", ylabel="predicted", title="Predicted against true (test split)")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def residuals_figure(points: pd.DataFrame):
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.scatter(points["predicted"], points["residual"], s=12, alpha=0.7)
+    ax.axhline(0, linestyle=":", color="grey")
+    ax.set(xlabel="predicted", ylabel="true − predicted", title="Residuals (test split)")
     fig.tight_layout()
     return fig

@@ -211,9 +211,19 @@ def deletion_curve(
     reference: torch.Tensor,
     steps: int,
     generator: torch.Generator,
+    task: str = "classification",
+    target_scale: float = 1.0,
 ) -> dict:
-    """Accuracy as the top-ranked (by |attribution|) features are replaced by the reference,
-    against replacing features in random order."""
+    """Accuracy (regression: RMSE in target units) as the top-ranked (by |attribution|)
+    features are replaced by the reference, against replacing features in random order."""
+    metric = DELETION_METRIC[task]
+
+    def score(x: torch.Tensor) -> float:
+        outputs = model(x)
+        if task == "classification":
+            return float((outputs.argmax(1) == labels).float().mean())
+        return float((outputs[:, 0] - labels).pow(2).mean().sqrt()) * target_scale
+
     n, d = X.shape
     by_method = torch.from_numpy(np.argsort(-np.abs(attributions), axis=1, kind="stable").copy())
     by_chance = torch.argsort(torch.rand(n, d, generator=generator), dim=1)
@@ -226,15 +236,24 @@ def deletion_curve(
                 removed = torch.zeros(n, d, dtype=torch.bool)
                 removed.scatter_(1, order[:, :k], True)
                 x = torch.where(removed, reference.expand_as(X), X)
-                curves[name].append(float((model(x).argmax(1) == labels).float().mean()))
+                curves[name].append(score(x))
     area = {name: float(np.trapezoid(curve, fractions)) for name, curve in curves.items()}
     return {
         "fractions": fractions.tolist(),
-        "accuracy": curves["method"],
-        "random_accuracy": curves["random"],
+        metric: curves["method"],
+        f"random_{metric}": curves["random"],
         "area": area["method"],
         "random_area": area["random"],
     }
+
+
+# What the deletion curve measures per task, and whether a faithful method makes it fall
+# (accuracy) or rise (error) faster than random removal.
+DELETION_METRIC = {"classification": "accuracy", "regression": "rmse"}
+
+
+def deletion_metric(deletion: dict) -> str:
+    return "rmse" if "rmse" in deletion else "accuracy"
 
 
 def randomised_copy(model: nn.Module, seed: int) -> nn.Module:
@@ -266,6 +285,8 @@ def assess(
     values: np.ndarray,
     baselines: torch.Tensor,
     params: ExplainabilityParams,
+    task: str = "classification",
+    target_scale: float = 1.0,
 ) -> dict:
     """The trust checks of one method, on a sample of the explained rows."""
     from captum.metrics import infidelity, sensitivity_max
@@ -310,6 +331,8 @@ def assess(
                 baselines.mean(0, keepdim=True),
                 q.deletion_steps,
                 generator,
+                task,
+                target_scale,
             ),
         }
         random_model = randomised_copy(model, params.seed + 1)
@@ -341,8 +364,13 @@ def _tuple_aware(explain: Callable) -> Callable:
 
 def verdict_checks(result: dict, params: ExplainabilityParams) -> dict[str, bool]:
     q = params.quality
+    deletion = result["deletion"]
+    if deletion_metric(deletion) == "accuracy":
+        beats_random = deletion["area"] < deletion["random_area"]
+    else:  # an error should grow faster when the important features go
+        beats_random = deletion["area"] > deletion["random_area"]
     checks = {
-        "deletion_beats_random": result["deletion"]["area"] < result["deletion"]["random_area"],
+        "deletion_beats_random": beats_random,
         "changes_with_random_weights": result["randomisation_rank_correlation"]
         < q.randomisation_threshold,
     }
@@ -355,12 +383,14 @@ def verdict_sentence(method: str, result: dict) -> str:
     """The plain-words judgement shown in the report."""
     checks = result["checks"]
     deletion = result["deletion"]
+    hurt = "lowers accuracy" if deletion_metric(deletion) == "accuracy" else "raises the RMSE"
+    what = "accuracy" if deletion_metric(deletion) == "accuracy" else "the RMSE"
     parts = [
         (
-            f"removing its top-ranked features lowers accuracy faster than removing random ones "
+            f"removing its top-ranked features {hurt} faster than removing random ones "
             f"(area {deletion['area']:.3f} against {deletion['random_area']:.3f})"
             if checks["deletion_beats_random"]
-            else f"removing its top-ranked features hurts accuracy no more than removing random "
+            else f"removing its top-ranked features changes {what} no more than removing random "
             f"ones (area {deletion['area']:.3f} against {deletion['random_area']:.3f})"
         ),
         (

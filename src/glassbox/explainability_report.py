@@ -14,7 +14,7 @@ matplotlib.use("Agg")  # no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from glassbox.explainability import verdict_sentence  # noqa: E402
+from glassbox.explainability import deletion_metric, verdict_sentence  # noqa: E402
 from glassbox.html_report import escape, figure_to_img, page, table  # noqa: E402
 from glassbox.preprocessing import Preprocessor  # noqa: E402
 
@@ -102,21 +102,60 @@ def importance_figure(summary: dict, top: int) -> str:
 
 def deletion_figure(summary: dict) -> str:
     fig, ax = plt.subplots(figsize=(7, 4))
+    any_entry = next(iter(summary["methods"].values()))["quality"]["deletion"]
+    metric = deletion_metric(any_entry)
     for method, entry in summary["methods"].items():
         deletion = entry["quality"]["deletion"]
-        ax.plot(deletion["fractions"], deletion["accuracy"], label=method)
-    any_entry = next(iter(summary["methods"].values()))["quality"]["deletion"]
-    ax.plot(any_entry["fractions"], any_entry["random_accuracy"], "k:", label="random order")
+        ax.plot(deletion["fractions"], deletion[metric], label=method)
+    ax.plot(any_entry["fractions"], any_entry[f"random_{metric}"], "k:", label="random order")
     ax.set(
         xlabel="share of features removed (top-ranked first)",
-        ylabel="accuracy",
+        ylabel="accuracy" if metric == "accuracy" else "RMSE (target units)",
         title="Deletion curves: steeper is more faithful",
     )
     ax.legend(fontsize="small")
     return figure_to_img(fig, "deletion curves")
 
 
+def local_section_regression(explanations: dict, preprocessor: Preprocessor, params) -> str:
+    method = next(iter(explanations["attributions"]))
+    values = explanations["attributions"][method].values
+    true = preprocessor.decode_values(explanations["labels"])
+    predicted = preprocessor.decode_values(explanations["probabilities"][:, 0])
+    error = np.abs(predicted - true)
+    groups = {
+        "Most accurate predictions": np.argsort(error, kind="stable"),
+        "Largest errors": np.argsort(-error, kind="stable"),
+    }
+    html = [
+        f"<p>Signed attributions by {escape(method.replace('_', ' '))}; positive values "
+        "raise the prediction.</p>"
+    ]
+    for title, rows in groups.items():
+        rows = rows[: params.local_examples]
+        html.append(f"<h3>{escape(title)}</h3>")
+        table_rows = []
+        for row in rows:
+            top = np.argsort(-np.abs(values[row]))[: min(5, params.top_features)]
+            features = ", ".join(
+                f"{preprocessor.feature_names[i]} ({values[row, i]:+.3f})" for i in top
+            )
+            table_rows.append(
+                (
+                    int(explanations["row_ids"][row]),
+                    f"{true[row]:.4g}",
+                    f"{predicted[row]:.4g}",
+                    f"{error[row]:.4g}",
+                    features,
+                )
+            )
+        html.append(table(("test row", "true", "predicted", "error", "top features"), table_rows))
+    return "".join(html)
+
+
 def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str:
+    if explanations.get("task") == "regression":
+        return local_section_regression(explanations, preprocessor, params)
     method = next(iter(explanations["attributions"]))
     values = explanations["attributions"][method].values
     X, labels, proba = explanations["X"], explanations["labels"], explanations["probabilities"]
@@ -173,6 +212,7 @@ def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str
 
 def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params) -> str:
     methods = summary["methods"]
+    regression = preprocessor.task == "regression"
     trust_rows = []
     for method, entry in methods.items():
         q = entry["quality"]
@@ -201,7 +241,8 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
     body = [
         f"<p>{summary['n_samples']} test rows explained, against the "
         f"{escape(summary['baseline'].replace('_', ' '))} baseline, for the "
-        f"{escape(summary['target'])} class. Methods: {escape(', '.join(names))}.</p>",
+        + ("predicted value" if regression else f"{escape(summary['target'])} class")
+        + f". Methods: {escape(', '.join(names))}.</p>",
         "<h2>Can these explanations be trusted?</h2>",
         f'<div class="note"><ul>{verdicts}</ul></div>',
         table(
@@ -217,8 +258,13 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
             ),
             trust_rows,
         ),
-        "<p>Deletion area: accuracy averaged over the removal curve (lower is more faithful). "
-        "Rank correlation with a randomised model: lower means the explanation depends on what "
+        (
+            "<p>Deletion area: accuracy averaged over the removal curve (lower is more faithful). "
+            if not regression
+            else "<p>Deletion area: RMSE averaged over the removal curve (higher is more "
+            "faithful). "
+        )
+        + "Rank correlation with a randomised model: lower means the explanation depends on what "
         "the model learned. Infidelity and max-sensitivity: Captum's metrics, lower is better. "
         "Completeness gap: how far Integrated Gradients' attributions miss f(x) − f(baseline).</p>",
         deletion_figure(summary),
@@ -226,15 +272,16 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
         importance_figure(summary, params.top_features),
         "<h3>Do the methods agree?</h3><p>Spearman rank correlation of global importances.</p>",
         table(("", *names), agreement),
-        "<h2>Per class</h2>",
     ]
-    if params.image_shape:
-        body.append(class_heatmaps(explanations, preprocessor, params.image_shape))
-    body.append(
-        f"<p>Top features per class ({escape(first.replace('_', ' '))}, mean "
-        "|attribution| over the rows of that class):</p>"
-    )
-    body.append(table(("class", "top features"), per_class_rows))
+    if not regression:
+        body.append("<h2>Per class</h2>")
+        if params.image_shape:
+            body.append(class_heatmaps(explanations, preprocessor, params.image_shape))
+        body.append(
+            f"<p>Top features per class ({escape(first.replace('_', ' '))}, mean "
+            "|attribution| over the rows of that class):</p>"
+        )
+        body.append(table(("class", "top features"), per_class_rows))
     body.append("<h2>Single predictions</h2>")
     body.append(local_section(explanations, preprocessor, params))
     return page("Explainability report", "".join(body))

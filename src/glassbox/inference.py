@@ -72,7 +72,10 @@ def probability_columns(preprocessor: Preprocessor) -> list[str]:
 
 
 def prediction_table(probabilities: np.ndarray, preprocessor: Preprocessor) -> pd.DataFrame:
-    """The predicted label (original label values) and every class's probability."""
+    """The predicted label (original label values) and every class's probability; for
+    regression, the predicted value (one column of ``probabilities``, in target units)."""
+    if preprocessor.task == "regression":
+        return pd.DataFrame({"prediction": probabilities[:, 0]})
     table = pd.DataFrame(probabilities, columns=probability_columns(preprocessor))
     table.insert(0, "prediction", preprocessor.decode_labels(probabilities.argmax(axis=1)))
     return table

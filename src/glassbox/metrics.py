@@ -95,3 +95,23 @@ def reliability_table(y_true: np.ndarray, proba: np.ndarray, n_bins: int = 15) -
         confidence=("confidence", "mean"), accuracy=("accuracy", "mean"), count=("bin", "size")
     )
     return table.reset_index(drop=True)
+
+
+def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    """Errors in the target's own units (scikit-learn's metrics), and R²."""
+    from sklearn import metrics as m
+
+    return {
+        "rmse": float(np.sqrt(m.mean_squared_error(y_true, y_pred))),
+        "mae": float(m.mean_absolute_error(y_true, y_pred)),
+        "r2": float(m.r2_score(y_true, y_pred)),
+        "median_absolute_error": float(m.median_absolute_error(y_true, y_pred)),
+    }
+
+
+REGRESSION_POINT_COLUMNS = ["actual", "predicted", "residual"]
+
+
+def regression_table(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
+    """One row per test row: true value, prediction, residual (DVC's scatter plots)."""
+    return pd.DataFrame({"actual": y_true, "predicted": y_pred, "residual": y_true - y_pred})

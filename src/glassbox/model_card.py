@@ -17,7 +17,10 @@ from glassbox.preprocessing import Preprocessor
 TOP_FEATURES = 5
 # The files whose DVC hashes name a model's inputs and itself.
 RECORDED = ("data/01_raw/", "data/06_models/preprocessor.json", "data/06_models/model.safetensors")
-HEADLINE_METRICS = ("accuracy", "f1_macro", "log_loss", "roc_auc_ovr")
+HEADLINE_METRICS = {
+    "classification": ("accuracy", "f1_macro", "log_loss", "roc_auc_ovr"),
+    "regression": ("rmse", "mae", "r2", "median_absolute_error"),
+}
 
 
 def _git(*args: str, cwd: Path) -> str | None:
@@ -82,6 +85,7 @@ def build_card(
     revisions: dict,
 ) -> dict[str, Any]:
     methods = explainability_summary.get("methods", {})
+    headline = HEADLINE_METRICS[preprocessor.task]
     raw_files = [p for p in revisions["dvc_md5"] if p.startswith("data/01_raw/")]
     return {
         "model": {
@@ -105,14 +109,15 @@ def build_card(
             "model_input": preprocessor.feature_names,
             "dropped_constant": preprocessor.dropped_columns,
         },
+        "task": preprocessor.task,
         "classes": [str(c) for c in preprocessor.classes],
         "parameters": {"data_processing": data_processing, "training": training},
         "optimizer": training["optimizer"],
         "metrics": {
             "test_rows": metrics.get("test_rows"),
-            "model": {k: metrics["model"][k] for k in HEADLINE_METRICS},
+            "model": {k: metrics["model"][k] for k in headline},
             "baselines": {
-                name: {k: scores[k] for k in HEADLINE_METRICS}
+                name: {k: scores[k] for k in headline}
                 for name, scores in metrics["baselines"].items()
             },
         },
@@ -143,12 +148,21 @@ def _describe(architecture: dict) -> str:
     )
 
 
+def _task_line(card: dict) -> str:
+    target, columns = card["data"]["target"], len(card["features"]["raw"])
+    if card.get("task") == "regression":
+        return f"**Task**: predict the value of `{target}` from {columns} feature columns."
+    classes = ", ".join(f"`{c}`" for c in card["classes"])
+    return f"**Task**: predict `{target}` (classes: {classes}) from {columns} feature columns."
+
+
 def _fmt(value: Any) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
 def render_markdown(card: dict) -> str:
     model, data, metrics = card["model"], card["data"], card["metrics"]
+    headline = HEADLINE_METRICS[card.get("task", "classification")]
     opt = card["optimizer"]
     lines = [
         "# Model card",
@@ -157,9 +171,7 @@ def render_markdown(card: dict) -> str:
         + ", ".join(f"`{f}`" for f in model["files"].values())
         + ".",
         "",
-        f"**Task**: predict `{data['target']}` (classes: "
-        + ", ".join(f"`{c}`" for c in card["classes"])
-        + f") from {len(card['features']['raw'])} feature columns.",
+        _task_line(card),
         "",
         "## Data",
         "",
@@ -181,14 +193,12 @@ def render_markdown(card: dict) -> str:
         "",
         f"## Test metrics ({metrics['test_rows']} rows)",
         "",
-        "| model | " + " | ".join(HEADLINE_METRICS) + " |",
-        "| --- |" + " --- |" * len(HEADLINE_METRICS),
-        "| **this model** | "
-        + " | ".join(_fmt(metrics["model"][k]) for k in HEADLINE_METRICS)
-        + " |",
+        "| model | " + " | ".join(headline) + " |",
+        "| --- |" + " --- |" * len(headline),
+        "| **this model** | " + " | ".join(_fmt(metrics["model"][k]) for k in headline) + " |",
     ]
     for name, scores in metrics["baselines"].items():
-        lines.append(f"| {name} | " + " | ".join(_fmt(scores[k]) for k in HEADLINE_METRICS) + " |")
+        lines.append(f"| {name} | " + " | ".join(_fmt(scores[k]) for k in headline) + " |")
     lines += ["", "## Explanations (top features by mean |attribution|)", ""]
     for method, result in card["explainability"].items():
         verdict = "trust checks pass" if result["trust_checks_pass"] else "trust checks FAIL"

@@ -57,10 +57,8 @@ def check_model_fits(model: nn.Module, preprocessor: Preprocessor) -> None:
     """The model must take the preprocessor's features and predict its classes."""
     architecture = getattr(model, "architecture", {})
     features, classes = len(preprocessor.feature_names), len(preprocessor.classes)
-    for key, expected, what in (
-        ("input_dim", features, "features"),
-        ("output_dim", classes, "classes"),
-    ):
+    outputs = (1, "outputs") if preprocessor.task == "regression" else (classes, "classes")
+    for key, expected, what in (("input_dim", features, "features"), ("output_dim", *outputs)):
         if key in architecture and architecture[key] != expected:
             raise InputDataError(
                 f"the model takes {architecture[key]} {what} but the preprocessor has "

@@ -38,23 +38,40 @@ def run_settings(
 def run_once(
     data: TrainingData, X_test: torch.Tensor, y_test: torch.Tensor, params: TrainingParams
 ) -> dict:
-    """Train one configuration; report its curves, best epoch, timings and test accuracy."""
+    """Train one configuration; report its curves, best epoch, timings and test score
+    (accuracy, or for regression RMSE in the target's units)."""
     model, history = train(data, params)
+    score = SCORES[data.task]
     with torch.no_grad():
-        test_accuracy = (model(X_test).argmax(dim=1) == y_test).float().mean().item()
+        if data.task == "classification":
+            test_score = (model(X_test).argmax(dim=1) == y_test).float().mean().item()
+        else:
+            errors = model(X_test).squeeze(1) - y_test
+            test_score = errors.pow(2).mean().sqrt().item() * data.target_scale
     best = int(np.argmin(history["val_loss"].to_numpy()))
     return {
         "seed": params.seed,
         "lr": params.optimizer.lr,
-        "test_accuracy": test_accuracy,
+        f"test_{score}": test_score,
         "best_val_loss": float(history["val_loss"].iloc[best]),
         "best_epoch": int(history["epoch"].iloc[best]),
         "epochs_trained": len(history),
         "seconds_to_best": float(history["epoch_seconds"].iloc[: best + 1].sum()),
         "total_seconds": float(history["epoch_seconds"].sum()),
         "val_loss": history["val_loss"].tolist(),
-        "val_accuracy": history["val_accuracy"].tolist(),
+        f"val_{score}": history[f"val_{score}"].tolist(),
     }
+
+
+# The score reported beside the validation loss, per task.
+SCORES = {"classification": "accuracy", "regression": "rmse"}
+SCORE_LABELS = {"accuracy": "accuracy", "rmse": "RMSE"}
+
+
+def score_of(entry_or_run: dict) -> str:
+    """Which score a run (or an optimizer's summary) carries."""
+    runs = entry_or_run.get("runs", [entry_or_run])
+    return "rmse" if "test_rmse" in runs[0] else "accuracy"
 
 
 def _mean_std(values: list[float]) -> tuple[float, float]:
@@ -69,7 +86,7 @@ def summarise(runs: dict[str, list[dict]]) -> dict:
             continue
         entry = {"lr": results[0]["lr"], "seeds": [r["seed"] for r in results]}
         for key in (
-            "test_accuracy",
+            f"test_{score_of(results[0])}",
             "best_val_loss",
             "best_epoch",
             "seconds_to_best",
@@ -97,11 +114,12 @@ def recommend(optimizers: dict[str, dict]) -> dict:
     )
     fastest = min(tied, key=lambda n: optimizers[n]["seconds_to_best_mean"])
     b = optimizers[best]
+    score = score_of(b)
     text = (
         f"Lowest validation loss: {best} "
         f"({b['best_val_loss_mean']:.4f} ± {b['best_val_loss_std']:.4f} "
-        f"over {len(b['seeds'])} seeds; test accuracy {b['test_accuracy_mean']:.4f} ± "
-        f"{b['test_accuracy_std']:.4f})."
+        f"over {len(b['seeds'])} seeds; test {SCORE_LABELS[score]} "
+        f"{b[f'test_{score}_mean']:.4f} ± {b[f'test_{score}_std']:.4f})."
     )
     others = [n for n in tied if n != best]
     if others:
@@ -131,21 +149,23 @@ def render_report(summary: dict, settings: dict) -> str:
     from glassbox.html_report import escape, figure_to_img, page, table
 
     optimizers = summary["optimizers"]
+    score = score_of(next(iter(optimizers.values())))
+    label = SCORE_LABELS[score]
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
     for name, entry in optimizers.items():
         loss_ax.plot(mean_curves(entry["runs"], "val_loss"), label=name)
-        acc_ax.plot(mean_curves(entry["runs"], "val_accuracy"), label=name)
+        acc_ax.plot(mean_curves(entry["runs"], f"val_{score}"), label=name)
     loss_ax.set(xlabel="epoch", ylabel="validation loss", yscale="log", title="Validation loss")
-    acc_ax.set(xlabel="epoch", ylabel="validation accuracy", title="Validation accuracy")
+    acc_ax.set(xlabel="epoch", ylabel=f"validation {label}", title=f"Validation {label}")
     acc_ax.set_ylim(bottom=max(0.0, acc_ax.get_ylim()[0]))
     loss_ax.legend()
-    chart = figure_to_img(fig, "validation loss and accuracy per epoch, one line per optimizer")
+    chart = figure_to_img(fig, f"validation loss and {label} per epoch, one line per optimizer")
 
     rows = [
         (
             name,
             "default" if e["lr"] is None else f"{e['lr']:g}",
-            f"{e['test_accuracy_mean']:.4f} ± {e['test_accuracy_std']:.4f}",
+            f"{e[f'test_{score}_mean']:.4f} ± {e[f'test_{score}_std']:.4f}",
             f"{e['best_val_loss_mean']:.4f} ± {e['best_val_loss_std']:.4f}",
             f"{e['best_epoch_mean']:.1f}",
             f"{e['seconds_to_best_mean']:.2f}",
@@ -156,7 +176,7 @@ def render_report(summary: dict, settings: dict) -> str:
     header = (
         "optimizer",
         "learning rate",
-        "test accuracy",
+        f"test {label}",
         "best validation loss",
         "epochs to best",
         "seconds to best",
@@ -168,7 +188,7 @@ def render_report(summary: dict, settings: dict) -> str:
         f'<p class="note"><strong>Recommendation.</strong> {advice}</p>'
         "<h2>Curves</h2><p>Mean over seeds at each epoch (runs stop early at different epochs).</p>"
         f"{chart}<h2>Results</h2><p>Mean ± standard deviation over seeds, best first by "
-        "validation loss. Test accuracy is measured on the held-out test split and was not "
+        f"validation loss. Test {label} is measured on the held-out test split and was not "
         f"used to rank.</p>{table(header, rows)}"
         f"<h2>Settings</h2>{table(('setting', 'value'), settings_rows)}"
     )

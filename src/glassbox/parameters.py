@@ -21,6 +21,10 @@ class DataProcessingParams(_Strict):
     """`data_processing` in conf/base/parameters_data_processing.yml."""
 
     target: str = Field(min_length=1, description="the label column of raw_data")
+    task: Literal["auto", "classification", "regression"] = Field(
+        "auto", description="auto: regression for a numeric target with many distinct values"
+    )
+    scale_target: bool = Field(True, description="regression: standardise the target in training")
     test_size: float = Field(0.2, gt=0, lt=1, description="share of rows for the test split")
     val_size: float = Field(0.1, gt=0, lt=1, description="share of rows for the validation split")
     seed: int = Field(42, ge=0, description="seed of the stratified split")

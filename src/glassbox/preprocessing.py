@@ -50,6 +50,10 @@ class Preprocessor:
     missing_values: str = "impute"
     # Feature columns of the raw table in its order, dropped ones included (image layouts).
     raw_feature_columns: list[str] = field(default_factory=list)
+    # Regression: the target is standardised for training and restored on output.
+    task: str = "classification"
+    target_mean: float = 0.0
+    target_scale: float = 1.0
     format_version: int = field(default=FORMAT_VERSION)
 
     # ----- fitting ---------------------------------------------------------------------------
@@ -60,6 +64,7 @@ class Preprocessor:
         params: DataProcessingParams,
         numeric_columns: list[str],
         categorical_columns: list[str],
+        task: str = "classification",
     ) -> Preprocessor:
         """Learn imputation values, categories and scaling from the training rows."""
         dropped = []
@@ -102,7 +107,12 @@ class Preprocessor:
             means, scales = np.zeros(len(numeric)), np.ones(len(numeric))
 
         feature_names = list(numeric) + [f"{c}={v}" for c in categorical for v in categories[c]]
-        classes = sorted(_plain(v) for v in train[params.target].unique())
+        target_mean, target_scale, classes = 0.0, 1.0, []
+        if task == "classification":
+            classes = sorted(_plain(v) for v in train[params.target].unique())
+        elif params.scale_target:
+            values = pd.to_numeric(train[params.target]).astype("float64")
+            target_mean, target_scale = float(values.mean()), float(values.std(ddof=0)) or 1.0
         return cls(
             target=params.target,
             classes=classes,
@@ -118,6 +128,9 @@ class Preprocessor:
             raw_feature_columns=[
                 c for c in train.columns if c in {*numeric_columns, *categorical_columns}
             ],
+            task=task,
+            target_mean=target_mean,
+            target_scale=target_scale,
         )
 
     # ----- applying --------------------------------------------------------------------------
@@ -179,7 +192,10 @@ class Preprocessor:
         return values.astype(np.float32)
 
     def encode_labels(self, labels: pd.Series) -> np.ndarray:
-        """Original label values to codes 0..n_classes-1."""
+        """Original label values to codes 0..n_classes-1 (regression: standardised values)."""
+        if self.task == "regression":
+            values = pd.to_numeric(labels).to_numpy(dtype=np.float64)
+            return (values - self.target_mean) / self.target_scale
         lookup = {label: code for code, label in enumerate(self.classes)}
         codes = labels.map(lambda v: lookup.get(_plain(v), -1)).to_numpy(dtype=np.int64)
         if (codes < 0).any():
@@ -192,6 +208,10 @@ class Preprocessor:
 
     def decode_labels(self, codes: np.ndarray) -> list:
         return [self.classes[int(c)] for c in codes]
+
+    def decode_values(self, outputs: np.ndarray) -> np.ndarray:
+        """Regression outputs back in the target's own units."""
+        return np.asarray(outputs, dtype=np.float64) * self.target_scale + self.target_mean
 
     # ----- persistence -----------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -5,19 +5,39 @@ from __future__ import annotations
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+# Regression targets are stratified on this many quantile bins (fewer for small tables).
+QUANTILE_BINS = 10
+
+
+def strata(target: pd.Series, task: str) -> pd.Series:
+    """What the split keeps in proportion: the classes, or the target's quantile bins."""
+    if task == "classification":
+        return target
+    bins = max(2, min(QUANTILE_BINS, len(target) // 20))
+    return pd.qcut(pd.to_numeric(target), q=bins, labels=False, duplicates="drop")
+
 
 def stratified_split(
-    table: pd.DataFrame, target: str, test_size: float, val_size: float, seed: int
+    table: pd.DataFrame,
+    target: str,
+    test_size: float,
+    val_size: float,
+    seed: int,
+    task: str = "classification",
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Split ``table`` into train, validation and test parts, each with the class mix of the whole.
+    """Split ``table`` into train, validation and test parts, each with the class mix (or,
+    for regression, the spread of target values) of the whole.
 
     ``test_size`` and ``val_size`` are shares of the whole table: test is cut first, then
     validation from the rest, so the test split is the same whatever ``val_size`` is.
     """
     rest, test = train_test_split(
-        table, test_size=test_size, stratify=table[target], random_state=seed
+        table, test_size=test_size, stratify=strata(table[target], task), random_state=seed
     )
     train, val = train_test_split(
-        rest, test_size=val_size / (1 - test_size), stratify=rest[target], random_state=seed
+        rest,
+        test_size=val_size / (1 - test_size),
+        stratify=strata(rest[target], task),
+        random_state=seed,
     )
     return train, val, test

@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from glassbox.errors import InputDataError
 from glassbox.parameters import DataProcessingParams
+from glassbox.tasks import resolve_task
 
 # An object column whose values are at least this share numbers is taken for a numeric
 # column with typos in it, not for a categorical one.
@@ -126,13 +127,8 @@ def _check_configuration(table: pd.DataFrame, params: DataProcessingParams) -> N
         )
 
 
-def _build_schema(
-    table: pd.DataFrame, params: DataProcessingParams, roles: ColumnRoles
-) -> pa.DataFrameSchema:
-    allow_missing = params.missing_values == "impute"
-    min_rows = params.min_rows_per_class
-
-    target_checks = [
+def _classification_target_checks(min_rows: int) -> list[pa.Check]:
+    return [
         pa.Check(
             lambda s: s.nunique() >= 2,
             element_wise=False,
@@ -148,6 +144,40 @@ def _build_schema(
             "(data_processing.min_rows_per_class), too few for a stratified split",
         ),
     ]
+
+
+def _regression_target_checks() -> list[pa.Check]:
+    def as_numbers(s: pd.Series) -> pd.Series:
+        return pd.to_numeric(s, errors="coerce")
+
+    return [
+        pa.Check(
+            lambda s: as_numbers(s).notna(),
+            name="numeric_target",
+            error="must hold numbers for a regression task (data_processing.task)",
+        ),
+        pa.Check(
+            lambda s: ~np.isinf(as_numbers(s).astype("float64")),
+            name="finite_target",
+            error="contains infinite values; expected finite numbers",
+        ),
+        pa.Check(
+            lambda s: as_numbers(s).nunique() >= 2,
+            element_wise=False,
+            name="varies",
+            error="is constant; there is nothing to predict",
+        ),
+    ]
+
+
+def _build_schema(
+    table: pd.DataFrame, params: DataProcessingParams, roles: ColumnRoles
+) -> pa.DataFrameSchema:
+    allow_missing = params.missing_values == "impute"
+    if resolve_task(table, params)[0] == "regression":
+        target_checks = _regression_target_checks()
+    else:
+        target_checks = _classification_target_checks(params.min_rows_per_class)
     columns = {params.target: pa.Column(nullable=False, checks=target_checks)}
     for name in roles.numeric:
         columns[name] = pa.Column(

@@ -10,6 +10,7 @@ from glassbox.parameters import DataProcessingParams
 from glassbox.preprocessing import Preprocessor
 from glassbox.splitting import stratified_split
 from glassbox.table_validation import column_roles, validate_raw_table
+from glassbox.tasks import log_task
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ def validate_raw_data(raw_data: pd.DataFrame, params: DataProcessingParams) -> p
     """Reject a raw table that cannot be used, naming each bad column; keep the usable columns."""
     table = validate_raw_table(raw_data, params)
     log.info(
-        "raw_data: %d rows, %d feature columns, %d classes in %r",
+        "raw_data: %d rows, %d feature columns, %d distinct values in %r",
         len(table),
         table.shape[1] - 1,
         table[params.target].nunique(),
@@ -27,17 +28,27 @@ def validate_raw_data(raw_data: pd.DataFrame, params: DataProcessingParams) -> p
     return table
 
 
+def decide_task(table: pd.DataFrame, params: DataProcessingParams) -> str:
+    """Classification or regression, decided once on the whole table (and logged, with why)."""
+    return log_task(table, params)
+
+
 def split_data(
-    table: pd.DataFrame, params: DataProcessingParams
+    table: pd.DataFrame, params: DataProcessingParams, task: str = "classification"
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Stratified train / validation / test rows."""
-    return stratified_split(table, params.target, params.test_size, params.val_size, params.seed)
+    """Stratified train / validation / test rows (by class, or by target quantile)."""
+    return stratified_split(
+        table, params.target, params.test_size, params.val_size, params.seed, task
+    )
 
 
-def fit_preprocessor(train_rows: pd.DataFrame, params: DataProcessingParams) -> Preprocessor:
-    """Fit imputation, encoding and scaling on the training rows only."""
+def fit_preprocessor(
+    train_rows: pd.DataFrame, params: DataProcessingParams, task: str = "classification"
+) -> Preprocessor:
+    """Fit imputation, encoding and scaling (and, for regression, the target's scaling) on
+    the training rows only."""
     roles = column_roles(train_rows, params)
-    preprocessor = Preprocessor.fit(train_rows, params, roles.numeric, roles.categorical)
+    preprocessor = Preprocessor.fit(train_rows, params, roles.numeric, roles.categorical, task)
     if preprocessor.dropped_columns:
         log.info("dropped constant columns: %s", preprocessor.dropped_columns)
     return preprocessor

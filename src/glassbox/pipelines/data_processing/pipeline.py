@@ -2,7 +2,7 @@
 
 from kedro.pipeline import Node, Pipeline
 
-from .nodes import fit_preprocessor, split_data, transform_rows, validate_raw_data
+from .nodes import decide_task, fit_preprocessor, split_data, transform_rows, validate_raw_data
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -15,14 +15,20 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="validate_raw_data",
             ),
             Node(
-                split_data,
+                decide_task,
                 ["validated_data", "params:data_processing"],
+                "task",
+                name="decide_task",
+            ),
+            Node(
+                split_data,
+                ["validated_data", "params:data_processing", "task"],
                 ["train_rows", "val_rows", "test_rows"],
                 name="split_data",
             ),
             Node(
                 fit_preprocessor,
-                ["train_rows", "params:data_processing"],
+                ["train_rows", "params:data_processing", "task"],
                 "preprocessor",
                 name="fit_preprocessor",
             ),

@@ -7,12 +7,20 @@ import pandas as pd
 from torch import nn
 
 from glassbox import evaluation_plots as plots
-from glassbox.baselines import baseline_probabilities, fit_baselines
+from glassbox.baselines import baseline_probabilities, fit_baselines, fit_regression_baselines
 from glassbox.inference import prediction_table
-from glassbox.metrics import classification_metrics, confusion_table, reliability_table, roc_table
+from glassbox.metrics import (
+    REGRESSION_POINT_COLUMNS,
+    classification_metrics,
+    confusion_table,
+    regression_metrics,
+    regression_table,
+    reliability_table,
+    roc_table,
+)
 from glassbox.model_input import check_features, check_model_fits
 from glassbox.parameters import EvaluationParams, TrainingParams
-from glassbox.prediction import predict_proba
+from glassbox.prediction import predict_proba, predict_values
 from glassbox.preprocessing import Preprocessor
 
 
@@ -31,12 +39,23 @@ def _chart_names(preprocessor: Preprocessor) -> list[str]:
     return [n.replace("<", "\u2039").replace(">", "\u203a") for n in _class_names(preprocessor)]
 
 
+def _regression(preprocessor: Preprocessor) -> bool:
+    return preprocessor.task == "regression"
+
+
+def _true_values(y: pd.DataFrame, preprocessor: Preprocessor) -> np.ndarray:
+    return preprocessor.decode_values(y.iloc[:, 0].to_numpy())
+
+
 def predict_test_set(
     model: nn.Module, X_test: pd.DataFrame, preprocessor: Preprocessor
 ) -> np.ndarray:
-    """Class probabilities of the trained model for each test row."""
+    """The model's output for each test row: class probabilities, or (regression) the
+    predicted value in the target's units, as one column."""
     check_features(preprocessor, X_test=X_test)
     check_model_fits(model, preprocessor)
+    if _regression(preprocessor):
+        return preprocessor.decode_values(predict_values(model, X_test.to_numpy()))[:, None]
     return predict_proba(model, X_test.to_numpy())
 
 
@@ -51,6 +70,10 @@ def score_model_and_baselines(
     params: EvaluationParams,
 ) -> dict:
     """Metrics of the model and of each baseline, side by side, on the same test rows."""
+    if _regression(preprocessor):
+        return _regression_scores(
+            test_probabilities[:, 0], X_train, y_train, X_test, y_test, preprocessor, training
+        )
     names, y_true = _class_names(preprocessor), _labels(y_test)
     baselines = fit_baselines(
         X_train.to_numpy(), _labels(y_train), training.model.hidden_sizes, training.seed
@@ -70,6 +93,36 @@ def score_model_and_baselines(
     return {"test_rows": len(y_true), "model": scores.pop("model"), "baselines": scores}
 
 
+def _regression_scores(
+    predicted: np.ndarray,
+    X_train: pd.DataFrame,
+    y_train: pd.DataFrame,
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    preprocessor: Preprocessor,
+    training: TrainingParams,
+) -> dict:
+    baselines = fit_regression_baselines(
+        X_train.to_numpy(),
+        y_train.iloc[:, 0].to_numpy(),
+        training.model.hidden_sizes,
+        training.seed,
+    )
+    y_true = _true_values(y_test, preprocessor)
+    scores = {
+        name: regression_metrics(
+            y_true, preprocessor.decode_values(model.predict(X_test.to_numpy()))
+        )
+        for name, model in baselines.items()
+    }
+    return {
+        "task": "regression",
+        "test_rows": len(y_true),
+        "model": regression_metrics(y_true, predicted),
+        "baselines": scores,
+    }
+
+
 def test_predictions(
     test_probabilities: np.ndarray,
     X_test: pd.DataFrame,
@@ -78,7 +131,10 @@ def test_predictions(
 ) -> pd.DataFrame:
     """Each test row's raw_data row number, true label, prediction and probabilities."""
     table = prediction_table(test_probabilities, preprocessor)
-    table.insert(0, "actual", preprocessor.decode_labels(_labels(y_test)))
+    if _regression(preprocessor):
+        table.insert(0, "actual", _true_values(y_test, preprocessor))
+    else:
+        table.insert(0, "actual", preprocessor.decode_labels(_labels(y_test)))
     table.insert(0, "row", X_test.index.to_numpy())
     return table
 
@@ -88,13 +144,24 @@ def evaluation_tables(
     y_test: pd.DataFrame,
     preprocessor: Preprocessor,
     params: EvaluationParams,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Confusion rows, ROC curves and reliability bins, as DVC plots read them."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The tables DVC draws: confusion rows, ROC curves and reliability bins for a
+    classifier; predicted against true values for a regression. DVC's plots are declared
+    per file, so the tables of the other task are written with their headers only."""
+    if _regression(preprocessor):
+        points = regression_table(_true_values(y_test, preprocessor), test_probabilities[:, 0])
+        empty = [
+            pd.DataFrame(columns=["actual", "predicted"]),
+            pd.DataFrame(columns=["fpr", "tpr_micro_average", "tpr_macro_average"]),
+            pd.DataFrame(columns=["confidence", "accuracy", "count"]),
+        ]
+        return (*empty, points)
     names, y_true = _chart_names(preprocessor), _labels(y_test)
     return (
         confusion_table(y_true, test_probabilities.argmax(axis=1), names),
         roc_table(y_true, test_probabilities, names, params.roc_points),
         reliability_table(y_true, test_probabilities, params.calibration_bins),
+        pd.DataFrame(columns=REGRESSION_POINT_COLUMNS),
     )
 
 
@@ -102,10 +169,17 @@ def evaluation_figures(
     confusion: pd.DataFrame,
     roc: pd.DataFrame,
     reliability: pd.DataFrame,
+    regression_points: pd.DataFrame,
     training_history: pd.DataFrame,
     preprocessor: Preprocessor,
 ) -> dict:
     """The same evidence as images, one PNG each."""
+    if _regression(preprocessor):
+        return {
+            "predicted_vs_true.png": plots.predicted_vs_true_figure(regression_points),
+            "residuals.png": plots.residuals_figure(regression_points),
+            "training_curves.png": plots.training_curves_figure(training_history),
+        }
     return {
         "confusion_matrix.png": plots.confusion_figure(confusion, _class_names(preprocessor)),
         "roc_curves.png": plots.roc_figure(roc),

@@ -44,7 +44,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 evaluation_tables,
                 ["test_probabilities", "y_test", "preprocessor", "params:evaluation"],
-                ["confusion_matrix", "roc_curves", "calibration"],
+                ["confusion_matrix", "roc_curves", "calibration", "regression_points"],
                 name="evaluation_tables",
             ),
             Node(
@@ -53,6 +53,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "confusion_matrix",
                     "roc_curves",
                     "calibration",
+                    "regression_points",
                     "training_history",
                     "preprocessor",
                 ],

@@ -39,20 +39,36 @@ def explain_test_set(
     check_model_fits(model, preprocessor)
     check_image_shape(params.image_shape, preprocessor)  # before the work, not at the report
     generator = torch.Generator().manual_seed(params.seed)
-    X, labels = frames_to_tensors(X_test, y_test)
+    task = preprocessor.task
+    X, labels = frames_to_tensors(X_test, y_test, task)
     row_ids = np.arange(len(X))
     if params.max_rows is not None and params.max_rows < len(X):
         row_ids = np.sort(torch.randperm(len(X), generator=generator)[: params.max_rows].numpy())
         X, labels = X[row_ids], labels[row_ids]
     model.eval()
     with torch.no_grad():
-        probabilities = torch.softmax(model(X), dim=1)
-    target = probabilities.argmax(dim=1) if params.target == "predicted" else labels
+        outputs = model(X)
+    if task == "regression":  # the one output: attributions of the predicted value
+        probabilities, target = outputs, torch.zeros(len(X), dtype=torch.long)
+    else:
+        probabilities = torch.softmax(outputs, dim=1)
+        target = probabilities.argmax(dim=1) if params.target == "predicted" else labels
     baselines = ex.reference_rows(torch.from_numpy(X_train.to_numpy(np.float32)), params, generator)
 
     attributions = ex.attribute_all(model, X, target, baselines, params)
     quality = {
-        method: ex.assess(method, model, X, target, labels, result.values, baselines, params)
+        method: ex.assess(
+            method,
+            model,
+            X,
+            target,
+            labels,
+            result.values,
+            baselines,
+            params,
+            task,
+            preprocessor.target_scale,
+        )
         for method, result in attributions.items()
     }
     return {
@@ -60,7 +76,8 @@ def explain_test_set(
         "X": X.numpy(),
         "labels": labels.numpy(),
         "target": target.numpy(),
-        "probabilities": probabilities.numpy(),
+        "probabilities": probabilities.numpy(),  # regression: the (scaled) predictions
+        "task": task,
         "attributions": attributions,
         "quality": quality,
     }
@@ -94,7 +111,7 @@ def summarise_explanations(
         }
     return {
         "n_samples": len(explanations["X"]),
-        "target": params.target,
+        "target": params.target if preprocessor.task == "classification" else "value",
         "baseline": params.baseline,
         "methods": methods,
         "agreement": ex.method_agreement(importances),

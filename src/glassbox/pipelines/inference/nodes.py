@@ -9,7 +9,7 @@ from torch import nn
 from glassbox import inference
 from glassbox.model_input import check_model_fits
 from glassbox.parameters import InferenceParams
-from glassbox.prediction import predict_proba
+from glassbox.prediction import predict_proba, predict_values
 from glassbox.preprocessing import Preprocessor
 
 
@@ -20,12 +20,18 @@ def predict_new_data(
     X_train: pd.DataFrame,
     params: InferenceParams,
 ) -> pd.DataFrame:
-    """One row per new_data row: the predicted label, every class's probability and, when
+    """One row per new_data row: the predicted label and every class's probability (for
+    regression, the predicted value in the target's units) and, when
     `inference.top_features` > 0, that row's strongest signed attributions."""
     check_model_fits(model, preprocessor)
     X = inference.model_input(new_data, preprocessor)
-    probabilities = predict_proba(model, X.to_numpy())
-    table = inference.prediction_table(probabilities, preprocessor)
+    if preprocessor.task == "regression":
+        outputs = preprocessor.decode_values(predict_values(model, X.to_numpy()))[:, None]
+        explained = np.zeros(len(X), dtype=np.int64)  # the one output: the predicted value
+    else:
+        outputs = predict_proba(model, X.to_numpy())
+        explained = outputs.argmax(axis=1)
+    table = inference.prediction_table(outputs, preprocessor)
     if params.top_features == 0:
         return table
     import torch
@@ -34,7 +40,7 @@ def predict_new_data(
     attributions = inference.attributions_for(
         model,
         torch.from_numpy(X.to_numpy(np.float32)),
-        torch.from_numpy(probabilities.argmax(axis=1)),
+        torch.from_numpy(explained),
         torch.from_numpy(baseline),
         params.ig_steps,
     )

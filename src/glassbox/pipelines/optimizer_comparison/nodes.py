@@ -31,10 +31,17 @@ def make_optimizer_runs(optimizer: str) -> Callable[..., list[dict]]:
         if optimizer not in comparison.optimizers:
             return []
         check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
+        task = preprocessor.task
         data = TrainingData.from_frames(
-            X_train, y_train, X_val, y_val, n_classes=len(preprocessor.classes)
+            X_train,
+            y_train,
+            X_val,
+            y_val,
+            n_classes=len(preprocessor.classes),
+            task=task,
+            target_scale=preprocessor.target_scale,
         )
-        X_test_t, y_test_t = frames_to_tensors(X_test, y_test)
+        X_test_t, y_test_t = frames_to_tensors(X_test, y_test, task)
         return [
             run_once(data, X_test_t, y_test_t, run_settings(training, comparison, optimizer, seed))
             for seed in comparison.seeds

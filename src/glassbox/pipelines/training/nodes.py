@@ -6,6 +6,7 @@ import pandas as pd
 from torch import nn
 
 from glassbox.checkpoints import CheckpointStore
+from glassbox.losses import check_loss_fits
 from glassbox.model_input import check_features
 from glassbox.parameters import TrainingParams
 from glassbox.preprocessing import Preprocessor
@@ -21,9 +22,16 @@ def train_model(
     params: TrainingParams,
     checkpoints: CheckpointStore,
 ) -> tuple[nn.Module, pd.DataFrame]:
-    """Train the configured model; the class count comes from the preprocessor's labels."""
+    """Train the configured model for the preprocessor's task (classes, or a value)."""
+    check_loss_fits(params.loss.name, preprocessor.task)  # before any work
     check_features(preprocessor, X_train=X_train, X_val=X_val)
     data = TrainingData.from_frames(
-        X_train, y_train, X_val, y_val, n_classes=len(preprocessor.classes)
+        X_train,
+        y_train,
+        X_val,
+        y_val,
+        n_classes=len(preprocessor.classes),
+        task=preprocessor.task,
+        target_scale=preprocessor.target_scale,
     )
     return train(data, params, checkpoints)
