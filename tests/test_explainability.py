@@ -82,3 +82,47 @@ def test_gradient_shap_repeats_exactly_and_leaves_the_global_generators_as_they_
     np.random.uniform(size=10)  # whatever the global state is now,
     second = ex.attribute_all(model, X, target, baselines, params)["gradient_shap"].values
     np.testing.assert_array_equal(first, second)  # the attributions repeat
+
+
+@pytest.fixture(scope="module")
+def known_regression():
+    """A numeric target that depends only on the same five features out of twenty."""
+    g = torch.Generator().manual_seed(1)
+    X = torch.randn(3000, 20, generator=g)
+    y = X[:, INFORMATIVE] @ torch.tensor([1.5, -1.2, 1.0, 1.3, -1.1]) + 0.1 * torch.randn(
+        3000, generator=g
+    )
+    data = TrainingData(
+        X[:2400], y[:2400], X[2400:2700], y[2400:2700], n_classes=0, task="regression"
+    )
+    params = TrainingParams(epochs=60, progress="never", checkpoint_every=0, loss={"name": "mse"})
+    model, _ = train(data, params)
+    return model, X[2700:], y[2700:], X[:2400]
+
+
+@pytest.mark.parametrize("method", ex.GRADIENT_METHODS)
+def test_every_gradient_method_ranks_the_informative_features_first_for_regression(
+    known_regression, method
+):
+    model, X, y, X_train = known_regression
+    params = ExplainabilityParams(methods=[method], image_shape=None)
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    target = torch.zeros(len(X), dtype=torch.long)  # the one output: the predicted value
+    result = ex.attribute_all(model, X, target, baselines, params)[method]
+    top5 = set(np.argsort(-ex.global_importance(result.values))[:5])
+    assert top5 == set(INFORMATIVE)
+
+
+def test_for_regression_deletion_raises_the_error_faster_than_random(known_regression):
+    model, X, y, X_train = known_regression
+    params = ExplainabilityParams(methods=["integrated_gradients"], image_shape=None)
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    target = torch.zeros(len(X), dtype=torch.long)
+    values = ex.attribute_all(model, X, target, baselines, params)["integrated_gradients"].values
+    result = ex.assess(
+        "integrated_gradients", model, X, target, y, values, baselines, params, "regression"
+    )
+    deletion = result["deletion"]
+    assert deletion["rmse"][0] < deletion["rmse"][-1]  # removing features hurts
+    assert deletion["area"] > deletion["random_area"]
+    assert result["checks"]["deletion_beats_random"] and result["passes"]
