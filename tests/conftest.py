@@ -68,9 +68,7 @@ def cli_env(project: Path) -> dict[str, str]:
     env["KEDRO_DISABLE_TELEMETRY"] = "1"
     env["DVC_NO_ANALYTICS"] = "1"
     env["COLUMNS"] = "400"  # wide enough that the console does not wrap messages mid-word
-    # A fixed identity and date: the same tree committed twice gets the same commit id.
-    git = {"NAME": "glassbox test", "EMAIL": "test@glassbox.invalid", "DATE": "2026-01-01T00:00Z"}
-    for key, value in git.items():
+    for key, value in {"NAME": "glassbox test", "EMAIL": "test@glassbox.invalid"}.items():
         env[f"GIT_AUTHOR_{key}"] = env[f"GIT_COMMITTER_{key}"] = value
     return env
 

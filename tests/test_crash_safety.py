@@ -34,8 +34,11 @@ def quick_project(target: Path) -> Path:
     set_parameters(project, "training", epochs=40, checkpoint_every=2)
     set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
     set_parameters(project, "explainability", max_rows=60)
+    # A fixed date: the same tree committed twice gets the same commit id (the model card
+    # names it). Only here: DVC's own experiment commits reject this date format.
+    date = {"GIT_AUTHOR_DATE": "2026-01-01T00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00Z"}
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
-        assert run_cli(args, project).returncode == 0
+        assert run_cli(args, project, env=date).returncode == 0
     return project
 
 

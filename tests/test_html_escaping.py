@@ -26,6 +26,7 @@ def test_column_names_and_labels_from_the_data_are_escaped_in_every_report(
     catalog_file = project_copy / "conf/base/catalog.yml"
     catalog = yaml.safe_load(catalog_file.read_text())
     catalog["raw_data"] = {"type": "pandas.CSVDataset", "filepath": str(user_file)}
+    catalog["new_data"] = {"type": "pandas.CSVDataset", "filepath": str(user_file)}
     catalog_file.write_text(yaml.safe_dump(catalog, sort_keys=False))
     set_parameters(project_copy, "data_processing", target="kind")
     set_parameters(project_copy, "training", epochs=5)
