@@ -223,3 +223,37 @@ def test_a_model_is_served_by_git_revision_from_the_dvc_remote(tmp_path):
     )
     np.testing.assert_allclose(got, expected, atol=1e-6)
     assert not (clone / ".dvc/cache").exists() or not any((clone / ".dvc/cache").rglob("*"))
+
+
+def test_a_regression_model_serves_values_in_the_targets_units(tmp_path):
+    from sklearn.datasets import load_diabetes
+
+    project = copy_project(tmp_path / "project")
+    table = load_diabetes(as_frame=True, scaled=False).frame
+    table.to_csv(project / "data/01_raw/digits.csv", index=False)  # where raw_data points
+    set_parameters(project, "data_processing", target="target")
+    set_parameters(project, "training", loss={"name": "mse"}, epochs=20)
+    result = run_cli(
+        [sys.executable, "-m", "kedro", "run", "--pipelines", "data_processing,training"], project
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = table.head(3).to_dict("records")
+    preprocessor = Preprocessor.load(project / "data/06_models/preprocessor.json")
+    model = load_model(project / "data/06_models/model.safetensors")
+    X = preprocessor.transform_features(pd.DataFrame(rows)).to_numpy()
+    from glassbox.prediction import predict_values
+
+    expected = preprocessor.decode_values(predict_values(model, X))
+
+    served = Server(project, "--folder", str(project))
+    try:
+        predicted = served.client.post("/predict", json={"records": rows})
+        explained = served.client.post("/explain", json={"records": rows[:1], "top_k": 3})
+    finally:
+        served.stop()
+    assert predicted.status_code == 200, predicted.text
+    values = [p["value"] for p in predicted.json()["predictions"]]
+    np.testing.assert_allclose(values, expected, rtol=1e-6)
+    body = explained.json()
+    assert body["target"] == "the predicted value"
+    assert len(body["explanations"][0]["attributions"]) == 3

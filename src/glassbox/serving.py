@@ -166,6 +166,7 @@ def create_app(served: ServedModel) -> FastAPI:
         version="1",
     )
     classes = [str(c) for c in served.preprocessor.classes]
+    regression = served.preprocessor.task == "regression"
     features = served.preprocessor.feature_names
 
     @app.get("/health")
@@ -182,7 +183,11 @@ def create_app(served: ServedModel) -> FastAPI:
     def predict(request: Records) -> dict:
         X = _model_input(served, _validated(served, request))
         with torch.inference_mode():
-            probabilities = torch.softmax(served.model(torch.from_numpy(X)), dim=1).numpy()
+            outputs = served.model(torch.from_numpy(X))
+        if regression:
+            values = served.preprocessor.decode_values(outputs[:, 0].numpy())
+            return {"predictions": [{"value": float(v)} for v in values]}
+        probabilities = torch.softmax(outputs, dim=1).numpy()
         labels = served.preprocessor.decode_labels(probabilities.argmax(axis=1))
         return {
             "predictions": [
@@ -195,22 +200,28 @@ def create_app(served: ServedModel) -> FastAPI:
     def explain(request: ExplainRequest) -> dict:
         X = torch.from_numpy(_model_input(served, _validated(served, request)))
         with torch.no_grad():
-            predicted = served.model(X).argmax(dim=1)
+            outputs = served.model(X)
+        # The explained output: the predicted class, or a regression's one value.
+        explained = torch.zeros(len(X), dtype=torch.long) if regression else outputs.argmax(1)
         values = inference.attributions_for(
-            served.model, X, predicted, torch.zeros(1, X.shape[1]), IG_STEPS
+            served.model, X, explained, torch.zeros(1, X.shape[1]), IG_STEPS
         )
+        if regression:
+            answers = [
+                {"value": float(v)}
+                for v in served.preprocessor.decode_values(outputs[:, 0].numpy())
+            ]
+        else:
+            answers = [{"label": c} for c in served.preprocessor.decode_labels(explained.numpy())]
         rows = []
-        labels = served.preprocessor.decode_labels(predicted.numpy())
-        for label, row in zip(labels, values, strict=True):
+        for answer, row in zip(answers, values, strict=True):
             order = np.argsort(-np.abs(row), kind="stable")[: request.top_k or len(row)]
-            rows.append(
-                {"label": label, "attributions": {features[j]: float(row[j]) for j in order}}
-            )
+            rows.append({**answer, "attributions": {features[j]: float(row[j]) for j in order}})
         return {
             "method": "integrated_gradients",
             "steps": IG_STEPS,
             "baseline": BASELINE,
-            "target": "the predicted class",
+            "target": "the predicted value" if regression else "the predicted class",
             "explanations": rows,
         }
 
