@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import pandas as pd
@@ -13,42 +14,46 @@ from glassbox.preprocessing import Preprocessor
 from glassbox.training_loop import TrainingData
 
 
+def train_over_seeds(
+    X_train: pd.DataFrame,
+    y_train: pd.DataFrame,
+    X_val: pd.DataFrame,
+    y_val: pd.DataFrame,
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    preprocessor: Preprocessor,
+    training: TrainingParams,
+    comparison: OptimizerComparisonParams,
+    *,
+    optimizer: str,
+) -> list[dict]:
+    """One optimizer's runs over all seeds, or none when the optimizer is not in
+    `optimizer_comparison.optimizers`."""
+    if optimizer not in comparison.optimizers:
+        return []
+    check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
+    task = preprocessor.task
+    data = TrainingData.from_frames(
+        X_train,
+        y_train,
+        X_val,
+        y_val,
+        n_classes=len(preprocessor.classes),
+        task=task,
+        target_scale=preprocessor.target_scale,
+    )
+    X_test_t, y_test_t = frames_to_tensors(X_test, y_test, task)
+    return [
+        run_once(data, X_test_t, y_test_t, run_settings(training, comparison, optimizer, seed))
+        for seed in comparison.seeds
+    ]
+
+
 def make_optimizer_runs(optimizer: str) -> Callable[..., list[dict]]:
-    """The node of one optimizer's namespace: its runs over all seeds, or none when the
-    optimizer is not in `optimizer_comparison.optimizers`."""
-
-    def train_over_seeds(
-        X_train: pd.DataFrame,
-        y_train: pd.DataFrame,
-        X_val: pd.DataFrame,
-        y_val: pd.DataFrame,
-        X_test: pd.DataFrame,
-        y_test: pd.DataFrame,
-        preprocessor: Preprocessor,
-        training: TrainingParams,
-        comparison: OptimizerComparisonParams,
-    ) -> list[dict]:
-        if optimizer not in comparison.optimizers:
-            return []
-        check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
-        task = preprocessor.task
-        data = TrainingData.from_frames(
-            X_train,
-            y_train,
-            X_val,
-            y_val,
-            n_classes=len(preprocessor.classes),
-            task=task,
-            target_scale=preprocessor.target_scale,
-        )
-        X_test_t, y_test_t = frames_to_tensors(X_test, y_test, task)
-        return [
-            run_once(data, X_test_t, y_test_t, run_settings(training, comparison, optimizer, seed))
-            for seed in comparison.seeds
-        ]
-
-    train_over_seeds.__name__ = f"train_{optimizer}_over_seeds"
-    return train_over_seeds
+    """The node function of one optimizer's namespace. A partial of a module-level
+    function, not a closure, so that Kedro's ParallelRunner can send it to a worker
+    process (closures cannot be pickled)."""
+    return functools.partial(train_over_seeds, optimizer=optimizer)
 
 
 def compare_optimizers(
