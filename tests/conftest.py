@@ -175,3 +175,27 @@ def trained_project(tmp_path_factory) -> Path:
     result = kedro_run(project)
     assert result.returncode == 0, result.stderr[-3000:]
     return project
+
+
+# The longest end-to-end files first: with two xdist workers taking one file at a time,
+# starting the long ones early lets both workers finish together.
+_SLOW_FIRST = [
+    "test_crash_safety.py",
+    "test_bad_inputs.py",
+    "test_experiments.py",
+    "test_end_to_end.py",
+    "test_parallel_runner.py",
+    "test_serving.py",
+    "test_concurrency.py",
+    "test_remotes.py",
+    "test_training_accuracy.py",
+    "test_training_end_to_end.py",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = Path(str(item.fspath)).name
+        return _SLOW_FIRST.index(name) if name in _SLOW_FIRST else len(_SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a file is kept

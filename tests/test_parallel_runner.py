@@ -26,10 +26,10 @@ def test_parallel_runner_gives_the_sequential_results(processed_project):
     set_parameters(
         processed_project,
         "optimizer_comparison",
-        optimizers=["sgd", "adam", "rmsprop"],
+        optimizers=["sgd", "adam"],
         seeds=[0, 1],
     )
-    set_parameters(processed_project, "training", epochs=8)
+    set_parameters(processed_project, "training", epochs=5)
     summary = processed_project / "data/08_reporting/optimizer_comparison.json"
     results = {}
     for runner in ("SequentialRunner", "ParallelRunner"):
@@ -39,5 +39,5 @@ def test_parallel_runner_gives_the_sequential_results(processed_project):
         assert result.returncode == 0, result.stderr[-3000:]
         results[runner] = json.loads(summary.read_text())
     sequential, parallel = (_without_timings(results[r]) for r in results)
-    assert set(parallel["optimizers"]) == {"sgd", "adam", "rmsprop"}
+    assert set(parallel["optimizers"]) == {"sgd", "adam"}
     assert parallel == sequential
