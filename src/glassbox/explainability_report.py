@@ -117,6 +117,12 @@ def deletion_figure(summary: dict) -> str:
     return figure_to_img(fig, "deletion curves")
 
 
+def _top_features_text(row_values: np.ndarray, preprocessor: Preprocessor, params) -> str:
+    """A row's strongest features with their signed attributions, strongest first."""
+    top = np.argsort(-np.abs(row_values))[: min(5, params.top_features)]
+    return ", ".join(f"{preprocessor.feature_names[i]} ({row_values[i]:+.3f})" for i in top)
+
+
 def local_section_regression(explanations: dict, preprocessor: Preprocessor, params) -> str:
     method = next(iter(explanations["attributions"]))
     values = explanations["attributions"][method].values
@@ -136,10 +142,7 @@ def local_section_regression(explanations: dict, preprocessor: Preprocessor, par
         html.append(f"<h3>{escape(title)}</h3>")
         table_rows = []
         for row in rows:
-            top = np.argsort(-np.abs(values[row]))[: min(5, params.top_features)]
-            features = ", ".join(
-                f"{preprocessor.feature_names[i]} ({values[row, i]:+.3f})" for i in top
-            )
+            features = _top_features_text(values[row], preprocessor, params)
             table_rows.append(
                 (
                     int(explanations["row_ids"][row]),
@@ -191,10 +194,7 @@ def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str
             html.append(figure_to_img(fig, title))
         table_rows = []
         for row in rows:
-            top = np.argsort(-np.abs(values[row]))[: min(5, params.top_features)]
-            features = ", ".join(
-                f"{preprocessor.feature_names[i]} ({values[row, i]:+.3f})" for i in top
-            )
+            features = _top_features_text(values[row], preprocessor, params)
             table_rows.append(
                 (
                     int(explanations["row_ids"][row]),

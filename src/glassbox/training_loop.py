@@ -74,6 +74,20 @@ class TrainingData:
             target_scale=target_scale,
         )
 
+    @classmethod
+    def for_preprocessor(cls, preprocessor, X_train, y_train, X_val, y_val) -> TrainingData:
+        """The splits as tensors for the preprocessor's task (its classes, or its target
+        scale for a regression)."""
+        return cls.from_frames(
+            X_train,
+            y_train,
+            X_val,
+            y_val,
+            n_classes=len(preprocessor.classes),
+            task=preprocessor.task,
+            target_scale=preprocessor.target_scale,
+        )
+
     @property
     def output_dim(self) -> int:
         return self.n_classes if self.task == "classification" else 1

@@ -32,17 +32,8 @@ def train_over_seeds(
     if optimizer not in comparison.optimizers:
         return []
     check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
-    task = preprocessor.task
-    data = TrainingData.from_frames(
-        X_train,
-        y_train,
-        X_val,
-        y_val,
-        n_classes=len(preprocessor.classes),
-        task=task,
-        target_scale=preprocessor.target_scale,
-    )
-    X_test_t, y_test_t = frames_to_tensors(X_test, y_test, task)
+    data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
+    X_test_t, y_test_t = frames_to_tensors(X_test, y_test, preprocessor.task)
     return [
         run_once(data, X_test_t, y_test_t, run_settings(training, comparison, optimizer, seed))
         for seed in comparison.seeds

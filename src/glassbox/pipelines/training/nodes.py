@@ -25,13 +25,5 @@ def train_model(
     """Train the configured model for the preprocessor's task (classes, or a value)."""
     check_loss_fits(params.loss.name, preprocessor.task)  # before any work
     check_features(preprocessor, X_train=X_train, X_val=X_val)
-    data = TrainingData.from_frames(
-        X_train,
-        y_train,
-        X_val,
-        y_val,
-        n_classes=len(preprocessor.classes),
-        task=preprocessor.task,
-        target_scale=preprocessor.target_scale,
-    )
+    data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
     return train(data, params, checkpoints)
