@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import graphlib
 import importlib
 import importlib.util
@@ -95,7 +96,7 @@ def _relative(path: str | Path, project_path: Path) -> str:
 def _code_deps(pipeline, name: str, datasets: set[str], catalog: dict, project_path: Path):
     package_dir = project_path / "src" / PACKAGE
     pipeline_dir = package_dir / "pipelines" / name
-    roots = {inspect.getmodule(node.func) for node in pipeline.nodes}
+    roots = {inspect.getmodule(_unwrapped(node.func)) for node in pipeline.nodes}
     for dataset in datasets:
         dataset_type = str(catalog.get(dataset, {}).get("type", ""))
         if dataset_type.startswith(PACKAGE + "."):
@@ -110,6 +111,13 @@ def _code_deps(pipeline, name: str, datasets: set[str], catalog: dict, project_p
                 continue  # a pipeline package's __init__ belongs to that pipeline
             files.add(_relative(path, project_path))
     return [_relative(pipeline_dir, project_path), *sorted(files)]
+
+
+def _unwrapped(func):
+    """The function behind a functools.partial (a node may be one, so it pickles)."""
+    while isinstance(func, functools.partial):
+        func = func.func
+    return func
 
 
 def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[str, dict]]:
