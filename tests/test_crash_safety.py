@@ -75,6 +75,32 @@ def outputs(project: Path) -> dict[str, object]:
     return found
 
 
+def first_difference(a, b, path: str = "") -> str:
+    """Where two outputs first differ (a JSON path, or the first differing byte)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                return first_difference(a.get(key), b.get(key), f"{path}/{key}")
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                return first_difference(x, y, f"{path}[{i}]")
+    if isinstance(a, bytes) and isinstance(b, bytes):
+        at = next(
+            (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+        )
+        return f"{path} byte {at} of {len(a)} / {len(b)}"
+    return f"{path}: {str(a)[:80]!r} != {str(b)[:80]!r}"
+
+
+def differences(now: dict, reference: dict) -> list[str]:
+    return [
+        f"{name}{first_difference(now[name], reference[name])}"
+        for name in reference
+        if now[name] != reference[name]
+    ]
+
+
 def repro_killed(project: Path, stage: str, ready: callable) -> None:
     """Start `dvc repro`, wait until ``stage`` runs and ``ready()`` holds, then SIGKILL DVC
     and the Kedro run under it (one process group), as a power cut or OOM kill would."""
@@ -120,8 +146,7 @@ def test_two_runs_from_clean_give_identical_outputs(reference, tmp_path):
     finished(project)
     again = outputs(project)
     assert again.keys() == reference.keys()
-    differing = [name for name in reference if again[name] != reference[name]]
-    assert not differing, differing
+    assert not differences(again, reference)
     for name in ("data/06_models/model.safetensors", "data/08_reporting/metrics.json"):
         assert name in reference
 
@@ -151,7 +176,6 @@ def test_killed_at_three_stages_then_rerun_gives_the_uninterrupted_outputs(refer
     assert "Running stage 'explainability'" in last.stdout
     now = outputs(project)
     assert now.keys() == reference.keys()
-    differing = [name for name in reference if now[name] != reference[name]]
-    assert not differing, differing
+    assert not differences(now, reference)
     leftovers = [p.name for p in (project / "data").rglob("*.tmp")]
     assert not leftovers, leftovers
