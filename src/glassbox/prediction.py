@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import torch
 from torch import nn
+
+if TYPE_CHECKING:
+    from glassbox.preprocessing import Preprocessor
 
 
 def _batched(model: nn.Module, X: np.ndarray, batch_size: int, head) -> np.ndarray:
@@ -25,3 +30,11 @@ def predict_proba(model: nn.Module, X: np.ndarray, batch_size: int = 8192) -> np
 def predict_values(model: nn.Module, X: np.ndarray, batch_size: int = 8192) -> np.ndarray:
     """A regression model's one output per row (in its training units)."""
     return _batched(model, X, batch_size, lambda outputs: outputs[:, 0])
+
+
+def model_outputs(model: nn.Module, X: np.ndarray, preprocessor: Preprocessor) -> np.ndarray:
+    """What a prediction table shows, for the preprocessor's task: class probabilities, or
+    the predicted value in the target's units as one column."""
+    if preprocessor.task == "regression":
+        return preprocessor.decode_values(predict_values(model, X))[:, None]
+    return predict_proba(model, X)

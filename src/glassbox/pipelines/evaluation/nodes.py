@@ -20,7 +20,7 @@ from glassbox.metrics import (
 )
 from glassbox.model_input import check_features, check_model_fits
 from glassbox.parameters import EvaluationParams, TrainingParams
-from glassbox.prediction import predict_proba, predict_values
+from glassbox.prediction import model_outputs
 from glassbox.preprocessing import Preprocessor
 
 
@@ -54,9 +54,7 @@ def predict_test_set(
     predicted value in the target's units, as one column."""
     check_features(preprocessor, X_test=X_test)
     check_model_fits(model, preprocessor)
-    if _regression(preprocessor):
-        return preprocessor.decode_values(predict_values(model, X_test.to_numpy()))[:, None]
-    return predict_proba(model, X_test.to_numpy())
+    return model_outputs(model, X_test.to_numpy(), preprocessor)
 
 
 def score_model_and_baselines(

@@ -9,7 +9,7 @@ from torch import nn
 from glassbox import inference
 from glassbox.model_input import check_model_fits
 from glassbox.parameters import InferenceParams
-from glassbox.prediction import predict_proba, predict_values
+from glassbox.prediction import model_outputs
 from glassbox.preprocessing import Preprocessor
 
 
@@ -25,12 +25,7 @@ def predict_new_data(
     `inference.top_features` > 0, that row's strongest signed attributions."""
     check_model_fits(model, preprocessor)
     X = inference.model_input(new_data, preprocessor)
-    if preprocessor.task == "regression":
-        outputs = preprocessor.decode_values(predict_values(model, X.to_numpy()))[:, None]
-        explained = np.zeros(len(X), dtype=np.int64)  # the one output: the predicted value
-    else:
-        outputs = predict_proba(model, X.to_numpy())
-        explained = outputs.argmax(axis=1)
+    outputs = model_outputs(model, X.to_numpy(), preprocessor)
     table = inference.prediction_table(outputs, preprocessor)
     if params.top_features == 0:
         return table
@@ -40,7 +35,8 @@ def predict_new_data(
     attributions = inference.attributions_for(
         model,
         torch.from_numpy(X.to_numpy(np.float32)),
-        torch.from_numpy(explained),
+        # The predicted class; for a regression's single column, output 0: the value.
+        torch.from_numpy(outputs.argmax(axis=1)),
         torch.from_numpy(baseline),
         params.ig_steps,
     )
