@@ -1,4 +1,5 @@
-"""Kedro hooks: one run per checkout at a time, and plain-words hints for common failures."""
+"""Kedro hooks: one run per checkout at a time, one writer per machine under torchrun, and
+plain-words hints for common failures."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import logging
 from typing import Any
 
 from kedro.framework.hooks import hook_impl
+from kedro.io import MemoryDataset
 
+from glassbox.distributed import is_writer
 from glassbox.run_lock import RunLock
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,8 @@ class RunLockHooks:
 
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any]) -> None:
+        if not is_writer():
+            return  # a torchrun worker that saves nothing; local rank 0 holds the lock
         self._lock = RunLock(run_params["project_path"])
         self._lock.acquire()
 
@@ -52,3 +57,15 @@ class RunLockHooks:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+
+class DistributedWriterHooks:
+    """Under `torchrun ... -m kedro run`, every process runs the pipeline, but only local
+    rank 0 saves. The others' outputs go to memory: after DDP their model is the same."""
+
+    @hook_impl
+    def before_pipeline_run(self, pipeline: Any, catalog: Any) -> None:
+        if is_writer():
+            return
+        for name in pipeline.all_outputs():
+            catalog[name] = MemoryDataset(copy_mode="assign")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from glassbox.parameters import OptimizerComparisonParams, TrainingParams
+from glassbox.parameters import DistributedParams, OptimizerComparisonParams, TrainingParams
 from glassbox.training_loop import TrainingData, train
 
 
@@ -31,6 +31,8 @@ def run_settings(
             "optimizer": chosen,
             "checkpoint_every": 0,
             "progress": "never",
+            # Many small runs: they go parallel with Kedro's ParallelRunner, not DDP.
+            "distributed": DistributedParams(),
         }
     )
 

@@ -104,6 +104,33 @@ class EarlyStoppingParams(_Strict):
     min_delta: float = Field(0.0, ge=0)
 
 
+class DistributedParams(_Strict):
+    """`training.distributed`: data-parallel training on torch.distributed (DDP)."""
+
+    nproc_per_node: int = Field(1, ge=1, description="training processes per machine; 1: none")
+    nnodes: int = Field(1, ge=1, description="machines taking part")
+    backend: Literal["auto", "gloo", "nccl"] = Field(
+        "auto", description="auto: nccl when training on CUDA, else gloo"
+    )
+    rdzv_endpoint: str | None = Field(
+        None, description="host:port of the rendezvous (any one machine); null: this machine"
+    )
+    rdzv_id: str = Field("glassbox", min_length=1, description="the same on every machine")
+
+    @model_validator(mode="after")
+    def _endpoint_for_several_machines(self) -> DistributedParams:
+        if self.nnodes > 1 and not self.rdzv_endpoint:
+            raise ValueError(
+                "training.distributed.rdzv_endpoint (host:port of one machine that all "
+                f"can reach) is needed when nnodes is {self.nnodes}; null works on one machine"
+            )
+        return self
+
+    @property
+    def world_size(self) -> int:
+        return self.nproc_per_node * self.nnodes
+
+
 class TrainingParams(_Strict):
     """`training` in conf/base/parameters_training.yml."""
 
@@ -119,6 +146,18 @@ class TrainingParams(_Strict):
     checkpoint_every: int = Field(5, ge=0, description="epochs between checkpoints; 0: none")
     device: Literal["auto", "cpu", "cuda"] = "auto"
     progress: Literal["auto", "always", "never"] = "auto"
+    distributed: DistributedParams = Field(default_factory=DistributedParams)
+
+    @model_validator(mode="after")
+    def _no_batch_norm_across_processes(self) -> TrainingParams:
+        if self.model.batch_norm and self.distributed.world_size > 1:
+            raise ValueError(
+                "training.model.batch_norm cannot be combined with distributed training "
+                f"({self.distributed.world_size} processes): each process would normalise "
+                "by its own shard's statistics. Set batch_norm: false, or nproc_per_node "
+                "and nnodes to 1"
+            )
+        return self
 
 
 class EvaluationParams(_Strict):

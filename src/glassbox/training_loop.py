@@ -96,11 +96,26 @@ class TrainingData:
         moved = [t.to(device) for t in (self.X_train, self.y_train, self.X_val, self.y_val)]
         return TrainingData(*moved, self.n_classes, self.task, self.target_scale)
 
+    def cpu_fields(self) -> dict:
+        """The fields as plain values and CPU tensors (for torch.save)."""
+        return {**self.to(torch.device("cpu")).__dict__}
+
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
         for tensor in (self.X_train, self.y_train, self.X_val, self.y_val):
             digest.update(tensor.cpu().contiguous().numpy().tobytes())
         return digest.hexdigest()
+
+
+def build_trained_model(params: TrainingParams, data: TrainingData) -> nn.Module:
+    """The configured architecture, sized for the data's features and outputs."""
+    return build_model(
+        {
+            **params.model.model_dump(),
+            "input_dim": data.X_train.shape[1],
+            "output_dim": data.output_dim,
+        }
+    )
 
 
 def choose_device(requested: str = "auto") -> torch.device:
@@ -176,12 +191,32 @@ def _show_progress(setting: str) -> bool:
     return setting == "always" or (setting == "auto" and sys.stderr.isatty())
 
 
+def shard_share(loss_fn: nn.Module, y_shard: torch.Tensor, y_batch: torch.Tensor) -> float:
+    """This process's share of the global batch's loss: rows (or class weights) in its shard
+    over those in the whole batch. Scaling each shard's mean loss by share x world size makes
+    DDP's gradient average the global batch's mean, even when shards differ in size."""
+    weight = getattr(loss_fn, "weight", None)
+    if weight is None:
+        return len(y_shard) / len(y_batch)
+    return (weight[y_shard].sum() / weight[y_batch].sum()).item()
+
+
 def train(
     data: TrainingData,
     params: TrainingParams,
     checkpoints: CheckpointStore | None = None,
+    *,
+    rank: int = 0,
+    world_size: int = 1,
+    writer: bool = True,
 ) -> tuple[nn.Module, pd.DataFrame]:
-    """Train a model as ``params`` say; return it (best validation weights) and its history."""
+    """Train a model as ``params`` say; return it (best validation weights) and its history.
+
+    With ``world_size`` > 1 this is one process of a data-parallel run (the process group
+    is initialised by the caller, glassbox.distributed): every process draws the same
+    shuffled order, trains on its shard of each global batch, and DDP averages the
+    gradients, so all processes hold the same weights. Only a ``writer`` saves checkpoints.
+    """
     device = choose_device(params.device)
     # Hashing the data costs time on large tables; only checkpoints need the fingerprint.
     fingerprint = run_fingerprint(params, data) if checkpoints else None
@@ -190,13 +225,13 @@ def train(
     steps_per_epoch = -(-n // batch_size)
 
     torch.manual_seed(params.seed)
-    model = build_model(
-        {
-            **params.model.model_dump(),
-            "input_dim": data.X_train.shape[1],
-            "output_dim": data.output_dim,
-        }
-    ).to(device)
+    model = build_trained_model(params, data).to(device)
+    trained = model
+    if world_size > 1:
+        from torch.nn.parallel import DistributedDataParallel
+
+        ids = [device.index or torch.cuda.current_device()] if device.type == "cuda" else None
+        trained = DistributedDataParallel(model, device_ids=ids)
     opt = params.optimizer
     optimizer = build_optimizer(
         opt.name, model.parameters(), opt.lr, opt.weight_decay, opt.momentum
@@ -212,7 +247,7 @@ def train(
         sched.patience,
     )
     loss_fn = build_loss(params.loss, data.task, data.y_train, data.n_classes)
-    forward = forward_fn(model, data.task)
+    forward = forward_fn(trained, data.task)
     score_column = SCORE_COLUMN[data.task]
     shuffle = torch.Generator().manual_seed(params.seed)
     stopper = EarlyStopping(params.early_stopping.patience, params.early_stopping.min_delta)
@@ -233,7 +268,7 @@ def train(
 
     per_batch_schedule = sched.name == "onecycle"
     epochs = range(first_epoch, params.epochs)
-    if _show_progress(params.progress):
+    if rank == 0 and _show_progress(params.progress):
         from tqdm.auto import tqdm
 
         epochs = tqdm(
@@ -250,15 +285,26 @@ def train(
             if params.model.batch_norm and len(index) == 1:
                 continue  # batch norm cannot train on a single row
             optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(forward(data.X_train[index]), data.y_train[index])
+            if world_size == 1:
+                loss = loss_fn(forward(data.X_train[index]), data.y_train[index])
+            else:
+                mine = index[rank::world_size]
+                out = forward(data.X_train[mine])
+                if len(mine) == 0:  # a batch smaller than the world: take part, add nothing
+                    loss = out.sum() * 0.0
+                else:
+                    share = shard_share(loss_fn, data.y_train[mine], data.y_train[index])
+                    loss = loss_fn(out, data.y_train[mine]) * (share * world_size)
             loss.backward()
             if params.grad_clip_norm is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), params.grad_clip_norm)
             optimizer.step()
             if per_batch_schedule:
                 scheduler.step()
-            loss_sum += loss.detach() * len(index)
+            loss_sum += loss.detach() * (len(index) / world_size)
 
+        if world_size > 1:
+            torch.distributed.all_reduce(loss_sum)  # the global batches' losses, summed
         val_loss, val_score = evaluate(
             model, data.X_val, data.y_val, loss_fn, data.task, data.target_scale
         )
@@ -283,7 +329,12 @@ def train(
                 "early stopping after epoch %d (best: epoch %d)", epoch + 1, stopper.best_epoch
             )
             break
-        if checkpoints and params.checkpoint_every and (epoch + 1) % params.checkpoint_every == 0:
+        if (
+            checkpoints
+            and writer
+            and params.checkpoint_every
+            and (epoch + 1) % params.checkpoint_every == 0
+        ):
             checkpoints.save(
                 {
                     "fingerprint": fingerprint,
@@ -300,7 +351,7 @@ def train(
 
     if stopper.best_state is not None:
         model.load_state_dict(stopper.best_state)
-    if checkpoints:
+    if checkpoints and writer:
         checkpoints.clear()  # a finished run starts fresh next time
     log.info(
         "trained %d epochs; best validation loss %.4f at epoch %d",

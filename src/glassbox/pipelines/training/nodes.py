@@ -6,11 +6,12 @@ import pandas as pd
 from torch import nn
 
 from glassbox.checkpoints import CheckpointStore
+from glassbox.distributed import train_as_configured
 from glassbox.losses import check_loss_fits
 from glassbox.model_input import check_features
 from glassbox.parameters import TrainingParams
 from glassbox.preprocessing import Preprocessor
-from glassbox.training_loop import TrainingData, train
+from glassbox.training_loop import TrainingData
 
 
 def train_model(
@@ -22,8 +23,9 @@ def train_model(
     params: TrainingParams,
     checkpoints: CheckpointStore,
 ) -> tuple[nn.Module, pd.DataFrame]:
-    """Train the configured model for the preprocessor's task (classes, or a value)."""
+    """Train the configured model for the preprocessor's task (classes, or a value), in
+    this process or data-parallel across several (`training.distributed`)."""
     check_loss_fits(params.loss.name, preprocessor.task)  # before any work
     check_features(preprocessor, X_train=X_train, X_val=X_val)
     data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
-    return train(data, params, checkpoints)
+    return train_as_configured(data, params, checkpoints)
