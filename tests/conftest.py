@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
+
+# One thread per test process, and so per `kedro run` and `dvc repro` they start (children
+# inherit it): the suite runs two xdist workers on two cores, and the small models here
+# train no faster on two threads, while two threads per process on a shared core spend a
+# third of the suite's CPU time waiting on each other. Set before torch is imported.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np
 import pandas as pd

@@ -53,7 +53,7 @@ def test_bad_training_parameters_fail_before_any_work(processed_project, overrid
 
 
 def test_a_run_killed_with_sigkill_resumes_to_the_uninterrupted_weights(processed_project):
-    params = "training.epochs=300,training.early_stopping.patience=null,training.checkpoint_every=4"
+    params = "training.epochs=80,training.early_stopping.patience=null,training.checkpoint_every=4"
     args = [sys.executable, "-m", "kedro", "run", "--pipelines", "training", "--params", params]
     checkpoint = processed_project / CHECKPOINT
 
@@ -87,7 +87,7 @@ def test_a_run_killed_with_sigkill_resumes_to_the_uninterrupted_weights(processe
     assert "resuming" not in " ".join((fresh.stdout + fresh.stderr).split())
     assert (processed_project / MODEL).read_bytes() == resumed_bytes
     fresh_history = pd.read_csv(processed_project / "data/08_reporting/training_history.csv")
-    assert resumed_history["epoch"].tolist() == list(range(1, 301))
+    assert resumed_history["epoch"].tolist() == list(range(1, 81))
     pd.testing.assert_frame_equal(
         resumed_history.drop(columns="epoch_seconds"), fresh_history.drop(columns="epoch_seconds")
     )
