@@ -3,6 +3,8 @@ why, and the first finishes with sound outputs."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -54,7 +56,12 @@ def test_a_second_kedro_run_is_turned_away_while_one_runs(processed_project):
     wait_for(lambda: held(project), first, "it took the lock")
     inputs_before = file_digests(project / "data/05_model_input")
 
-    second = kedro_run(project, "--pipelines", "data_processing")
+    # Paused while the second run tries, so that it cannot finish first on a fast machine.
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        second = kedro_run(project, "--pipelines", "data_processing")
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
     first_output, _ = first.communicate(timeout=300)
 
     message = " ".join((second.stdout + second.stderr).split())

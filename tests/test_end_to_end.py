@@ -149,7 +149,10 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
         assert title in page
 
     params_file = project_copy / "conf/base/parameters_training.yml"
-    params_file.write_text(params_file.read_text().replace("name: adam ", "name: sgd "))
+    params = yaml.safe_load(params_file.read_text())
+    assert params["training"]["optimizer"]["name"] == "adam"
+    params["training"]["optimizer"]["name"] = "sgd"
+    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
     third = run_cli(["dvc", "repro"], project_copy)
     assert third.returncode == 0, third.stdout[-2000:]
     # The stages that read `training`, and those that read the new model.

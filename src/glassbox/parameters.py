@@ -165,6 +165,9 @@ class EvaluationParams(_Strict):
 
     calibration_bins: int = Field(15, ge=2, description="bins of the reliability diagram and ECE")
     roc_points: int = Field(101, ge=11, description="points on the shared ROC grid")
+    baseline_rows: int | None = Field(
+        None, ge=100, description="fit the baselines on a sample of this many training rows"
+    )
 
 
 class InferenceParams(_Strict):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 from torch import nn
@@ -22,6 +24,8 @@ from glassbox.model_input import check_features, check_model_fits
 from glassbox.parameters import EvaluationParams, TrainingParams
 from glassbox.prediction import model_outputs
 from glassbox.preprocessing import Preprocessor
+
+log = logging.getLogger(__name__)
 
 
 def _labels(y: pd.DataFrame) -> np.ndarray:
@@ -68,6 +72,7 @@ def score_model_and_baselines(
     params: EvaluationParams,
 ) -> dict:
     """Metrics of the model and of each baseline, side by side, on the same test rows."""
+    X_train, y_train = _baseline_rows(X_train, y_train, params.baseline_rows, training.seed)
     if _regression(preprocessor):
         return _regression_scores(
             test_probabilities[:, 0], X_train, y_train, X_test, y_test, preprocessor, training
@@ -89,6 +94,19 @@ def score_model_and_baselines(
         if name != "model":
             scores[name].pop("per_class")
     return {"test_rows": len(y_true), "model": scores.pop("model"), "baselines": scores}
+
+
+def _baseline_rows(
+    X_train: pd.DataFrame, y_train: pd.DataFrame, limit: int | None, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The training rows the baselines fit on: all, or a seeded sample of ``limit`` rows.
+    scikit-learn's MLP makes hundreds of passes over its rows: on a large table it would
+    take hours, while a sample of some thousand rows still says what a simple model gets."""
+    if limit is None or len(X_train) <= limit:
+        return X_train, y_train
+    rows = np.sort(np.random.default_rng(seed).choice(len(X_train), limit, replace=False))
+    log.info("baselines fit on a sample of %d of %d training rows", limit, len(X_train))
+    return X_train.iloc[rows], y_train.iloc[rows]
 
 
 def _regression_scores(
