@@ -34,6 +34,10 @@ from glassbox.synthetic_data import TARGET, write_synthetic_parquet
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("data_processing", "training", "evaluation", "explainability")
 RAW = "data/01_raw/synthetic.parquet"
+# Read Parquet column by column, freeing Arrow's copy as pandas takes each over: the
+# default read holds the file's buffers, Arrow's table and pandas' frame at once (3.4x the
+# table at 1M rows, against 1.9x this way).
+LOAD = {"pre_buffer": False, "to_pandas_kwargs": {"self_destruct": True, "split_blocks": True}}
 SETTINGS = {
     "data_processing": {"target": TARGET},
     # A fixed number of epochs, so that time per row is comparable across sizes.
@@ -62,7 +66,7 @@ def scale_project(folder: Path, rows: int) -> Path:
     write_synthetic_parquet(project / RAW, rows)
     catalog = project / "conf/base/catalog.yml"
     entries = yaml.safe_load(catalog.read_text())
-    entries["raw_data"] = {"type": "pandas.ParquetDataset", "filepath": RAW}
+    entries["raw_data"] = {"type": "pandas.ParquetDataset", "filepath": RAW, "load_args": LOAD}
     catalog.write_text(yaml.safe_dump(entries, sort_keys=False))
     for pipeline, values in SETTINGS.items():
         path = project / f"conf/base/parameters_{pipeline}.yml"

@@ -69,3 +69,24 @@ class DistributedWriterHooks:
             return
         for name in pipeline.all_outputs():
             catalog[name] = MemoryDataset(copy_mode="assign")
+
+
+class ArrowMemoryHooks:
+    """Hands the memory Arrow's allocator keeps after reading or writing Parquet back to the
+    system. Arrow's pool holds freed memory for its own reuse: after a 1 GB table is read,
+    1.5 GB more stays held for the rest of the run, unusable by numpy and torch."""
+
+    @hook_impl
+    def after_dataset_loaded(self) -> None:
+        _release_arrow_memory()
+
+    @hook_impl
+    def after_dataset_saved(self) -> None:
+        _release_arrow_memory()
+
+
+def _release_arrow_memory() -> None:
+    import sys
+
+    if "pyarrow" in sys.modules:  # nothing to hand back if Arrow was never used
+        sys.modules["pyarrow"].default_memory_pool().release_unused()

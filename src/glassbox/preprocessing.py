@@ -24,6 +24,10 @@ from glassbox.parameters import DataProcessingParams
 
 log = logging.getLogger(__name__)
 
+# Rows transformed at a time: bounds the float64 temporaries of a large table (~80 MB at
+# 100 features) without slowing small ones.
+TRANSFORM_ROWS = 100_000
+
 MISSING_CATEGORY = "__missing__"
 FORMAT_VERSION = 1
 
@@ -157,9 +161,15 @@ class Preprocessor:
                     f"columns {gaps} have missing values, and this preprocessor was fitted "
                     "with data_processing.missing_values = 'error'"
                 )
-        numbers = rows[self.numeric_columns].astype("float64").to_numpy()
-        texts = {c: _as_text(rows[c]).to_numpy() for c in self.categorical_columns}
-        return pd.DataFrame(self.transform_values(numbers, texts), columns=self.feature_names)
+        # In slices of rows: the float64 temporaries of a whole large table would be several
+        # times its size. Every step is per value, so the result does not depend on slicing.
+        out = np.empty((len(rows), len(self.feature_names)), dtype=np.float32)
+        for start in range(0, len(rows), TRANSFORM_ROWS):
+            part = rows.iloc[start : start + TRANSFORM_ROWS]
+            numbers = part[self.numeric_columns].to_numpy(dtype="float64", na_value=np.nan)
+            texts = {c: _as_text(part[c]).to_numpy() for c in self.categorical_columns}
+            out[start : start + len(part)] = self.transform_values(numbers, texts)
+        return pd.DataFrame(out, columns=self.feature_names, copy=False)
 
     def transform_values(
         self, numbers: np.ndarray, texts: dict[str, np.ndarray | list]
@@ -244,10 +254,11 @@ class Preprocessor:
 
 
 def _impute_numeric(rows: pd.DataFrame, columns: list[str], fill_values: dict) -> np.ndarray:
-    numbers = rows[columns].astype("float64")
-    if fill_values:
-        numbers = numbers.fillna({c: fill_values[c] for c in columns})
-    return numbers.to_numpy()
+    numbers = rows[columns].to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    if fill_values:  # in place: no second copy of a large table
+        fill = np.array([fill_values[c] for c in columns], dtype="float64")
+        np.copyto(numbers, np.broadcast_to(fill, numbers.shape), where=np.isnan(numbers))
+    return numbers
 
 
 def _as_text(column: pd.Series) -> pd.Series:

@@ -8,6 +8,6 @@ CONFIG_LOADER_ARGS = {
     "default_run_env": "local",
 }
 
-from glassbox.hooks import DistributedWriterHooks, RunLockHooks  # noqa: E402 - settings are constants plus the hooks
+from glassbox.hooks import ArrowMemoryHooks, DistributedWriterHooks, RunLockHooks  # noqa: E402 - settings are constants plus the hooks
 
-HOOKS = (RunLockHooks(), DistributedWriterHooks())
+HOOKS = (RunLockHooks(), DistributedWriterHooks(), ArrowMemoryHooks())

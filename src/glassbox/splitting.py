@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
@@ -31,13 +32,20 @@ def stratified_split(
     ``test_size`` and ``val_size`` are shares of the whole table: test is cut first, then
     validation from the rest, so the test split is the same whatever ``val_size`` is.
     """
+    # Row positions are split, not the table: splitting the table would copy it twice over
+    # (the rest, then train and validation from it). The same positions, and so the same
+    # rows in the same order, as splitting the table itself.
+    labels = table[target]
     rest, test = train_test_split(
-        table, test_size=test_size, stratify=strata(table[target], task), random_state=seed
+        np.arange(len(table)),
+        test_size=test_size,
+        stratify=strata(labels, task),
+        random_state=seed,
     )
     train, val = train_test_split(
         rest,
         test_size=val_size / (1 - test_size),
-        stratify=strata(rest[target], task),
+        stratify=strata(labels.iloc[rest], task),
         random_state=seed,
     )
-    return train, val, test
+    return table.iloc[train], table.iloc[val], table.iloc[test]

@@ -251,13 +251,14 @@ def validate_raw_table(table: pd.DataFrame, params: DataProcessingParams) -> pd.
         )
     schema = _build_schema(table, params, roles)
     try:
-        schema.validate(table, lazy=True)
+        schema.validate(table, lazy=True, inplace=True)  # inplace: no copy (nothing is coerced)
     except pa.errors.SchemaErrors as err:
         lines = _describe_failures(err.failure_cases, params)
         raise InputDataError("raw_data failed validation:\n  - " + "\n  - ".join(lines)) from None
 
     kept = roles.numeric + roles.numeric_looking_text + roles.categorical + [params.target]
-    valid = table.loc[:, kept].reset_index(drop=True)
+    # No copy when every column is kept in place: on a large table a copy doubles the memory.
+    valid = (table if list(table.columns) == kept else table.loc[:, kept]).reset_index(drop=True)
     # Every value of these passed the numeric_text check: they are numbers stored as text.
     for name in roles.numeric_looking_text:
         valid[name] = pd.to_numeric(valid[name])
