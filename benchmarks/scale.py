@@ -105,7 +105,17 @@ def run_stage(project: Path, pipeline: str, *extra: str) -> tuple[float, int]:
 
 
 def raw_table_bytes(project: Path) -> int:
-    return int(pd.read_parquet(project / RAW).memory_usage(deep=True).sum())
+    """The raw table's size in pandas (deep), measured in a process of its own: a child
+    process inherits its parent's peak memory (Linux's ru_maxrss), so this one must never
+    hold a large table."""
+    code = (
+        "import sys, pandas as pd; "
+        "print(int(pd.read_parquet(sys.argv[1]).memory_usage(deep=True).sum()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(project / RAW)], capture_output=True, text=True
+    )
+    return int(result.stdout)
 
 
 def training_throughput(project: Path, processes: int) -> float:

@@ -6,7 +6,7 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 
-from glassbox.distributed import train_as_configured
+from glassbox.distributed import backend_for, train_as_configured
 from glassbox.parameters import TrainingParams
 from glassbox.training_loop import TrainingData, build_trained_model, train
 
@@ -59,3 +59,24 @@ def test_two_processes_train_the_same_model_as_one(rows, loss):
     )
     np.testing.assert_allclose(two_history["val_loss"], one_history["val_loss"], rtol=1e-5)
     assert list(two_history["epoch"]) == [1, 2, 3, 4]
+
+
+def test_settings_that_cannot_work_across_processes_are_refused_up_front():
+    with pytest.raises(ValueError, match="batch_norm cannot be combined with distributed"):
+        TrainingParams(model={"batch_norm": True}, distributed={"nproc_per_node": 2})
+    with pytest.raises(ValueError, match="rdzv_endpoint .* is needed when nnodes is 2"):
+        TrainingParams(distributed={"nnodes": 2})
+    on_cpu = TrainingParams(device="cpu", distributed={"nproc_per_node": 2, "backend": "nccl"})
+    with pytest.raises(RuntimeError, match="'nccl', which needs CUDA"):
+        backend_for(on_cpu)
+    assert backend_for(TrainingParams(device="cpu")) == "gloo"
+
+
+def test_a_failing_worker_stops_the_run_with_its_error():
+    data = _digits(100)
+    data.y_train[0] = 99  # a label outside the model's 10 classes
+    params = TrainingParams(
+        epochs=1, checkpoint_every=0, progress="never", distributed={"nproc_per_node": 2}
+    )
+    with pytest.raises(RuntimeError, match=r"failed in worker rank \d \(of 2\): .*Target 99"):
+        train_as_configured(data, params, None)

@@ -74,7 +74,8 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
         assert {epoch for epoch, _ in curve} == {1, 2, 3}, points
     assert curves["opt-sgd"] != curves["opt-adam"], "each revision should show its own history"
 
-    # And one experiment run in the workspace rather than queued.
+    # And one experiment run in the workspace rather than queued, trained data-parallel
+    # by two processes (README: Scale).
     workspace = run_cli(
         [
             "dvc",
@@ -86,12 +87,28 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
             "conf/base/parameters_training.yml:training.optimizer.name=sgd",
             "-S",
             "conf/base/parameters_training.yml:training.epochs=3",
+            "-S",
+            "conf/base/parameters_training.yml:training.distributed.nproc_per_node=2",
             "evaluation",
         ],
         project_copy,
     )
     assert workspace.returncode == 0, workspace.stderr
+    assert "Running stage 'training'" in workspace.stdout
     metrics = json.loads((project_copy / "data/08_reporting/metrics.json").read_text())
-    listed = run_cli(["dvc", "exp", "show", "--csv", "--keep", "Experiment"], project_copy)
-    assert "sgd-here" in listed.stdout
+    listed = run_cli(
+        [
+            "dvc",
+            "exp",
+            "show",
+            "--csv",
+            "--drop",
+            ".*",
+            "--keep",
+            "Experiment|training.distributed.nproc_per_node",
+        ],
+        project_copy,
+    )
+    here = [r for r in csv.DictReader(io.StringIO(listed.stdout)) if r["Experiment"] == "sgd-here"]
+    assert here and here[0]["training.distributed.nproc_per_node"] == "2", listed.stdout
     assert 0.1 < metrics["model"]["accuracy"] <= 1.0

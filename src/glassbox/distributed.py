@@ -28,6 +28,7 @@ import pandas as pd
 import torch
 import torch.distributed as dist
 from torch import nn
+from torch.distributed.elastic.multiprocessing.errors import ChildFailedError, record
 
 from glassbox.checkpoints import CheckpointStore
 from glassbox.parameters import TrainingParams
@@ -94,6 +95,7 @@ def _train_in_group(
         dist.destroy_process_group()
 
 
+@record  # the worker's exception reaches the launching process (ChildFailedError)
 def _worker(data_file: str, params_json: str, checkpoint_file: str, result_file: str) -> None:
     """One launched process: loads the shared data, trains, and (local rank 0) saves."""
     # A spawned process has no logging set up; local rank 0 reports progress for all.
@@ -115,7 +117,6 @@ def _worker(data_file: str, params_json: str, checkpoint_file: str, result_file:
 def _launch_workers(
     data: TrainingData, params: TrainingParams, checkpoints: CheckpointStore | None
 ) -> tuple[nn.Module, pd.DataFrame]:
-    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.launcher.api import LaunchConfig, elastic_launch
 
     spec = params.distributed
@@ -144,9 +145,13 @@ def _launch_workers(
             )
         except ChildFailedError as err:
             rank, failure = err.get_first_failure()
+            # The worker's own exception, as @record wrote it; its traceback is in the log.
+            message = failure.message
+            if isinstance(message, dict):
+                message = message.get("message", message)
             raise RuntimeError(
                 f"distributed training failed in worker rank {rank} (of "
-                f"{spec.world_size}): {failure.message}"
+                f"{spec.world_size}): {message}"
             ) from None
         result = torch.load(result_file, weights_only=True)
     model = build_trained_model(params, data)
