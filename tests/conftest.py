@@ -197,6 +197,9 @@ _SLOW_FIRST = [
     "test_remotes.py",
     "test_training_accuracy.py",
     "test_training_end_to_end.py",
+    "test_distributed_runs.py",
+    "test_distributed.py",
+    "test_scale_settings.py",
 ]
 
 

@@ -13,6 +13,14 @@ from tests.conftest import run_cli
 pytestmark = pytest.mark.e2e
 
 
+def experiments(project, columns: str) -> list[dict[str, str]]:
+    """`dvc exp show` as rows of the named experiments, with only these columns."""
+    args = ["dvc", "exp", "show", "--csv", "--drop", ".*", "--keep", f"Experiment|{columns}"]
+    shown = run_cli(args, project)
+    assert shown.returncode == 0, shown.stderr
+    return [r for r in csv.DictReader(io.StringIO(shown.stdout)) if r["Experiment"]]
+
+
 def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
         assert run_cli(args, project_copy).returncode == 0
@@ -39,21 +47,7 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
     ran = run_cli(["dvc", "exp", "run", "--run-all"], project_copy)
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
 
-    shown = run_cli(
-        [
-            "dvc",
-            "exp",
-            "show",
-            "--csv",
-            "--drop",
-            ".*",
-            "--keep",
-            "Experiment|training.optimizer.name|model.accuracy",
-        ],
-        project_copy,
-    )
-    assert shown.returncode == 0, shown.stderr
-    rows = [r for r in csv.DictReader(io.StringIO(shown.stdout)) if r["Experiment"]]
+    rows = experiments(project_copy, "training.optimizer.name|model.accuracy")
     assert sorted(r["Experiment"] for r in rows) == sorted(f"opt-{o}" for o in OPTIMIZER_NAMES)
     for row in rows:
         assert row["model.accuracy"] != "!", (row, ran.stdout[-3000:])
@@ -96,19 +90,7 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
     assert workspace.returncode == 0, workspace.stderr
     assert "Running stage 'training'" in workspace.stdout
     metrics = json.loads((project_copy / "data/08_reporting/metrics.json").read_text())
-    listed = run_cli(
-        [
-            "dvc",
-            "exp",
-            "show",
-            "--csv",
-            "--drop",
-            ".*",
-            "--keep",
-            "Experiment|training.distributed.nproc_per_node",
-        ],
-        project_copy,
-    )
-    here = [r for r in csv.DictReader(io.StringIO(listed.stdout)) if r["Experiment"] == "sgd-here"]
-    assert here and here[0]["training.distributed.nproc_per_node"] == "2", listed.stdout
+    listed = experiments(project_copy, "training.distributed.nproc_per_node")
+    here = [r for r in listed if r["Experiment"] == "sgd-here"]
+    assert here and here[0]["training.distributed.nproc_per_node"] == "2", listed
     assert 0.1 < metrics["model"]["accuracy"] <= 1.0

@@ -32,18 +32,8 @@ from torch.distributed.elastic.multiprocessing.errors import ChildFailedError, r
 
 from glassbox.checkpoints import CheckpointStore
 from glassbox.parameters import TrainingParams
+from glassbox.ranks import launched_by_torchrun
 from glassbox.training_loop import TrainingData, build_trained_model, choose_device, train
-
-
-def launched_by_torchrun() -> bool:
-    """True in a process that torchrun (or another elastic agent) started as a worker."""
-    return "TORCHELASTIC_RUN_ID" in os.environ and "LOCAL_RANK" in os.environ
-
-
-def is_writer() -> bool:
-    """Whether this process writes outputs: always, except a torchrun worker whose local
-    rank is not 0 (its model is the same as local rank 0's)."""
-    return not launched_by_torchrun() or os.environ["LOCAL_RANK"] == "0"
 
 
 def backend_for(params: TrainingParams) -> str:

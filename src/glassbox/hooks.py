@@ -9,7 +9,7 @@ from typing import Any
 from kedro.framework.hooks import hook_impl
 from kedro.io import MemoryDataset
 
-from glassbox.distributed import is_writer
+from glassbox.ranks import is_writer
 from glassbox.run_lock import RunLock
 
 log = logging.getLogger(__name__)
