@@ -1,9 +1,12 @@
 """Data-parallel training as users start it: `kedro run` with
 `training.distributed.nproc_per_node=2` (the training node launches the workers), killed
-and resumed from its checkpoint, and the same pipeline under `torchrun`."""
+and resumed from its checkpoint; the same pipeline under `torchrun`; and two checkouts
+standing in for two machines (`nnodes: 2`) meeting at one rendezvous."""
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -68,3 +71,38 @@ def test_two_processes_from_kedro_run_killed_resumed_and_under_torchrun(processe
     )
     assert torchrun.returncode == 0, torchrun.stderr[-3000:]
     assert (project / MODEL).read_bytes() == uninterrupted
+
+
+def test_two_checkouts_as_two_machines_meet_at_the_rendezvous(processed_project, tmp_path):
+    """`nnodes: 2`: each "machine" (here a checkout of its own) runs the same `kedro run`
+    with the same rendezvous endpoint, as the README's steps for several machines say."""
+    other = tmp_path / "second_machine"
+    shutil.copytree(processed_project, other, ignore=shutil.ignore_patterns(".glassbox-run.lock"))
+    with socket.socket() as probe:  # a free port for the rendezvous
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    nodes = (
+        f"{SETTINGS},training.distributed.nnodes=2,training.distributed.rdzv_id=test-{port},"
+        f"training.distributed.rdzv_endpoint=127.0.0.1:{port}"
+    )
+    command = [sys.executable, "-m", "kedro", "run", "--pipelines", "training", "--params"]
+    runs = [
+        subprocess.Popen(
+            [*command, nodes],
+            cwd=checkout,
+            env=cli_env(checkout),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for checkout in (processed_project, other)
+    ]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs[0][-2000:] + outputs[1][-2000:]
+    first, second = ((c / MODEL).read_bytes() for c in (processed_project, other))
+    assert first == second  # both machines hold the model
+
+    # The same two-process run as on one machine, so the same model.
+    one_machine = kedro_run(processed_project, "--pipelines", "training", "--params", TWO_PROCESSES)
+    assert one_machine.returncode == 0, one_machine.stderr[-3000:]
+    assert (processed_project / MODEL).read_bytes() == first
