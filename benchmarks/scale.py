@@ -35,8 +35,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("data_processing", "training", "evaluation", "explainability")
 RAW = "data/01_raw/synthetic.parquet"
 # Read Parquet column by column, freeing Arrow's copy as pandas takes each over: the
-# default read holds the file's buffers, Arrow's table and pandas' frame at once (3.4x the
-# table at 1M rows, against 1.9x this way).
+# default read holds the file's buffers, Arrow's table and pandas' frame at once (3.3x the
+# table at its peak at 1M rows, against 1.8x this way).
 LOAD = {"pre_buffer": False, "to_pandas_kwargs": {"self_destruct": True, "split_blocks": True}}
 SETTINGS = {
     "data_processing": {"target": TARGET},
