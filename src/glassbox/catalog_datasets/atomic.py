@@ -11,7 +11,6 @@ from typing import Any
 
 from kedro.io.core import get_filepath_str
 from kedro_datasets.json import JSONDataset as _JSONDataset
-from kedro_datasets.matplotlib import MatplotlibDataset as _MatplotlibDataset
 from kedro_datasets.pandas import CSVDataset as _CSVDataset
 from kedro_datasets.pandas import ParquetDataset as _ParquetDataset
 
@@ -58,9 +57,11 @@ class JSONDataset(_AtomicSave, _JSONDataset):
     """``json.JSONDataset``, saved atomically."""
 
 
-class MatplotlibDataset(_AtomicSave, _MatplotlibDataset):
-    """``matplotlib.MatplotlibDataset``, saved atomically; a dict or list of figures (a
-    folder of images) replaces the previous folder as a whole."""
+def __getattr__(name: str) -> Any:
+    # MatplotlibDataset lives in its own module: importing matplotlib takes 0.6 s, which
+    # only the runs that save figures should pay (Kedro resolves types with getattr).
+    if name == "MatplotlibDataset":
+        from glassbox.catalog_datasets.atomic_figures import MatplotlibDataset
 
-    def _writes_folder(self, data: Any) -> bool:
-        return isinstance(data, dict | list)
+        return MatplotlibDataset
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
