@@ -4,6 +4,7 @@ plain-words hints for common failures."""
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from kedro.framework.hooks import hook_impl
@@ -86,7 +87,5 @@ class ArrowMemoryHooks:
 
 
 def _release_arrow_memory() -> None:
-    import sys
-
     if "pyarrow" in sys.modules:  # nothing to hand back if Arrow was never used
         sys.modules["pyarrow"].default_memory_pool().release_unused()
