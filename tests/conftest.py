@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
+# First, as in every glassbox process: the package applies its thread policy before NumPy
+# and PyTorch load (glassbox/thread_policy.py). The tests, and every `kedro run` and
+# `dvc repro` they start, run with the thread settings users get.
+import glassbox  # noqa: F401
+
+# isort: split
 import os
-
-# One thread per test process, and so per `kedro run` and `dvc repro` they start (children
-# inherit it): the suite runs two xdist workers on two cores, and the small models here
-# train no faster on two threads, while two threads per process on a shared core spend a
-# third of the suite's CPU time waiting on each other. Set before torch is imported.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from glassbox import thread_policy
 from glassbox.parameters import DataProcessingParams
+from glassbox.run_lock import LOCK_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
-# Kept out of project copies: environments, caches, git history, and everything under data/
-# but the folder placeholders (earlier runs' outputs).
+# Kept out of project copies: environments, caches, git history, the run lock, and everything
+# under data/ but the folder placeholders (earlier runs' outputs).
 _SKIPPED_NAMES = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", "dvc.lock"}
+_SKIPPED_NAMES.add(LOCK_NAME)
 
 
 def _copy_ignore(folder: str, names: list[str]) -> set[str]:
@@ -72,6 +74,10 @@ def cli_env(project: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONPATH"] = str(project / "src")
+    if thread_policy.decided_by == "glassbox":
+        # Set by this process's own import of glassbox, not by the user: a user's shell does
+        # not have it, and each glassbox process below applies the policy itself.
+        env.pop("OMP_NUM_THREADS")
     env["KEDRO_DISABLE_TELEMETRY"] = "1"
     env["DVC_NO_ANALYTICS"] = "1"
     env["COLUMNS"] = "400"  # wide enough that the console does not wrap messages mid-word

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from glassbox.model_files import load_model
-from glassbox.run_lock import RunLock, RunLockedError
+from glassbox.run_lock import RunLock
 from tests.conftest import cli_env, file_digests, kedro_run, run_cli, set_parameters
 
 pytestmark = pytest.mark.e2e
@@ -30,15 +30,12 @@ def start(args: list[str], project: Path) -> subprocess.Popen:
     )
 
 
-def held(project: Path) -> bool:
-    """Whether some process holds the checkout's run lock now."""
-    probe = RunLock(project)
-    try:
-        probe.acquire()
-    except RunLockedError:
-        return True
-    probe.release()
-    return False
+def holds_lock(project: Path, pid: int | None = None) -> bool:
+    """Whether a run (process ``pid``, if given) has taken the checkout's run lock, read
+    from the lock file without trying the lock: a probe that took it, even for an instant,
+    could turn away the very run it waits for. (A fresh project copy has no lock file.)"""
+    holder = RunLock(project).last_holder()
+    return holder.startswith(f"pid {pid},") if pid is not None else bool(holder)
 
 
 def wait_for(condition, first: subprocess.Popen, what: str) -> None:
@@ -53,7 +50,7 @@ def test_a_second_kedro_run_is_turned_away_while_one_runs(processed_project):
     project = processed_project
     set_parameters(project, "training", epochs=60, checkpoint_every=0)
     first = start([sys.executable, "-m", "kedro", "run", "--pipelines", "training"], project)
-    wait_for(lambda: held(project), first, "it took the lock")
+    wait_for(lambda: holds_lock(project, first.pid), first, "it took the lock")
     inputs_before = file_digests(project / "data/05_model_input")
 
     # Paused while the second run tries, so that it cannot finish first on a fast machine.
@@ -84,7 +81,7 @@ def test_a_second_dvc_repro_is_turned_away_while_one_runs(project_copy):
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
         assert run_cli(args, project).returncode == 0
     first = start(["dvc", "repro"], project)
-    wait_for(lambda: held(project), first, "a Kedro stage started")
+    wait_for(lambda: holds_lock(project), first, "a Kedro stage took the lock")
 
     second = run_cli(["dvc", "repro"], project)
     first_output, _ = first.communicate(timeout=600)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from glassbox.model_files import load_model
-from tests.conftest import cli_env, file_digests, kedro_run
+from tests.conftest import cli_env, file_digests, kedro_run, run_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -25,11 +25,23 @@ def test_training_writes_a_loadable_model_and_its_history(processed_project):
         processed_project, "--pipelines", "training", "--params", "training.epochs=5"
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    log = " ".join((result.stdout + result.stderr).split())  # undo the console's wrapping
+    assert "training on cpu with 1 CPU thread (glassbox's default" in log, log[-3000:]
     model = load_model(processed_project / MODEL)
     assert model.architecture["hidden_sizes"] == [64, 32]
     history = pd.read_csv(processed_project / "data/08_reporting/training_history.csv")
     assert history["epoch"].tolist() == [1, 2, 3, 4, 5]
     assert not (processed_project / CHECKPOINT).exists()
+
+
+def test_training_uses_the_thread_count_the_user_sets(processed_project):
+    args = [sys.executable, "-m", "kedro", "run", "--pipelines", "training"]
+    result = run_cli(
+        [*args, "--params", "training.epochs=2"], processed_project, env={"OMP_NUM_THREADS": "2"}
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = " ".join((result.stdout + result.stderr).split())
+    assert "training on cpu with 2 CPU threads (from OMP_NUM_THREADS=2)" in log, log[-3000:]
 
 
 @pytest.mark.parametrize(

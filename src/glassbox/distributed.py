@@ -66,11 +66,10 @@ def _train_in_group(
 ) -> tuple[nn.Module, pd.DataFrame]:
     """This process's part of a run whose group torchrun or the launcher set up (env://)."""
     local_rank = int(os.environ["LOCAL_RANK"])
-    local_world = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
     if choose_device(params.device).type == "cuda":
         torch.cuda.set_device(local_rank)
-    else:  # the machine's cores shared out, instead of every process using all of them
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // local_world))
+    # CPU threads: glassbox's policy (glassbox/thread_policy.py) or the user's OMP_NUM_THREADS,
+    # inherited from the launching process; torchrun sets OMP_NUM_THREADS=1 too.
     dist.init_process_group(backend_for(params))
     try:
         return train(

@@ -60,7 +60,14 @@ def parity(model: nn.Module, program: bytes, onnx_model: bytes, X: np.ndarray) -
     with torch.no_grad():
         eager = model.eval()(features).numpy()
         from_program = torch.export.load(io.BytesIO(program)).module()(features).numpy()
-    session = onnxruntime.InferenceSession(onnx_model, providers=["CPUExecutionProvider"])
+    # ONNX Runtime keeps its own pool of spinning threads, one per core; use PyTorch's count
+    # (glassbox's thread policy, or the user's choice) instead.
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = torch.get_num_threads()
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(
+        onnx_model, options, providers=["CPUExecutionProvider"]
+    )
     from_onnx = session.run(["logits"], {"features": features.numpy()})[0]
     result = {"rows": int(len(X)), "bound": MAX_ABS_DIFFERENCE}
     for name, logits in (("torch_export", from_program), ("onnx", from_onnx)):

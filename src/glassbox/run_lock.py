@@ -45,6 +45,15 @@ class RunLock:
         handle.flush()
         self._handle = handle
 
+    def last_holder(self) -> str:
+        """What the latest holder wrote ("pid N, `command`, started ..."), read without
+        touching the lock: a probe that took the lock, even for an instant, could turn
+        away the run it is watching for. Empty when no run has held it yet."""
+        try:
+            return self.path.read_text()
+        except FileNotFoundError:
+            return ""
+
     def release(self) -> None:
         if self._handle is not None:
             self._handle.close()  # closing the descriptor drops the flock

@@ -240,7 +240,6 @@ def main(argv: list[str] | None = None) -> None:
 
     import uvicorn
 
-    torch.set_num_threads(1)  # one small model per request: threads would only contend
     if args.rev:
         served = ServedModel.from_revision(args.repo, args.rev, args.remote)
     else:

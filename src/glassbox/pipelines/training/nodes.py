@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 from torch import nn
 
@@ -11,7 +13,10 @@ from glassbox.losses import check_loss_fits
 from glassbox.model_input import check_features
 from glassbox.parameters import TrainingParams
 from glassbox.preprocessing import Preprocessor
-from glassbox.training_loop import TrainingData
+from glassbox.thread_policy import describe as describe_threads
+from glassbox.training_loop import TrainingData, choose_device
+
+log = logging.getLogger(__name__)
 
 
 def train_model(
@@ -28,4 +33,5 @@ def train_model(
     check_loss_fits(params.loss.name, preprocessor.task)  # before any work
     check_features(preprocessor, X_train=X_train, X_val=X_val)
     data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
+    log.info("training on %s with %s", choose_device(params.device), describe_threads())
     return train_as_configured(data, params, checkpoints)
