@@ -71,13 +71,9 @@ def cli_env(project: Path) -> dict[str, str]:
     """The environment of a user's shell in ``project``: the venv's tools first on PATH, and
     the project's own ``src`` first on the import path (the venv's editable install points
     at the original checkout, not at a copy)."""
-    env = dict(os.environ)
+    env = thread_policy.without_glassbox_settings()  # each glassbox process applies it itself
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONPATH"] = str(project / "src")
-    if thread_policy.decided_by == "glassbox":
-        # Set by this process's own import of glassbox, not by the user: a user's shell does
-        # not have it, and each glassbox process below applies the policy itself.
-        env.pop("OMP_NUM_THREADS")
     env["KEDRO_DISABLE_TELEMETRY"] = "1"
     env["DVC_NO_ANALYTICS"] = "1"
     env["COLUMNS"] = "400"  # wide enough that the console does not wrap messages mid-word

@@ -45,6 +45,15 @@ def apply(environ: MutableMapping[str, str] = os.environ) -> str:
     return "torch already loaded" if "torch" in sys.modules else "glassbox"
 
 
+def without_glassbox_settings(environ: MutableMapping[str, str] = os.environ) -> dict[str, str]:
+    """A copy of ``environ`` without the thread count this process's import of glassbox set:
+    the environment of a user's shell, for starting other programs as the user would."""
+    env = dict(environ)
+    if decided_by == "glassbox":
+        env.pop("OMP_NUM_THREADS", None)
+    return env
+
+
 def describe() -> str:
     """The thread count this process computes with, and where it comes from (for the log)."""
     import torch
