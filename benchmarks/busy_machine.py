@@ -102,18 +102,22 @@ def kedro_stage(clone: Path, stage: str, env: dict[str, str], timeout: float) ->
 def torch_default_threads(env: dict[str, str]) -> int:
     """The thread count PyTorch picks by itself here (what glassbox used before its policy)."""
     code = "import torch; print(torch.get_num_threads())"
-    return int(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                              text=True, check=True).stdout)
+    return int(
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
 
 
 def prepared_clone(folder: Path, env: dict[str, str]) -> Path:
     clone = folder / "clone"
     subprocess.run(["git", "clone", "-q", str(PROJECT_ROOT), str(clone)], check=True)
     raw = ["data/01_raw/digits.csv", "--new-data", "data/01_raw/new_digits.csv"]
-    for args in (["-m", "glassbox.example_data", *raw],
-                 ["-m", "kedro", "run", "--pipelines", "data_processing"]):
-        subprocess.run([sys.executable, *args], cwd=clone, env=env, capture_output=True,
-                       check=True)
+    for args in (
+        ["-m", "glassbox.example_data", *raw],
+        ["-m", "kedro", "run", "--pipelines", "data_processing"],
+    ):
+        subprocess.run([sys.executable, *args], cwd=clone, env=env, capture_output=True, check=True)
     return clone
 
 
@@ -130,8 +134,9 @@ def seconds_text(values: list[float | None]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=2, help="idle/busy pairs per setting")
-    parser.add_argument("--cap", type=float, default=5.0,
-                        help="stop a busy run after this many times its idle time")
+    parser.add_argument(
+        "--cap", type=float, default=5.0, help="stop a busy run after this many times its idle time"
+    )
     args = parser.parse_args()
 
     user_env = thread_policy.without_glassbox_settings()
@@ -145,7 +150,8 @@ def main() -> None:
     settings = {
         "glassbox policy": user_env,
         f"previous ({default_threads} threads)": {
-            **user_env, "OMP_NUM_THREADS": str(default_threads)
+            **user_env,
+            "OMP_NUM_THREADS": str(default_threads),
         },
     }
 
@@ -164,17 +170,24 @@ def main() -> None:
                     cores.append(neighbour.cores_used)
                     times[setting, stage, "idle"].append(idle)
                     times[setting, stage, "busy"].append(busy)
-                    print(f"[{repeat + 1}/{args.repeats}] {setting}, {stage}: idle {idle:.1f} s, "
-                          f"busy {seconds_text([busy])} s", flush=True)
+                    print(
+                        f"[{repeat + 1}/{args.repeats}] {setting}, {stage}: idle {idle:.1f} s, "
+                        f"busy {seconds_text([busy])} s",
+                        flush=True,
+                    )
 
-    print(f"\nneighbour: PyTorch's default {neighbour.threads} threads, using "
-          f"{statistics.mean(cores):.2f} cores on average (this machine: {os.cpu_count()})")
+    print(
+        f"\nneighbour: PyTorch's default {neighbour.threads} threads, using "
+        f"{statistics.mean(cores):.2f} cores on average (this machine: {os.cpu_count()})"
+    )
     print(f"{'stage':<22}{'setting':<26}{'idle s':>16}{'busy s':>20}{'busy / idle':>13}")
     for stage in STAGES:
         for setting in settings:
             idle, busy = times[setting, stage, "idle"], times[setting, stage, "busy"]
-            print(f"{stage:<22}{setting:<26}{seconds_text(idle):>16}{seconds_text(busy):>20}"
-                  f"{ratio_text(idle, busy, args.cap):>13}")
+            print(
+                f"{stage:<22}{setting:<26}{seconds_text(idle):>16}{seconds_text(busy):>20}"
+                f"{ratio_text(idle, busy, args.cap):>13}"
+            )
 
 
 if __name__ == "__main__":
