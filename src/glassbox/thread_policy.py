@@ -60,11 +60,11 @@ def describe() -> str:
 
     threads = torch.get_num_threads()
     plural = "thread" if threads == 1 else "threads"
-    variable = next((f"{n}={os.environ[n]}" for n in USER_SETTINGS if os.environ.get(n)), None)
+    chosen = next(((n, os.environ[n]) for n in USER_SETTINGS if os.environ.get(n)), None)
     if decided_by == "glassbox" and threads == DEFAULT_THREADS:
         why = "glassbox's default, steady on a busy machine; set OMP_NUM_THREADS to change it"
-    elif decided_by == "environment" and variable:
-        why = f"from {variable}"
+    elif decided_by == "environment" and chosen and chosen[1] == str(threads):
+        why = f"from {chosen[0]}={chosen[1]}"
     else:
         why = "set in this process (torch.set_num_threads, or torch loaded before glassbox)"
     return f"{threads} CPU {plural} ({why})"
