@@ -65,9 +65,7 @@ def parity(model: nn.Module, program: bytes, onnx_model: bytes, X: np.ndarray) -
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = torch.get_num_threads()
     options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(
-        onnx_model, options, providers=["CPUExecutionProvider"]
-    )
+    session = onnxruntime.InferenceSession(onnx_model, options, providers=["CPUExecutionProvider"])
     from_onnx = session.run(["logits"], {"features": features.numpy()})[0]
     result = {"rows": int(len(X)), "bound": MAX_ABS_DIFFERENCE}
     for name, logits in (("torch_export", from_program), ("onnx", from_onnx)):
