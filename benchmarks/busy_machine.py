@@ -1,16 +1,19 @@
 """Steady speed on a busy machine: each stage's time beside a busy neighbour over its idle time.
 
-Runs the default `training` and `optimizer_comparison` stages on digits (real `kedro run`s
-in a fresh clone of the committed project), on an idle machine and then beside a
+Runs the default `training` and `optimizer_comparison` stages on digits (their commands
+from dvc.yaml, in a fresh clone of the committed project), on an idle machine and then beside a
 neighbour process, alternating, and prints the slowdown busy / idle per stage. The
 neighbour is what a second experiment looks like to this one: a small PyTorch training
 loop with PyTorch's default thread settings (not glassbox's), started and stopped by this
 script and bounded in time.
 
-It measures two thread settings side by side:
-- glassbox's policy (glassbox/thread_policy.py): one thread per process;
+It measures two settings side by side:
+- glassbox's: one thread per process (glassbox/thread_policy.py), each stage run with its
+  command from dvc.yaml (the optimizer comparison on Kedro's ParallelRunner, one process
+  per core);
 - the previous behaviour: PyTorch's default thread count (one per core, its OpenMP
-  threads spinning at every barrier), set explicitly with OMP_NUM_THREADS.
+  threads spinning at every barrier; set explicitly with OMP_NUM_THREADS) and Kedro's
+  sequential runner. (The training code is today's in both.)
 A busy run of the previous behaviour that passes `--cap` times its idle time is stopped
 and shown as "> cap".
 
@@ -21,12 +24,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import yaml
 
 from glassbox import thread_policy
 
@@ -82,21 +88,33 @@ class Neighbour:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def kedro_stage(clone: Path, stage: str, env: dict[str, str], timeout: float) -> float | None:
-    """Seconds one `kedro run --pipelines <stage>` takes; None if stopped at ``timeout``."""
+def stage_seconds(cmd: str, clone: Path, env: dict[str, str], timeout: float) -> float | None:
+    """Seconds ``cmd`` takes in ``clone``; None if stopped at ``timeout``."""
     start = time.perf_counter()
+    # A process group of its own, so that a stopped run takes its worker processes with it.
+    process = subprocess.Popen(
+        cmd,
+        shell=True,
+        cwd=clone,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
-        subprocess.run(
-            [sys.executable, "-m", "kedro", "run", "--pipelines", stage],
-            cwd=clone,
-            env=env,
-            capture_output=True,
-            check=True,
-            timeout=timeout,
-        )
+        _, errors = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         return None
+    if process.returncode != 0:
+        raise RuntimeError(f"`{cmd}` failed:\n{errors.decode()[-3000:]}")
     return time.perf_counter() - start
+
+
+def dvc_commands(clone: Path) -> dict[str, str]:
+    stages = yaml.safe_load((clone / "dvc.yaml").read_text())["stages"]
+    return {stage: stages[stage]["cmd"] for stage in STAGES}
 
 
 def torch_default_threads(env: dict[str, str]) -> int:
@@ -147,26 +165,27 @@ def main() -> None:
         print(f"note: {', '.join(chosen)} is set, so the 'policy' runs use it, not glassbox's")
     neighbour_env = {k: v for k, v in user_env.items() if k not in thread_policy.USER_SETTINGS}
     default_threads = torch_default_threads(neighbour_env)
-    settings = {
-        "glassbox policy": user_env,
-        f"previous ({default_threads} threads)": {
-            **user_env,
-            "OMP_NUM_THREADS": str(default_threads),
-        },
-    }
-
     with tempfile.TemporaryDirectory() as tmp:
         user_env["PYTHONPATH"] = str(Path(tmp) / "clone" / "src")
         clone = prepared_clone(Path(tmp), user_env)
+        # setting -> (environment, stage -> command)
+        settings = {
+            "glassbox policy": (user_env, dvc_commands(clone)),  # what `dvc repro` runs
+            f"previous ({default_threads} threads)": (
+                {**user_env, "OMP_NUM_THREADS": str(default_threads)},
+                {stage: f"kedro run --pipelines {stage}" for stage in STAGES},  # sequential runner
+            ),
+        }
+
         times = {(s, stage, c): [] for s in settings for stage in STAGES for c in ("idle", "busy")}
         cores = []
         for repeat in range(args.repeats):
-            for setting, env in settings.items():
+            for setting, (env, commands) in settings.items():
                 for stage in STAGES:
-                    idle = kedro_stage(clone, stage, env, timeout=3600)
+                    idle = stage_seconds(commands[stage], clone, env, timeout=3600)
                     limit = idle * args.cap if setting != "glassbox policy" else 3600
                     with Neighbour(neighbour_env, seconds=limit + 60) as neighbour:
-                        busy = kedro_stage(clone, stage, env, timeout=limit)
+                        busy = stage_seconds(commands[stage], clone, env, timeout=limit)
                     cores.append(neighbour.cores_used)
                     times[setting, stage, "idle"].append(idle)
                     times[setting, stage, "busy"].append(busy)
