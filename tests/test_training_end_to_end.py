@@ -77,10 +77,21 @@ def test_a_run_killed_with_sigkill_resumes_to_the_uninterrupted_weights(processe
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # Killed once the second checkpoint replaced the first, so the resumed run redoes epochs
+    # past a checkpoint: waiting on the file, not a fixed sleep that a fast or a busy machine
+    # could outrun.
     deadline = time.monotonic() + 120
-    while not checkpoint.exists() and victim.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.2)  # let it get some epochs past the first checkpoint
+    first = None
+    while victim.poll() is None and time.monotonic() < deadline:
+        try:
+            stamp = checkpoint.stat().st_mtime_ns
+        except FileNotFoundError:  # not written yet
+            stamp = None
+        if first is None:
+            first = stamp
+        elif stamp != first:
+            break
+        time.sleep(0.005)
     os.killpg(victim.pid, signal.SIGKILL)
     victim.wait()
     assert victim.returncode == -signal.SIGKILL
