@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import subprocess
 import sys
 
@@ -31,7 +30,9 @@ print(json.dumps({
 
 
 def probe(**variables: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in thread_policy.USER_SETTINGS}
+    env = thread_policy.without_glassbox_settings()
+    for name in thread_policy.USER_SETTINGS:
+        assert name not in env, f"run the tests without {name} to test the default"
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         env={**env, **variables},
@@ -58,13 +59,19 @@ def test_the_users_thread_variable_wins(variable):
     assert seen["describe"] == f"2 CPU threads (from {variable}=2)"
 
 
+GLASSBOXS = {"OMP_NUM_THREADS": "1", thread_policy.SET_BY_GLASSBOX: "1"}
+
+
 @pytest.mark.parametrize(
     ("environ", "decided"),
     [
         ({}, None),  # set by glassbox
         ({"OMP_NUM_THREADS": ""}, None),  # an empty variable is no choice
+        (dict(GLASSBOXS), None),  # inherited from a glassbox parent: still glassbox's
         ({"OMP_NUM_THREADS": "4"}, "environment"),
         ({"MKL_NUM_THREADS": "3"}, "environment"),
+        ({**GLASSBOXS, "OMP_NUM_THREADS": "2"}, "environment"),  # changed since: the user's
+        ({**GLASSBOXS, "MKL_NUM_THREADS": "2"}, "environment"),
     ],
 )
 def test_apply_sets_the_default_only_where_nothing_was_chosen(environ, decided):
@@ -77,6 +84,13 @@ def test_apply_sets_the_default_only_where_nothing_was_chosen(environ, decided):
         # torch is loaded in this test process, so the policy comes too late for it here.
         assert answer == "torch already loaded"
         assert environ["OMP_NUM_THREADS"] == "1"
+
+
+def test_a_child_is_started_with_the_users_environment_not_glassboxs():
+    env = thread_policy.without_glassbox_settings({**GLASSBOXS, "PATH": "/bin"})
+    assert env == {"PATH": "/bin"}
+    mine = thread_policy.without_glassbox_settings({"OMP_NUM_THREADS": "3"})
+    assert mine == {"OMP_NUM_THREADS": "3"}
 
 
 def test_a_torch_set_num_threads_call_stands_through_training():

@@ -45,12 +45,6 @@ HEADER = (
 )
 
 
-# Pipelines made of independent runs train them in separate processes, one per core: each
-# process computes with one thread (glassbox/thread_policy.py), so the cores are used without
-# threads that wait on each other. Same results as the sequential runner (tested).
-RUNNERS = {"optimizer_comparison": "ParallelRunner"}
-
-
 def load_catalog_config(project_path: Path) -> dict[str, dict]:
     """The base catalog entries (templates starting with `_` left out)."""
     from kedro.config import OmegaConfigLoader
@@ -157,9 +151,8 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
         pipeline = pipelines[name]
         inputs = sorted(d for d in pipeline.inputs() if filepath(d))
         outputs = sorted(d for d in pipeline.all_outputs() if filepath(d))
-        runner = f" --runner {RUNNERS[name]}" if name in RUNNERS else ""
         stage = {
-            "cmd": f"kedro run --pipelines {name}{runner}",
+            "cmd": f"kedro run --pipelines {name}",
             "deps": _code_deps(pipeline, name, set(inputs) | set(outputs), catalog, project_path)
             + [filepath(d) for d in inputs],
         }

@@ -31,26 +31,42 @@ from collections.abc import MutableMapping
 # The variables that say how many threads the numeric libraries start; any one set is a choice.
 USER_SETTINGS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 DEFAULT_THREADS = 1
+# Where glassbox notes the value it set, so that a child process (which inherits the
+# variable) can tell glassbox's default from a user's choice.
+SET_BY_GLASSBOX = "GLASSBOX_SET_OMP_NUM_THREADS"
 
 # Who decided this process's thread count: "glassbox", "environment" (the user's variables),
 # or "torch already loaded" (glassbox came too late to set anything for this process).
 decided_by: str | None = None
 
 
+def _set_by_glassbox(environ: MutableMapping[str, str]) -> bool:
+    value = environ.get("OMP_NUM_THREADS")
+    return value is not None and value == environ.get(SET_BY_GLASSBOX)
+
+
+def _users_choice(environ: MutableMapping[str, str]) -> bool:
+    if environ.get("MKL_NUM_THREADS"):
+        return True
+    return bool(environ.get("OMP_NUM_THREADS")) and not _set_by_glassbox(environ)
+
+
 def apply(environ: MutableMapping[str, str] = os.environ) -> str:
     """Set the default thread count in ``environ`` unless the user chose one; say who decided."""
-    if any(environ.get(name) for name in USER_SETTINGS):
+    if _users_choice(environ):
         return "environment"
-    environ["OMP_NUM_THREADS"] = str(DEFAULT_THREADS)  # for child processes too
+    # For this process and, inherited, its children.
+    environ["OMP_NUM_THREADS"] = environ[SET_BY_GLASSBOX] = str(DEFAULT_THREADS)
     return "torch already loaded" if "torch" in sys.modules else "glassbox"
 
 
 def without_glassbox_settings(environ: MutableMapping[str, str] = os.environ) -> dict[str, str]:
-    """A copy of ``environ`` without the thread count this process's import of glassbox set:
-    the environment of a user's shell, for starting other programs as the user would."""
+    """A copy of ``environ`` without the thread count glassbox set: the environment of a
+    user's shell, for starting other programs as the user would."""
     env = dict(environ)
-    if decided_by == "glassbox":
-        env.pop("OMP_NUM_THREADS", None)
+    if _set_by_glassbox(env):
+        del env["OMP_NUM_THREADS"]
+    env.pop(SET_BY_GLASSBOX, None)
     return env
 
 
