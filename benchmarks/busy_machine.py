@@ -7,13 +7,12 @@ neighbour is what a second experiment looks like to this one: a small PyTorch tr
 loop with PyTorch's default thread settings (not glassbox's), started and stopped by this
 script and bounded in time.
 
-It measures two settings side by side:
+It measures two settings side by side, each stage on Kedro's sequential runner:
 - glassbox's: one thread per process (glassbox/thread_policy.py), each stage run with its
-  command from dvc.yaml (the optimizer comparison on Kedro's ParallelRunner, one process
-  per core);
+  command from dvc.yaml;
 - the previous behaviour: PyTorch's default thread count (one per core, its OpenMP
-  threads spinning at every barrier; set explicitly with OMP_NUM_THREADS) and Kedro's
-  sequential runner. (The training code is today's in both.)
+  threads spinning at every barrier; set explicitly with OMP_NUM_THREADS). (The training
+  code is today's in both.)
 A busy run of the previous behaviour that passes `--cap` times its idle time is stopped
 and shown as "> cap".
 
@@ -173,7 +172,7 @@ def main() -> None:
             "glassbox policy": (user_env, dvc_commands(clone)),  # what `dvc repro` runs
             f"previous ({default_threads} threads)": (
                 {**user_env, "OMP_NUM_THREADS": str(default_threads)},
-                {stage: f"kedro run --pipelines {stage}" for stage in STAGES},  # sequential runner
+                {stage: f"kedro run --pipelines {stage}" for stage in STAGES},
             ),
         }
 

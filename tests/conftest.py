@@ -27,8 +27,15 @@ VENV_BIN = Path(sys.executable).parent
 
 # Kept out of project copies: environments, caches, git history, the run lock, and everything
 # under data/ but the folder placeholders (earlier runs' outputs).
-_SKIPPED_NAMES = {".venv", ".git", "__pycache__", ".pytest_cache", ".ruff_cache", "dvc.lock"}
-_SKIPPED_NAMES.add(LOCK_NAME)
+_SKIPPED_NAMES = {
+    ".venv",
+    ".git",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    "dvc.lock",
+    LOCK_NAME,
+}
 
 
 def _copy_ignore(folder: str, names: list[str]) -> set[str]:
