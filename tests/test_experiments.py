@@ -1,4 +1,4 @@
-"""The README's `dvc exp` route: one queued experiment per optimizer, then `dvc exp show` and
+"""The README's `dvc exp` route: queued experiments, one per optimizer, then `dvc exp show` and
 `dvc plots diff`."""
 
 import csv
@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from glassbox.optimizers import OPTIMIZER_NAMES
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.e2e
@@ -21,12 +20,17 @@ def experiments(project, columns: str) -> list[dict[str, str]]:
     return [r for r in csv.DictReader(io.StringIO(shown.stdout)) if r["Experiment"]]
 
 
+# Three optimizers of different families: each queued run costs three stage start-ups, and
+# the queue does the same for every name (the optimizers themselves are tested elsewhere).
+QUEUED = ("sgd", "rmsprop", "adam")
+
+
 def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
         assert run_cli(args, project_copy).returncode == 0
     assert run_cli(["dvc", "repro", "evaluation"], project_copy).returncode == 0
 
-    for opt in OPTIMIZER_NAMES:  # as in the README, plus a short epoch budget
+    for opt in QUEUED:  # as in the README, plus a short epoch budget
         queued = run_cli(
             [
                 "dvc",
@@ -47,12 +51,12 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
     ran = run_cli(["dvc", "exp", "run", "--run-all"], project_copy)
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
 
-    rows = experiments(project_copy, "training.optimizer.name|model.accuracy")
-    assert sorted(r["Experiment"] for r in rows) == sorted(f"opt-{o}" for o in OPTIMIZER_NAMES)
+    rows = experiments(project_copy, "training.optimizer.name|^accuracy$")
+    assert sorted(r["Experiment"] for r in rows) == sorted(f"opt-{o}" for o in QUEUED)
     for row in rows:
-        assert row["model.accuracy"] != "!", (row, ran.stdout[-3000:])
+        assert row["accuracy"] != "!", (row, ran.stdout[-3000:])
         assert row["training.optimizer.name"] == row["Experiment"].removeprefix("opt-")
-        assert 0.1 < float(row["model.accuracy"]) <= 1.0
+        assert 0.1 < float(row["accuracy"]) <= 1.0
 
     # The README's comparison of training curves between two experiments.
     diff = run_cli(["dvc", "plots", "diff", "opt-sgd", "opt-adam", "--json"], project_copy)
@@ -93,4 +97,4 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
     listed = experiments(project_copy, "training.distributed.nproc_per_node")
     here = [r for r in listed if r["Experiment"] == "sgd-here"]
     assert here and here[0]["training.distributed.nproc_per_node"] == "2", listed
-    assert 0.1 < metrics["model"]["accuracy"] <= 1.0
+    assert 0.1 < metrics["accuracy"] <= 1.0

@@ -38,7 +38,7 @@ def test_diabetes_runs_through_every_pipeline_and_holds_up_against_its_baselines
     log = " ".join((result.stdout + result.stderr).split())
     assert "task: regression, because target 'progression' is numeric with" in log
 
-    metrics = json.loads((project_copy / "data/08_reporting/metrics.json").read_text())
+    metrics = json.loads((project_copy / "data/08_reporting/evaluation_details.json").read_text())
     assert metrics["task"] == "regression"
     assert set(metrics["baselines"]) == {"training_mean", "linear_regression", "mlp_regressor"}
     r2, linear_r2 = metrics["model"]["r2"], metrics["baselines"]["linear_regression"]["r2"]

@@ -24,7 +24,7 @@ def test_the_large_table_settings_run_every_stage(tmp_path):
             assert "baselines fit on a sample of 500 of 2100 training rows" in log
 
     assert len(pd.read_parquet(project / "data/05_model_input/X_train.parquet")) == 2_100
-    metrics = json.loads((project / "data/08_reporting/metrics.json").read_text())
+    metrics = json.loads((project / "data/08_reporting/evaluation_details.json").read_text())
     assert metrics["test_rows"] == 600
     # Learnable: the network and the linear baseline both beat the majority class.
     majority = metrics["baselines"]["majority_class"]["accuracy"]

@@ -1,4 +1,4 @@
-"""Classification metrics, from scikit-learn where it has them.
+"""Evaluation metrics, from scikit-learn where it has them.
 
 Expected calibration error is the one metric scikit-learn lacks; it is written here in a
 few lines and tested against hand-computed cases.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn import metrics as skm
 
 
 def expected_calibration_error(y_true: np.ndarray, proba: np.ndarray, n_bins: int = 15) -> float:
@@ -23,6 +22,8 @@ def classification_metrics(
     y_true: np.ndarray, proba: np.ndarray, class_names: list[str], n_bins: int = 15
 ) -> dict:
     """The evaluation's numbers for one classifier: overall, then per class."""
+    from sklearn import metrics as skm  # here, so that the model card need not import it
+
     n_classes = proba.shape[1]
     labels = np.arange(n_classes)
     y_pred = proba.argmax(axis=1)
@@ -66,6 +67,8 @@ def confusion_table(y_true: np.ndarray, y_pred: np.ndarray, class_names: list[st
 def roc_table(y_true: np.ndarray, proba: np.ndarray, class_names: list[str], points: int = 101):
     """ROC curves on a shared false-positive-rate grid: the micro and macro averages (fixed
     column names, for DVC's plots), then one-vs-rest per class (``tpr_<class>``)."""
+    from sklearn import metrics as skm
+
     grid = np.linspace(0, 1, points)
     one_hot = np.eye(proba.shape[1], dtype=bool)[y_true]
     fpr, tpr, _ = skm.roc_curve(one_hot.ravel(), proba.ravel())
@@ -115,3 +118,27 @@ REGRESSION_POINT_COLUMNS = ["actual", "predicted", "residual"]
 def regression_table(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
     """One row per test row: true value, prediction, residual (DVC's scatter plots)."""
     return pd.DataFrame({"actual": y_true, "predicted": y_pred, "residual": y_true - y_pred})
+
+
+# The figures `dvc metrics show` and `dvc exp show` list, per task: one screen wide. The whole
+# evaluation (every metric, per class, every baseline) is in evaluation_details.json.
+HEADLINE_METRICS = {
+    "classification": ("accuracy", "f1_macro", "log_loss", "roc_auc_ovr"),
+    "regression": ("rmse", "mae", "r2"),
+}
+# The metric that picks the best baseline, and whether lower is better.
+BASELINE_RANKING = {"classification": ("accuracy", False), "regression": ("rmse", True)}
+
+
+def headline_metrics(details: dict) -> dict:
+    """The model's headline figures and the best baseline's, as one flat JSON object."""
+    task = details.get("task", "classification")
+    key, lower_is_better = BASELINE_RANKING[task]
+    baselines = details["baselines"]
+    best = sorted(baselines, key=lambda n: baselines[n][key] * (1 if lower_is_better else -1))[0]
+    return {
+        **{name: details["model"][name] for name in HEADLINE_METRICS[task]},
+        "best_baseline": best,
+        f"best_baseline_{key}": baselines[best][key],
+        "test_rows": details["test_rows"],
+    }

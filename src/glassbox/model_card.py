@@ -12,15 +12,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from glassbox.metrics import HEADLINE_METRICS
 from glassbox.preprocessing import Preprocessor
 
 TOP_FEATURES = 5
 # The files whose DVC hashes name a model's inputs and itself.
 RECORDED = ("data/01_raw/", "data/06_models/preprocessor.json", "data/06_models/model.safetensors")
-HEADLINE_METRICS = {
-    "classification": ("accuracy", "f1_macro", "log_loss", "roc_auc_ovr"),
-    "regression": ("rmse", "mae", "r2", "median_absolute_error"),
-}
 
 
 def _git(*args: str, cwd: Path) -> str | None:

@@ -12,9 +12,11 @@ from glassbox import evaluation_plots as plots
 from glassbox.baselines import baseline_probabilities, fit_baselines, fit_regression_baselines
 from glassbox.inference import prediction_table
 from glassbox.metrics import (
+    HEADLINE_METRICS,
     REGRESSION_POINT_COLUMNS,
     classification_metrics,
     confusion_table,
+    headline_metrics,
     regression_metrics,
     regression_table,
     reliability_table,
@@ -89,11 +91,32 @@ def score_model_and_baselines(
         name: classification_metrics(y_true, proba, names, params.calibration_bins)
         for name, proba in probabilities.items()
     }
-    # Per-class figures of the baselines would swamp `dvc metrics show`; the model's stay.
-    for name in scores:
+    for name in scores:  # per-class figures are for the model; baselines get one line each
         if name != "model":
             scores[name].pop("per_class")
-    return {"test_rows": len(y_true), "model": scores.pop("model"), "baselines": scores}
+    return {
+        "task": "classification",
+        "test_rows": len(y_true),
+        "model": scores.pop("model"),
+        "baselines": scores,
+    }
+
+
+def summarise_metrics(evaluation_details: dict) -> dict:
+    """The headline figures DVC shows (`dvc metrics show`, `dvc exp show`): the model's and
+    the best baseline's, one screen wide."""
+    metrics = headline_metrics(evaluation_details)
+    names = HEADLINE_METRICS[evaluation_details.get("task", "classification")]
+    best = metrics["best_baseline"]
+    log.info(
+        "test split (%d rows): %s; best baseline %s: %s %.4f",
+        metrics["test_rows"],
+        ", ".join(f"{name} {metrics[name]:.4f}" for name in names),
+        best,
+        names[0],
+        evaluation_details["baselines"][best][names[0]],
+    )
+    return metrics
 
 
 def _baseline_rows(

@@ -7,6 +7,7 @@ from .nodes import (
     evaluation_tables,
     predict_test_set,
     score_model_and_baselines,
+    summarise_metrics,
     test_predictions,
 )
 
@@ -32,9 +33,10 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:training",
                     "params:evaluation",
                 ],
-                "metrics",
+                "evaluation_details",
                 name="score_model_and_baselines",
             ),
+            Node(summarise_metrics, "evaluation_details", "metrics", name="summarise_metrics"),
             Node(
                 test_predictions,
                 ["test_probabilities", "X_test", "y_test", "preprocessor"],

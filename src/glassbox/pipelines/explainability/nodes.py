@@ -118,6 +118,12 @@ def summarise_explanations(
     }
 
 
+def explainability_metrics(explainability_summary: dict) -> dict:
+    """The methods that pass every trust check, out of those computed (for DVC)."""
+    passing = [m for m, r in explainability_summary["methods"].items() if r["passes"]]
+    return {"methods": len(explainability_summary["methods"]), "methods_passing": len(passing)}
+
+
 def render_explainability_report(
     explanations: dict, summary: dict, preprocessor: Preprocessor, params: ExplainabilityParams
 ) -> str:

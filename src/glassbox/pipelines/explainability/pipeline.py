@@ -2,7 +2,12 @@
 
 from kedro.pipeline import Node, Pipeline
 
-from .nodes import explain_test_set, render_explainability_report, summarise_explanations
+from .nodes import (
+    explain_test_set,
+    explainability_metrics,
+    render_explainability_report,
+    summarise_explanations,
+)
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -19,6 +24,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 ["explanations", "preprocessor", "params:explainability"],
                 "explainability_summary",
                 name="summarise_explanations",
+            ),
+            Node(
+                explainability_metrics,
+                "explainability_summary",
+                "explainability_metrics",
+                name="explainability_metrics",
             ),
             Node(
                 render_explainability_report,

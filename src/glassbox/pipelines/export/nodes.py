@@ -37,7 +37,7 @@ def write_model_card(
     export_check: dict,
     preprocessor: Preprocessor,
     raw_data: pd.DataFrame,
-    metrics: dict,
+    evaluation_details: dict,
     explainability_summary: dict,
     training: TrainingParams,
     data_processing: DataProcessingParams,
@@ -50,7 +50,7 @@ def write_model_card(
         raw_data=raw_data,
         training=training.model_dump(mode="json"),
         data_processing=data_processing.model_dump(mode="json"),
-        metrics=metrics,
+        metrics=evaluation_details,
         explainability_summary=explainability_summary,
         export_check=export_check,
         revisions=model_card.revisions(Path.cwd()),  # kedro and dvc run from the project root

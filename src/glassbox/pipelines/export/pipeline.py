@@ -21,7 +21,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "export_check",
                     "preprocessor",
                     "raw_data",
-                    "metrics",
+                    "evaluation_details",
                     "explainability_summary",
                     "params:training",
                     "params:data_processing",
