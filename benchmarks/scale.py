@@ -39,7 +39,7 @@ RAW = "data/01_raw/synthetic.parquet"
 # table at its peak at 1M rows, against 1.8x this way).
 LOAD = {"pre_buffer": False, "to_pandas_kwargs": {"self_destruct": True, "split_blocks": True}}
 SETTINGS = {
-    "data_processing": {"target": TARGET},
+    "data_processing": {"target": TARGET, "image_shape": None},
     # A fixed number of epochs, so that time per row is comparable across sizes.
     "training": {
         "epochs": 3,
@@ -49,7 +49,7 @@ SETTINGS = {
         "progress": "never",
     },
     "evaluation": {"baseline_rows": 20_000},
-    "explainability": {"max_rows": 500, "image_shape": None},
+    "explainability": {"max_rows": 500},
 }
 
 

@@ -146,6 +146,17 @@ def set_parameters(project: Path, pipeline: str, **values) -> None:
     path.write_text(yaml.safe_dump(params, sort_keys=False))
 
 
+def use_dataset(project: Path, **values) -> None:
+    """The README's one edit for your own data: the `dataset` block of conf/base/globals.yml
+    (raw_data, target, image_shape, new_data)."""
+    import yaml
+
+    path = project / "conf" / "base" / "globals.yml"
+    settings = yaml.safe_load(path.read_text())
+    settings["dataset"].update(values)
+    path.write_text(yaml.safe_dump(settings, sort_keys=False))
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")

@@ -1,8 +1,8 @@
 """The bad-input matrix: every file and setting glassbox reads, made wrong one way at a time.
 
 Each case runs a real `kedro run` on a project copy that has completed a full run, and
-must end with a non-zero exit, a message naming the problem, and every output of the
-earlier run byte-identical. The README's troubleshooting table is drawn from these cases.
+must end with a non-zero exit, a message naming the problem (no traceback), and every
+output of the earlier run byte-identical. The README's troubleshooting table is drawn from these cases.
 """
 
 from __future__ import annotations
@@ -237,6 +237,19 @@ CASES = {
         "optimizer.lr Input should be greater than 0",
         ("training.optimizer.lr=-1",),
     ),
+    "misspelt parameter": Case(
+        "training",
+        keep_digits,
+        "epoch Extra inputs are not permitted",
+        ("training.epoch=5",),
+    ),
+    "loss of the other task": Case(
+        "training",
+        keep_digits,
+        "stopped before any work, because: - training.loss.name is 'mse', but the task is "
+        "classification: use 'auto'",
+        ("training.loss.name=mse",),
+    ),
     "unknown optimizer": Case(
         "training",
         keep_digits,
@@ -251,8 +264,12 @@ CASES = {
     ),
     "image shape that does not fit the data": Case(
         "explainability",
-        local_file("parameters_explainability.yml", "explainability: {image_shape: [7, 7]}\n"),
-        "explainability.image_shape is [7, 7] (49 pixels) but raw_data has 64 feature columns",
+        local_file(
+            "parameters_data_processing.yml",
+            "data_processing: {target: digit, image_shape: [7, 7]}\n",
+        ),
+        "stopped before any work, because: - data_processing.image_shape is [7, 7] (49 pixels), "
+        "but raw_data has 64 feature columns",
     ),
     # ---- saved model, preprocessor and model input ----
     "model file of random bytes": Case(
@@ -341,6 +358,7 @@ def test_bad_input_fails_clearly_and_damages_nothing(trained_project, name, tmp_
     output = " ".join((result.stdout + result.stderr).split())  # undo the console's wrapping
     assert result.returncode != 0, output[-2000:]
     assert " ".join(case.message.split()) in output, output[-2000:]
+    assert "Traceback" not in output, output[-3000:]  # a user's mistake, not a bug
     assert after == before
 
 

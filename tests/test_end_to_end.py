@@ -17,6 +17,7 @@ from tests.conftest import (
     kedro_run,
     run_cli,
     set_parameters,
+    use_dataset,
     write_digits,
 )
 
@@ -25,15 +26,6 @@ pytestmark = pytest.mark.e2e
 MODEL_INPUT = [
     f"data/05_model_input/{p}_{s}.parquet" for p in "Xy" for s in ("train", "val", "test")
 ]
-
-
-def point_raw_data_at(project: Path, entry: dict, target: str) -> None:
-    """What a user does to bring their own data: edit conf/base, nothing else."""
-    catalog_file = project / "conf/base/catalog.yml"
-    catalog = yaml.safe_load(catalog_file.read_text())
-    catalog["raw_data"] = entry
-    catalog_file.write_text(yaml.safe_dump(catalog, sort_keys=False))
-    set_parameters(project, "data_processing", target=target)
 
 
 def test_kedro_run_on_digits_writes_stratified_model_input(project_copy):
@@ -59,11 +51,10 @@ def test_a_table_never_seen_before_runs_through_conf_alone(
     user_file = tmp_path / f"users_table.{file_format}"
     if file_format == "csv":
         mixed_table.to_csv(user_file, index=False)
-        entry = {"type": "pandas.CSVDataset", "filepath": str(user_file)}
     else:
         mixed_table.to_parquet(user_file, index=False)
-        entry = {"type": "pandas.ParquetDataset", "filepath": str(user_file)}
-    point_raw_data_at(project_copy, entry, target="kind")
+    # The README's one edit: the file (read by its suffix), its label column, no image.
+    use_dataset(project_copy, raw_data=str(user_file), target="kind", image_shape=None)
     before = user_file.read_bytes()
 
     result = kedro_run(project_copy, "--pipelines", "data_processing")

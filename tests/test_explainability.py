@@ -26,7 +26,7 @@ def known_answer():
 @pytest.mark.parametrize("method", ex.GRADIENT_METHODS)
 def test_every_gradient_method_ranks_the_informative_features_first(known_answer, method):
     model, X, y, X_train = known_answer
-    params = ExplainabilityParams(methods=[method], image_shape=None)
+    params = ExplainabilityParams(methods=[method])
     baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
     with torch.no_grad():
         target = model(X).argmax(1)
@@ -37,7 +37,7 @@ def test_every_gradient_method_ranks_the_informative_features_first(known_answer
 
 def test_trust_checks_pass_for_integrated_gradients_on_a_trained_model(known_answer):
     model, X, y, X_train = known_answer
-    params = ExplainabilityParams(methods=["integrated_gradients"], image_shape=None)
+    params = ExplainabilityParams(methods=["integrated_gradients"])
     baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
     with torch.no_grad():
         target = model(X).argmax(1)
@@ -52,7 +52,7 @@ def test_trust_checks_pass_for_integrated_gradients_on_a_trained_model(known_ans
 
 def test_a_method_blind_to_the_model_fails_the_randomisation_check(known_answer):
     model, X, y, X_train = known_answer
-    params = ExplainabilityParams(methods=["input_x_gradient"], image_shape=None)
+    params = ExplainabilityParams(methods=["input_x_gradient"])
     # Attributions that are the input itself: they do not depend on the weights at all.
     result = {
         "deletion": {"area": 0.2, "random_area": 0.5},
@@ -105,7 +105,7 @@ def test_every_gradient_method_ranks_the_informative_features_first_for_regressi
     known_regression, method
 ):
     model, X, y, X_train = known_regression
-    params = ExplainabilityParams(methods=[method], image_shape=None)
+    params = ExplainabilityParams(methods=[method])
     baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
     target = torch.zeros(len(X), dtype=torch.long)  # the one output: the predicted value
     result = ex.attribute_all(model, X, target, baselines, params)[method]
@@ -115,7 +115,7 @@ def test_every_gradient_method_ranks_the_informative_features_first_for_regressi
 
 def test_for_regression_deletion_raises_the_error_faster_than_random(known_regression):
     model, X, y, X_train = known_regression
-    params = ExplainabilityParams(methods=["integrated_gradients"], image_shape=None)
+    params = ExplainabilityParams(methods=["integrated_gradients"])
     baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
     target = torch.zeros(len(X), dtype=torch.long)
     values = ex.attribute_all(model, X, target, baselines, params)["integrated_gradients"].values

@@ -5,9 +5,8 @@ outputs carries no live markup either."""
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from tests.conftest import kedro_run, run_cli, set_parameters
+from tests.conftest import kedro_run, run_cli, set_parameters, use_dataset
 
 pytestmark = pytest.mark.e2e
 
@@ -23,15 +22,16 @@ def test_column_names_and_labels_from_the_data_are_escaped_in_every_report(
     table["kind"] = table["kind"].replace(LABELS)
     user_file = tmp_path / "hostile.csv"
     table.to_csv(user_file, index=False)
-    catalog_file = project_copy / "conf/base/catalog.yml"
-    catalog = yaml.safe_load(catalog_file.read_text())
-    catalog["raw_data"] = {"type": "pandas.CSVDataset", "filepath": str(user_file)}
-    catalog["new_data"] = {"type": "pandas.CSVDataset", "filepath": str(user_file)}
-    catalog_file.write_text(yaml.safe_dump(catalog, sort_keys=False))
-    set_parameters(project_copy, "data_processing", target="kind")
+    use_dataset(
+        project_copy,
+        raw_data=str(user_file),
+        new_data=str(user_file),
+        target="kind",
+        image_shape=None,
+    )
     set_parameters(project_copy, "training", epochs=5)
     set_parameters(project_copy, "optimizer_comparison", optimizers=["adam"], seeds=[0])
-    set_parameters(project_copy, "explainability", max_rows=30, image_shape=None)
+    set_parameters(project_copy, "explainability", max_rows=30)
 
     result = kedro_run(project_copy)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -5,10 +5,9 @@ import json
 
 import pandas as pd
 import pytest
-import yaml
 from sklearn.datasets import load_diabetes
 
-from tests.conftest import kedro_run, set_parameters
+from tests.conftest import kedro_run, set_parameters, use_dataset
 
 pytestmark = pytest.mark.e2e
 
@@ -20,17 +19,14 @@ def test_diabetes_runs_through_every_pipeline_and_holds_up_against_its_baselines
     table.to_csv(project_copy / "data/01_raw/diabetes.csv", index=False)
     new_rows = table.drop(columns="progression").head(15)
     new_rows.to_csv(project_copy / "data/01_raw/new_patients.csv", index=False)
-    catalog_file = project_copy / "conf/base/catalog.yml"
-    catalog = yaml.safe_load(catalog_file.read_text())
-    catalog["raw_data"] = {"type": "pandas.CSVDataset", "filepath": "data/01_raw/diabetes.csv"}
-    catalog["new_data"] = {
-        "type": "pandas.CSVDataset",
-        "filepath": "data/01_raw/new_patients.csv",
-    }
-    catalog_file.write_text(yaml.safe_dump(catalog, sort_keys=False))
-    set_parameters(project_copy, "data_processing", target="progression")  # task: auto
-    set_parameters(project_copy, "training", loss={"name": "mse"})
-    set_parameters(project_copy, "explainability", image_shape=None)
+    # The README's one edit; the task (regression) and its loss (MSE) follow from the data.
+    use_dataset(
+        project_copy,
+        raw_data="data/01_raw/diabetes.csv",
+        target="progression",
+        image_shape=None,
+        new_data="data/01_raw/new_patients.csv",
+    )
     set_parameters(project_copy, "optimizer_comparison", optimizers=["adam", "sgd"], seeds=[0])
 
     result = kedro_run(project_copy)

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from glassbox.hooks import hint_for
+from glassbox.errors import hint_for
 from glassbox.run_lock import RunLock, RunLockedError
 
 

@@ -19,7 +19,7 @@ import pytest
 from glassbox.model_files import load_model
 from glassbox.prediction import predict_proba
 from glassbox.preprocessing import Preprocessor
-from tests.conftest import cli_env, copy_project, run_cli, set_parameters
+from tests.conftest import cli_env, copy_project, run_cli, set_parameters, use_dataset
 
 pytestmark = pytest.mark.e2e
 
@@ -230,9 +230,9 @@ def test_a_regression_model_serves_values_in_the_targets_units(tmp_path):
 
     project = copy_project(tmp_path / "project")
     table = load_diabetes(as_frame=True, scaled=False).frame
-    table.to_csv(project / "data/01_raw/digits.csv", index=False)  # where raw_data points
-    set_parameters(project, "data_processing", target="target")
-    set_parameters(project, "training", loss={"name": "mse"}, epochs=20)
+    table.to_csv(project / "data/01_raw/diabetes.csv", index=False)
+    use_dataset(project, raw_data="data/01_raw/diabetes.csv", target="target", image_shape=None)
+    set_parameters(project, "training", epochs=20)  # the loss follows the task: MSE
     result = run_cli(
         [sys.executable, "-m", "kedro", "run", "--pipelines", "data_processing,training"], project
     )

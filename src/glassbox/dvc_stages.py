@@ -5,7 +5,8 @@ One DVC stage per Kedro pipeline (`kedro run --pipelines <name>`), with:
 - deps: the pipeline's folder, every glassbox module its nodes use (found by following
   imports, so a new helper is picked up without editing anything here), the modules of
   glassbox dataset types it reads or writes, and the catalog files it reads;
-- params: each top-level key the nodes read (`params:<key>`), in conf/base/parameters_<key>.yml;
+- params: each top-level key the nodes read (`params:<key>`), in conf/base/parameters_<key>.yml,
+  and the conf/base/globals.yml values those files interpolate (`${globals:dataset.target}`);
 - outs: the catalog files it writes.
 
 Catalog entries can say more under `metadata: dvc:` -- `untracked: true` keeps scratch
@@ -29,6 +30,7 @@ import graphlib
 import importlib
 import importlib.util
 import inspect
+import re
 import sys
 import types
 from pathlib import Path
@@ -36,6 +38,8 @@ from pathlib import Path
 import yaml
 
 PACKAGE = "glassbox"
+GLOBALS_FILE = "conf/base/globals.yml"
+GLOBALS_REFERENCE = re.compile(r"\$\{globals:([\w.]+)\}")
 EXAMPLE_DATA = "data/01_raw/digits.csv"
 EXAMPLE_NEW_DATA = "data/01_raw/new_digits.csv"
 HEADER = (
@@ -120,6 +124,57 @@ def _unwrapped(func):
     return func
 
 
+def _dvc_options(catalog: dict, dataset: str) -> dict:
+    return (catalog.get(dataset, {}).get("metadata") or {}).get("dvc") or {}
+
+
+def _filepath(catalog: dict, dataset: str) -> str | None:
+    """The file DVC tracks for a dataset: None for memory datasets and untracked files."""
+    if _dvc_options(catalog, dataset).get("untracked"):
+        return None
+    return catalog.get(dataset, {}).get("filepath")
+
+
+def data_files(pipeline, catalog: dict) -> tuple[list[str], list[str], list[str]]:
+    """The catalog files a pipeline reads, writes, and writes as DVC metrics."""
+    inputs = sorted(d for d in pipeline.inputs() if _filepath(catalog, d))
+    outputs = sorted(d for d in pipeline.all_outputs() if _filepath(catalog, d))
+    metrics = [d for d in outputs if _dvc_options(catalog, d).get("metrics")]
+    return (
+        [_filepath(catalog, d) for d in inputs],
+        [_filepath(catalog, d) for d in outputs if d not in metrics],
+        [_filepath(catalog, d) for d in metrics],
+    )
+
+
+def stage_drift(project_path: Path, stage: str, pipeline, catalog: dict) -> list[str]:
+    """What dvc.yaml's entry for ``stage`` says about data files that the catalog does not
+    (checked when DVC runs a stage; it costs no imports, unlike a full --check)."""
+    document = yaml.safe_load((project_path / "dvc.yaml").read_text(encoding="utf-8")) or {}
+    entry = (document.get("stages") or {}).get(stage.rsplit(":", 1)[-1])
+    if entry is None:
+        return []
+    inputs, outs, metrics = data_files(pipeline, catalog)
+    tracked_inputs = [d for d in entry.get("deps", []) if not d.startswith("src/")]
+    differences = [
+        f"{what}: dvc.yaml has {sorted(listed)}, the catalog {sorted(expected)}"
+        for what, listed, expected in (
+            ("reads", tracked_inputs, inputs),
+            ("writes", entry.get("outs", []), outs),
+            ("metrics", entry.get("metrics", []), metrics),
+        )
+        if sorted(listed) != sorted(expected)
+    ]
+    if not differences:
+        return []
+    return [
+        f"dvc.yaml is out of date with the catalog (stage {stage!r} "
+        + "; ".join(differences)
+        + "): DVC would version other files than this run uses. Run `make dvc-yaml` "
+        "(`make run` does it for you), then `dvc repro` again"
+    ]
+
+
 def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[str, dict]]:
     """dvc.yaml's `stages:` (in an order that follows the data), `plots:` and `artifacts:`."""
     from kedro.framework.project import pipelines
@@ -130,12 +185,10 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
     catalog = load_catalog_config(project_path)
 
     def dvc_options(dataset: str) -> dict:
-        return (catalog.get(dataset, {}).get("metadata") or {}).get("dvc") or {}
+        return _dvc_options(catalog, dataset)
 
     def filepath(dataset: str) -> str | None:
-        if dvc_options(dataset).get("untracked"):
-            return None
-        return catalog.get(dataset, {}).get("filepath")
+        return _filepath(catalog, dataset)
 
     stages: dict[str, dict] = {}
     if filepath("raw_data") == EXAMPLE_DATA:
@@ -160,7 +213,7 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
         keys = sorted(
             {p.split(":", 1)[1].split(".")[0] for p in pipeline.inputs() if p.startswith("params:")}
         )
-        params = []
+        params, global_keys = [], set()
         for key in keys:
             params_file = project_path / "conf" / "base" / f"parameters_{key}.yml"
             if not params_file.is_file():
@@ -168,10 +221,15 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
                     f"pipeline {name!r} reads params:{key}, but {params_file} is missing"
                 )
             params.append({_relative(params_file, project_path): [key]})
+            # DVC reads `${globals:dataset.target}` as text: track the values it names too.
+            referenced = sorted(set(GLOBALS_REFERENCE.findall(params_file.read_text())))
+            if referenced:
+                global_keys.update(referenced)
+        if global_keys:
+            params.append({GLOBALS_FILE: sorted(global_keys)})
         if params:
             stage["params"] = params
-        stage["outs"] = [filepath(d) for d in outputs if not dvc_options(d).get("metrics")]
-        metrics = [filepath(d) for d in outputs if dvc_options(d).get("metrics")]
+        _, stage["outs"], metrics = data_files(pipeline, catalog)
         if metrics:
             stage["metrics"] = metrics
         stages[name] = stage
@@ -216,17 +274,19 @@ def render(project_path: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", action="store_true", help="write dvc.yaml")
+    mode.add_argument("--write", action="store_true", help="write dvc.yaml if it changed")
     mode.add_argument("--check", action="store_true", help="fail if dvc.yaml is stale")
     parser.add_argument("--project", type=Path, default=Path.cwd())
     args = parser.parse_args(argv)
 
     target = args.project / "dvc.yaml"
     expected = render(args.project)
-    if args.write:
-        target.write_text(expected, encoding="utf-8")
-        return 0
     actual = target.read_text(encoding="utf-8") if target.exists() else ""
+    if args.write:
+        if actual != expected:
+            target.write_text(expected, encoding="utf-8")
+            print("dvc.yaml updated to follow conf/ and the pipelines (commit it with them)")  # noqa: T201
+        return 0
     if actual != expected:
         import difflib
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,6 +50,24 @@ class Attributions:
 
 
 def explainer(
+    method: str, model: nn.Module, baselines: torch.Tensor, params: ExplainabilityParams
+) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """A function (inputs, target) -> attributions for ``method`` (see _captum_explainer)."""
+    explain = _captum_explainer(method, model, baselines, params)
+    if method not in GRADIENT_METHODS:
+        return explain
+
+    def with_gradients(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        # Captum warns when it has to switch on the inputs' gradients itself, and DeepLift
+        # announces on every call that it hooks the activations for that call: both expected.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Setting forward, backward hooks", UserWarning)
+            return explain(x.detach().requires_grad_(), t)
+
+    return with_gradients
+
+
+def _captum_explainer(
     method: str, model: nn.Module, baselines: torch.Tensor, params: ExplainabilityParams
 ) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
     """A function (inputs, target) -> attributions for ``method``.

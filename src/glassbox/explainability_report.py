@@ -180,13 +180,15 @@ def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str
         if len(rows) == 0:
             html.append("<p>None in the explained rows.</p>")
             continue
-        if params.image_shape:
+        if preprocessor.image_shape:
             fig, axes = plt.subplots(1, len(rows), squeeze=False, figsize=(2.2 * len(rows), 2.4))
             for ax, row in zip(axes[0], rows, strict=True):
-                image = as_image(unscaled(X[row], preprocessor), preprocessor, params.image_shape)
+                image = as_image(
+                    unscaled(X[row], preprocessor), preprocessor, preprocessor.image_shape
+                )
                 _heatmap(
                     ax,
-                    as_image(values[row], preprocessor, params.image_shape),
+                    as_image(values[row], preprocessor, preprocessor.image_shape),
                     f"true {preprocessor.classes[labels[row]]}, "
                     f"pred {preprocessor.classes[predicted[row]]}",
                     original=image,
@@ -275,8 +277,8 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
     ]
     if not regression:
         body.append("<h2>Per class</h2>")
-        if params.image_shape:
-            body.append(class_heatmaps(explanations, preprocessor, params.image_shape))
+        if preprocessor.image_shape:
+            body.append(class_heatmaps(explanations, preprocessor, preprocessor.image_shape))
         body.append(
             f"<p>Top features per class ({escape(first.replace('_', ' '))}, mean "
             "|attribution| over the rows of that class):</p>"

@@ -1,33 +1,87 @@
-"""Kedro hooks: one run per checkout at a time, one writer per machine under torchrun, and
-plain-words hints for common failures."""
+"""Kedro hooks: checks before any work, user errors reported without a traceback, one run
+per checkout at a time, one writer per machine under torchrun."""
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
+from pathlib import Path
 from typing import Any
 
 from kedro.framework.hooks import hook_impl
 from kedro.io import MemoryDataset
 
+from glassbox.errors import hint_for, report_user_errors_briefly
 from glassbox.ranks import is_writer
 from glassbox.run_lock import RunLock
 
 log = logging.getLogger(__name__)
 
 
-def hint_for(error: BaseException) -> str | None:
-    """A next step for failures whose own message names the symptom but not the fix."""
-    seen: set[int] = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, UnicodeDecodeError) or "codec can't decode" in str(error):
-            return (
-                "a data file is not UTF-8 text. Re-save it as UTF-8, or name its encoding in "
-                "conf/base/catalog.yml, e.g. `load_args: {encoding: latin-1}` on raw_data."
-            )
-        error = error.__cause__ or error.__context__
-    return None
+class PreflightHooks:
+    """Every check that needs no work runs before the first node (glassbox.preflight); a
+    user's mistake then ends the run with a short message instead of a traceback."""
+
+    @hook_impl
+    def after_context_created(self) -> None:
+        report_user_errors_briefly()
+
+    @hook_impl(tryfirst=True)  # before the run lock is taken
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any, catalog: Any):
+        from glassbox.preflight import check_before_run
+
+        project_path = Path(run_params["project_path"])
+        config = _catalog_config(catalog, project_path)
+        check_before_run(project_path, catalog.load("parameters"), pipeline, config)
+
+
+class ProgressHooks:
+    """One line per finished node with its time, and the result summary at the end of a
+    `kedro run` (under `dvc repro`, `make run` prints the summary once all stages ran)."""
+
+    def __init__(self) -> None:
+        self._started: dict[str, float] = {}
+
+    @hook_impl
+    def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any) -> None:
+        names = ", ".join(run_params.get("pipeline_names") or ["__default__"])
+        count = len(pipeline.nodes)
+        log.info("kedro run %s: %d node%s", names, count, "" if count == 1 else "s")
+
+    @hook_impl
+    def before_node_run(self, node: Any) -> None:
+        self._started[node.name] = time.perf_counter()
+
+    @hook_impl
+    def after_node_run(self, node: Any) -> None:
+        seconds = time.perf_counter() - self._started.pop(node.name, time.perf_counter())
+        log.info("done: %s (%.1f s)", node.name, seconds)
+
+    @hook_impl
+    def after_pipeline_run(self, run_params: dict[str, Any], catalog: Any) -> None:
+        if os.environ.get("DVC_STAGE") or not is_writer():
+            return
+        from glassbox.summary import summary_lines
+
+        project_path = Path(run_params["project_path"])
+        for line in summary_lines(project_path, _catalog_config(catalog, project_path)):
+            log.info("%s", line)
+
+
+def _catalog_config(catalog: Any, project_path: Path) -> dict[str, dict]:
+    """The catalog's entries, file paths relative to the project (as dvc.yaml names them)."""
+    config = {}
+    for name, entry in catalog.to_config()[0].items():
+        # A dataset already created is described by its constructor's arguments.
+        entry = {**entry, **entry.get("kwargs", {})}
+        if entry.get("filepath"):
+            path = Path(entry["filepath"])
+            if path.is_relative_to(project_path):
+                entry["filepath"] = path.relative_to(project_path).as_posix()
+        config[name] = entry
+    return config
 
 
 class RunLockHooks:

@@ -38,8 +38,13 @@ class FocalLoss(nn.Module):
         return (w * loss).sum() / w.sum()  # as cross_entropy's weighted mean
 
 
+def resolve_loss_name(name: str, task: str) -> str:
+    """The loss a name stands for on this task: `auto` is the task's first (its usual) loss."""
+    return LOSSES_BY_TASK[task][0] if name == "auto" else name
+
+
 def check_loss_fits(name: str, task: str) -> None:
-    if name not in LOSSES_BY_TASK[task]:
+    if resolve_loss_name(name, task) not in LOSSES_BY_TASK[task]:
         other = "regression" if task == "classification" else "classification"
         raise InputDataError(
             f"training.loss.name is {name!r}, a {other} loss, but the task is {task} "
@@ -55,17 +60,18 @@ def balanced_weights(y_train: torch.Tensor, n_classes: int) -> torch.Tensor:
 
 def build_loss(params: LossParams, task: str, y_train: torch.Tensor, n_classes: int) -> nn.Module:
     check_loss_fits(params.name, task)
+    name = resolve_loss_name(params.name, task)
     weight = None
     if task == "classification" and params.class_weights == "balanced":
         weight = balanced_weights(y_train.cpu(), n_classes).to(y_train.device)
-    if params.name == "cross_entropy":
+    if name == "cross_entropy":
         return nn.CrossEntropyLoss(weight=weight)
-    if params.name == "label_smoothing":
+    if name == "label_smoothing":
         return nn.CrossEntropyLoss(weight=weight, label_smoothing=params.label_smoothing)
-    if params.name == "focal":
+    if name == "focal":
         return FocalLoss(params.focal_gamma, weight)
-    if params.name == "mse":
+    if name == "mse":
         return nn.MSELoss()
-    if params.name == "mae":
+    if name == "mae":
         return nn.L1Loss()
     return nn.HuberLoss(delta=params.huber_delta)

@@ -5,11 +5,15 @@ checked against the eager model before it is written."""
 from __future__ import annotations
 
 import io
+import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import torch
 from torch import nn
 from torch.export import Dim
+
+from glassbox.model_input import feature_tensor
 
 # Outputs are logits; exports must agree with the eager model to this (acceptance bound).
 MAX_ABS_DIFFERENCE = 1e-5
@@ -24,16 +28,31 @@ def _dynamic_rows() -> tuple[dict[int, Dim]]:
 # exports of one model agree.
 
 
+@contextmanager
+def _torch_internal_deprecations_silenced():
+    """torch 2.13's exporters use a pytree API that torch itself has deprecated: a warning
+    about torch's code, not glassbox's or the user's."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"`isinstance\(treespec, LeafSpec\)`", FutureWarning)
+        yield
+
+
 def to_program(model: nn.Module, example: torch.Tensor) -> bytes:
-    program = torch.export.export(model.eval(), (example,), dynamic_shapes=_dynamic_rows())
-    for node in program.graph.nodes:
-        node.meta.pop("stack_trace", None)
-    buffer = io.BytesIO()
-    torch.export.save(program, buffer)
+    with _torch_internal_deprecations_silenced():
+        program = torch.export.export(model.eval(), (example,), dynamic_shapes=_dynamic_rows())
+        for node in program.graph.nodes:
+            node.meta.pop("stack_trace", None)
+        buffer = io.BytesIO()
+        torch.export.save(program, buffer)
     return buffer.getvalue()
 
 
 def to_onnx(model: nn.Module, example: torch.Tensor) -> bytes:
+    with _torch_internal_deprecations_silenced():
+        return _to_onnx(model, example)
+
+
+def _to_onnx(model: nn.Module, example: torch.Tensor) -> bytes:
     exported = torch.onnx.export(
         model.eval(),
         (example,),
@@ -56,7 +75,7 @@ def parity(model: nn.Module, program: bytes, onnx_model: bytes, X: np.ndarray) -
     of rows with the same predicted class."""
     import onnxruntime
 
-    features = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
+    features = feature_tensor(X)
     with torch.no_grad():
         eager = model.eval()(features).numpy()
         from_program = torch.export.load(io.BytesIO(program)).module()(features).numpy()

@@ -3,8 +3,10 @@ are what the preprocessor and the model expect."""
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import torch
 
@@ -16,6 +18,16 @@ if TYPE_CHECKING:
     from glassbox.preprocessing import Preprocessor
 
 _RERUN = "re-run the pipelines that make them (`dvc repro`, or `kedro run`)"
+
+
+def feature_tensor(X: np.ndarray) -> torch.Tensor:
+    """Features as a float32 tensor that shares the array's memory where it can. Arrays read
+    from Parquet are often read-only views of Arrow's buffers; glassbox never writes to
+    these tensors, so PyTorch's warning about non-writable arrays is silenced here rather
+    than paid for with a copy of the table."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The given NumPy array is not writable", UserWarning)
+        return torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
 
 
 def frames_to_tensors(

@@ -39,6 +39,12 @@ class DataProcessingParams(_Strict):
     scaling: Literal["standard", "none"] = "standard"
     min_rows_per_class: int = Field(5, ge=3, description="rows each class needs to be split")
     max_categories: int = Field(100, ge=2, description="more levels than this is an error")
+    image_shape: list[int] | None = Field(
+        None,
+        min_length=2,
+        max_length=2,
+        description="height, width: the feature columns are an image's pixels in row order",
+    )
 
     @model_validator(mode="after")
     def _splits_leave_training_rows(self) -> DataProcessingParams:
@@ -83,14 +89,15 @@ class SchedulerParams(_Strict):
     patience: int = Field(5, ge=0, description="plateau: epochs without improvement")
 
 
-LossName = Literal["cross_entropy", "label_smoothing", "focal", "mse", "mae", "huber"]
+LossName = Literal["auto", "cross_entropy", "label_smoothing", "focal", "mse", "mae", "huber"]
 
 
 class LossParams(_Strict):
-    """`training.loss`: cross_entropy, label_smoothing and focal are for classification;
-    mse, mae and huber for regression (glassbox.losses says which fits which task)."""
+    """`training.loss`: auto picks cross_entropy for classification and mse for regression;
+    cross_entropy, label_smoothing and focal are for classification, mse, mae and huber for
+    regression (glassbox.losses says which fits which task)."""
 
-    name: LossName = "cross_entropy"
+    name: LossName = "auto"
     label_smoothing: float = Field(0.1, gt=0, lt=1, description="label_smoothing: its factor")
     focal_gamma: float = Field(2.0, ge=0, description="focal: the focusing exponent")
     huber_delta: float = Field(1.0, gt=0, description="huber: where it turns linear")
@@ -262,7 +269,6 @@ class ExplainabilityParams(_Strict):
     ig_steps: int = Field(50, ge=2)
     smoothgrad_samples: int = Field(20, ge=1)
     smoothgrad_stdev: float = Field(0.1, gt=0)
-    image_shape: list[int] | None = Field(None, min_length=2, max_length=2)
     top_features: int = Field(10, ge=1)
     local_examples: int = Field(4, ge=1, description="per group: confident correct, misclassified")
     seed: int = Field(0, ge=0)

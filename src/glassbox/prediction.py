@@ -8,13 +8,15 @@ import numpy as np
 import torch
 from torch import nn
 
+from glassbox.model_input import feature_tensor
+
 if TYPE_CHECKING:
     from glassbox.preprocessing import Preprocessor
 
 
 def _batched(model: nn.Module, X: np.ndarray, batch_size: int, head) -> np.ndarray:
     model.eval()
-    features = torch.as_tensor(np.ascontiguousarray(X, dtype=np.float32))
+    features = feature_tensor(X)
     parts = []
     with torch.inference_mode():
         for start in range(0, len(features), batch_size):

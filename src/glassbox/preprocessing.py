@@ -58,6 +58,8 @@ class Preprocessor:
     task: str = "classification"
     target_mean: float = 0.0
     target_scale: float = 1.0
+    # The raw feature columns are an image's pixels, in row order (data_processing.image_shape).
+    image_shape: list[int] | None = None
     format_version: int = field(default=FORMAT_VERSION)
 
     # ----- fitting ---------------------------------------------------------------------------
@@ -71,6 +73,16 @@ class Preprocessor:
         task: str = "classification",
     ) -> Preprocessor:
         """Learn imputation values, categories and scaling from the training rows."""
+        raw_feature_columns = [
+            c for c in train.columns if c in {*numeric_columns, *categorical_columns}
+        ]
+        if params.image_shape and int(np.prod(params.image_shape)) != len(raw_feature_columns):
+            raise InputDataError(
+                f"data_processing.image_shape is {list(params.image_shape)} "
+                f"({int(np.prod(params.image_shape))} pixels) but raw_data has "
+                f"{len(raw_feature_columns)} feature columns. Set image_shape to null unless "
+                "your features are the pixels of an image, in row order."
+            )
         dropped = []
         if params.drop_constant_columns:
             dropped = [
@@ -129,12 +141,11 @@ class Preprocessor:
             scales=[float(s) for s in scales],
             feature_names=feature_names,
             missing_values=params.missing_values,
-            raw_feature_columns=[
-                c for c in train.columns if c in {*numeric_columns, *categorical_columns}
-            ],
+            raw_feature_columns=raw_feature_columns,
             task=task,
             target_mean=target_mean,
             target_scale=target_scale,
+            image_shape=list(params.image_shape) if params.image_shape else None,
         )
 
     # ----- applying --------------------------------------------------------------------------

@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
+from glassbox.errors import RunLockedError
+
+__all__ = ["RunLock", "RunLockedError"]
+
 LOCK_NAME = ".glassbox-run.lock"
-
-
-class RunLockedError(RuntimeError):
-    """Another glassbox run holds this checkout."""
 
 
 class RunLock:

@@ -8,6 +8,18 @@ CONFIG_LOADER_ARGS = {
     "default_run_env": "local",
 }
 
-from glassbox.hooks import ArrowMemoryHooks, DistributedWriterHooks, RunLockHooks  # noqa: E402 - settings are constants plus the hooks
+from glassbox.hooks import (  # noqa: E402 - settings are constants plus the hooks
+    ArrowMemoryHooks,
+    DistributedWriterHooks,
+    PreflightHooks,
+    ProgressHooks,
+    RunLockHooks,
+)
 
-HOOKS = (RunLockHooks(), DistributedWriterHooks(), ArrowMemoryHooks())
+HOOKS = (
+    PreflightHooks(),
+    RunLockHooks(),
+    DistributedWriterHooks(),
+    ArrowMemoryHooks(),
+    ProgressHooks(),
+)

@@ -323,11 +323,8 @@ def train(
         )
         if hasattr(epochs, "set_postfix"):
             epochs.set_postfix(val_loss=f"{val_loss:.4f}", **{score_column: f"{val_score:.3f}"})
-        stop = stopper.update(val_loss, epoch + 1, model)
-        if stop:
-            log.info(
-                "early stopping after epoch %d (best: epoch %d)", epoch + 1, stopper.best_epoch
-            )
+        stopped_early = stopper.update(val_loss, epoch + 1, model)
+        if stopped_early:
             break
         if (
             checkpoints
@@ -354,8 +351,11 @@ def train(
     if checkpoints and writer:
         checkpoints.clear()  # a finished run starts fresh next time
     log.info(
-        "trained %d epochs; best validation loss %.4f at epoch %d",
+        "%s, seed %d: %d epochs (%s); best validation loss %.4f at epoch %d",
+        opt.name,
+        params.seed,
         len(history),
+        "stopped early" if len(history) < params.epochs else "the epoch limit",
         stopper.best_loss,
         stopper.best_epoch,
     )

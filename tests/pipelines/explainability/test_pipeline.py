@@ -26,9 +26,7 @@ def test_report_and_summary_with_every_data_string_escaped(tmp_path):
             "params:data_processing": MemoryDataset(DataProcessingParams(target="label")),
             "params:training": MemoryDataset(TrainingParams(epochs=10, progress="never")),
             "params:explainability": MemoryDataset(
-                ExplainabilityParams(max_rows=40, quality={"sample_size": 20}).model_copy(
-                    update={"image_shape": None}
-                )
+                ExplainabilityParams(max_rows=40, quality={"sample_size": 20})
             ),
             "preprocessor": PreprocessorDataset(str(tmp_path / "preprocessor.json")),
             "training_checkpoint": MemoryDataset(CheckpointStore(tmp_path / "ckpt.pt")),

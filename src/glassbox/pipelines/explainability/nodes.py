@@ -9,21 +9,14 @@ from torch import nn
 
 from glassbox import explainability as ex
 from glassbox import explainability_report
-from glassbox.errors import InputDataError
-from glassbox.model_input import check_features, check_model_fits, frames_to_tensors
+from glassbox.model_input import (
+    check_features,
+    check_model_fits,
+    feature_tensor,
+    frames_to_tensors,
+)
 from glassbox.parameters import ExplainabilityParams
 from glassbox.preprocessing import Preprocessor
-
-
-def check_image_shape(shape: list[int] | None, preprocessor: Preprocessor) -> None:
-    """Image views need one raw feature column per pixel."""
-    columns = len(preprocessor.raw_feature_columns)
-    if shape and int(np.prod(shape)) != columns:
-        raise InputDataError(
-            f"explainability.image_shape is {list(shape)} ({int(np.prod(shape))} pixels) but "
-            f"raw_data has {columns} feature columns. Set explainability.image_shape to null "
-            "unless your features are the pixels of an image, in row order."
-        )
 
 
 def explain_test_set(
@@ -37,7 +30,6 @@ def explain_test_set(
     """Attributions of every method for the test rows (or a seeded sample), and their checks."""
     check_features(preprocessor, X_train=X_train, X_test=X_test)
     check_model_fits(model, preprocessor)
-    check_image_shape(params.image_shape, preprocessor)  # before the work, not at the report
     generator = torch.Generator().manual_seed(params.seed)
     task = preprocessor.task
     X, labels = frames_to_tensors(X_test, y_test, task)
@@ -53,7 +45,7 @@ def explain_test_set(
     else:
         probabilities = torch.softmax(outputs, dim=1)
         target = probabilities.argmax(dim=1) if params.target == "predicted" else labels
-    baselines = ex.reference_rows(torch.from_numpy(X_train.to_numpy(np.float32)), params, generator)
+    baselines = ex.reference_rows(feature_tensor(X_train.to_numpy(np.float32)), params, generator)
 
     attributions = ex.attribute_all(model, X, target, baselines, params)
     quality = {

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import torch
 from torch import nn
 
 from glassbox import model_card, model_export
-from glassbox.model_input import check_features, check_model_fits
+from glassbox.model_input import check_features, check_model_fits, feature_tensor
 from glassbox.parameters import DataProcessingParams, TrainingParams
 from glassbox.preprocessing import Preprocessor
 
@@ -22,7 +21,7 @@ def export_model(
     check_features(preprocessor, X_test=X_test)
     check_model_fits(model, preprocessor)
     X = X_test.to_numpy("float32")
-    example = torch.from_numpy(X[:2])
+    example = feature_tensor(X[:2])
     program, onnx_model = (
         model_export.to_program(model, example),
         model_export.to_onnx(model, example),

@@ -7,7 +7,7 @@ import pandas as pd
 from torch import nn
 
 from glassbox import inference
-from glassbox.model_input import check_model_fits
+from glassbox.model_input import check_model_fits, feature_tensor
 from glassbox.parameters import InferenceParams
 from glassbox.prediction import model_outputs
 from glassbox.preprocessing import Preprocessor
@@ -34,7 +34,7 @@ def predict_new_data(
     baseline = inference.baseline_row(X_train.to_numpy(np.float32), params.baseline)
     attributions = inference.attributions_for(
         model,
-        torch.from_numpy(X.to_numpy(np.float32)),
+        feature_tensor(X.to_numpy(np.float32)),
         # The predicted class; for a regression's single column, output 0: the value.
         torch.from_numpy(outputs.argmax(axis=1)),
         torch.from_numpy(baseline),

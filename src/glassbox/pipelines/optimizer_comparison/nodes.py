@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import pandas as pd
@@ -41,10 +40,38 @@ def train_over_seeds(
 
 
 def make_optimizer_runs(optimizer: str) -> Callable[..., list[dict]]:
-    """The node function of one optimizer's namespace. A partial of a module-level
-    function, not a closure, so that Kedro's ParallelRunner can send it to a worker
-    process (closures cannot be pickled)."""
-    return functools.partial(train_over_seeds, optimizer=optimizer)
+    """The node function of one optimizer's namespace: a typed function (Kedro validates
+    its `params:` inputs from the type hints, which a functools.partial would hide), named
+    `train_<optimizer>_over_seeds` and kept in this module so that pickle finds it by name
+    when Kedro's ParallelRunner sends it to a worker process."""
+
+    def runs(
+        X_train: pd.DataFrame,
+        y_train: pd.DataFrame,
+        X_val: pd.DataFrame,
+        y_val: pd.DataFrame,
+        X_test: pd.DataFrame,
+        y_test: pd.DataFrame,
+        preprocessor: Preprocessor,
+        training: TrainingParams,
+        comparison: OptimizerComparisonParams,
+    ) -> list[dict]:
+        return train_over_seeds(
+            X_train,
+            y_train,
+            X_val,
+            y_val,
+            X_test,
+            y_test,
+            preprocessor,
+            training,
+            comparison,
+            optimizer=optimizer,
+        )
+
+    runs.__name__ = runs.__qualname__ = f"train_{optimizer}_over_seeds"
+    globals()[runs.__name__] = runs
+    return runs
 
 
 def compare_optimizers(
