@@ -2,7 +2,8 @@
 
 Each case runs a real `kedro run` on a project copy that has completed a full run, and
 must end with a non-zero exit, a message naming the problem (no traceback), and every
-output of the earlier run byte-identical. The README's troubleshooting table is drawn from these cases.
+output of the earlier run byte-identical. The README's troubleshooting table is drawn from
+these cases.
 """
 
 from __future__ import annotations

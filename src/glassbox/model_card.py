@@ -105,6 +105,8 @@ def build_card(
             "raw": preprocessor.input_columns,
             "model_input": preprocessor.feature_names,
             "dropped_constant": preprocessor.dropped_columns,
+            "missing_imputed_in_training_rows": preprocessor.missing_in_training,
+            "warnings": preprocessor.data_warnings,
         },
         "task": preprocessor.task,
         "classes": [str(c) for c in preprocessor.classes],
@@ -177,8 +179,17 @@ def render_markdown(card: dict) -> str:
     ]
     for path, md5 in data["dvc_tracked_raw_files"].items():
         lines.append(f"- `{path}`: DVC MD5 `{md5}`")
-    if card["features"]["dropped_constant"]:
-        lines.append(f"- constant columns dropped: {card['features']['dropped_constant']}")
+    features = card["features"]
+    if features["dropped_constant"]:
+        lines.append(f"- constant columns dropped: {features['dropped_constant']}")
+    imputed = features.get("missing_imputed_in_training_rows") or {}
+    if imputed:
+        lines.append(
+            "- missing values imputed (training rows): "
+            + ", ".join(f"`{c}` {n}" for c, n in imputed.items())
+        )
+    for warning in features.get("warnings") or []:
+        lines.append(f"- **warning**: {warning}")
     lines += [
         "",
         "## Training",

@@ -36,6 +36,9 @@ class DataProcessingParams(_Strict):
     )
     drop_columns: list[str] = Field(default_factory=list, description="e.g. identifiers")
     drop_constant_columns: bool = True
+    drop_suspect_columns: bool = Field(
+        False, description="drop likely identifiers and columns that repeat another"
+    )
     scaling: Literal["standard", "none"] = "standard"
     min_rows_per_class: int = Field(5, ge=3, description="rows each class needs to be split")
     max_categories: int = Field(100, ge=2, description="more levels than this is an error")

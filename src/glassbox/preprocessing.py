@@ -60,6 +60,10 @@ class Preprocessor:
     target_scale: float = 1.0
     # The raw feature columns are an image's pixels, in row order (data_processing.image_shape).
     image_shape: list[int] | None = None
+    # What glassbox.data_review found in the training rows, and missing values per column
+    # there (each imputed): for the model card.
+    data_warnings: list[str] = field(default_factory=list)
+    missing_in_training: dict[str, int] = field(default_factory=dict)
     format_version: int = field(default=FORMAT_VERSION)
 
     # ----- fitting ---------------------------------------------------------------------------

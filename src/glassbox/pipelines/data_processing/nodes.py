@@ -6,6 +6,7 @@ import logging
 
 import pandas as pd
 
+from glassbox.data_review import review_columns
 from glassbox.parameters import DataProcessingParams
 from glassbox.preprocessing import Preprocessor
 from glassbox.splitting import stratified_split
@@ -48,9 +49,32 @@ def fit_preprocessor(
     """Fit imputation, encoding and scaling (and, for regression, the target's scaling) on
     the training rows only."""
     roles = column_roles(train_rows, params)
-    preprocessor = Preprocessor.fit(train_rows, params, roles.numeric, roles.categorical, task)
+    numeric, categorical = roles.numeric, roles.categorical
+    features = {*numeric, *categorical}
+    review = review_columns(train_rows, [c for c in train_rows.columns if c in features])
+    for warning in review.warnings():
+        log.warning("%s", warning)
+    if params.drop_suspect_columns and review.suspect_columns():
+        suspect = set(review.suspect_columns())
+        numeric = [c for c in numeric if c not in suspect]
+        categorical = [c for c in categorical if c not in suspect]
+        log.info("dropped suspect columns (drop_suspect_columns): %s", sorted(suspect))
+    preprocessor = Preprocessor.fit(train_rows, params, numeric, categorical, task)
     if preprocessor.dropped_columns:
         log.info("dropped constant columns: %s", preprocessor.dropped_columns)
+    imputed = {c: n for c, n in review.missing.items() if c in preprocessor.fill_values}
+    for column, count in imputed.items():
+        log.info(
+            "imputed %r in %d of %d training rows (and likewise in other rows) with %s",
+            column,
+            count,
+            len(train_rows),
+            f"{value:.4g}"
+            if isinstance(value := preprocessor.fill_values[column], float)
+            else repr(value),
+        )
+    preprocessor.data_warnings = review.warnings()
+    preprocessor.missing_in_training = imputed
     return preprocessor
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 from torch import nn
@@ -12,9 +14,11 @@ from glassbox.parameters import InferenceParams
 from glassbox.prediction import model_outputs
 from glassbox.preprocessing import Preprocessor
 
+log = logging.getLogger(__name__)
+
 
 def predict_new_data(
-    new_data: pd.DataFrame,
+    new_data: pd.DataFrame | None,
     preprocessor: Preprocessor,
     model: nn.Module,
     X_train: pd.DataFrame,
@@ -24,6 +28,10 @@ def predict_new_data(
     regression, the predicted value in the target's units) and, when
     `inference.top_features` > 0, that row's strongest signed attributions."""
     check_model_fits(model, preprocessor)
+    if new_data is None:  # dataset.new_data is null in conf/base/globals.yml
+        log.info("no new_data to predict (dataset.new_data is null in conf/base/globals.yml)")
+        outputs = len(preprocessor.classes) if preprocessor.task == "classification" else 1
+        return inference.prediction_table(np.zeros((0, outputs)), preprocessor)
     X = inference.model_input(new_data, preprocessor)
     outputs = model_outputs(model, X.to_numpy(), preprocessor)
     table = inference.prediction_table(outputs, preprocessor)

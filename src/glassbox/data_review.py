@@ -1,0 +1,132 @@
+"""What a reviewer would say about the feature columns before a model is fitted on them.
+
+- likely identifiers: a row number or key carries no information about new rows, yet a
+  model can lean on it (on Titanic, `rownames` came out as the second most important
+  feature); found by name (`id`, `*_id`, `rownames`, ...), or by every value being a
+  distinct integer or string;
+- duplicates: a column that is another one recoded (`SexCode` beside `Sex`) or a perfect
+  linear function of it; the model's reliance is then split between the two at random;
+- heavy missingness: a column mostly filled in by imputation says more about the
+  imputation than about the data.
+
+Each finding names the columns and its figures, and what to do. The review reads the
+training rows (those the preprocessing is fitted on); constant columns are left to
+`drop_constant_columns`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+IDENTIFIER_NAME = re.compile(r"^(id|index|rownames?|row_?(id|number|num)|unnamed: ?0)$|_id$|^id_")
+HEAVY_MISSING_SHARE = 0.3
+CORRELATION_ROWS = 10_000  # rows sampled for the linear-duplicate check on big tables
+
+
+@dataclass
+class Review:
+    identifiers: dict[str, str] = field(default_factory=dict)  # column -> why
+    duplicates: dict[str, str] = field(default_factory=dict)  # column -> how it repeats another
+    missing: dict[str, int] = field(default_factory=dict)  # column -> missing values
+    rows: int = 0
+
+    @property
+    def heavy_missing(self) -> dict[str, int]:
+        return {c: n for c, n in self.missing.items() if n >= HEAVY_MISSING_SHARE * self.rows}
+
+    def suspect_columns(self) -> list[str]:
+        """Columns that `drop_suspect_columns: true` drops: identifiers and repeats."""
+        return [*self.identifiers, *(c for c in self.duplicates if c not in self.identifiers)]
+
+    def warnings(self) -> list[str]:
+        lines = [
+            f"column {c!r} looks like an identifier ({why}): it says nothing about new rows, "
+            "yet a model can lean on it. Drop it (data_processing.drop_columns, or "
+            "drop_suspect_columns: true)"
+            for c, why in self.identifiers.items()
+        ]
+        lines += [
+            f"column {c!r} is {how}: the two carry one piece of information, and the "
+            "explanations split it between them. Drop one (data_processing.drop_columns, "
+            "or drop_suspect_columns: true)"
+            for c, how in self.duplicates.items()
+        ]
+        lines += [
+            f"column {c!r} is missing in {n} of {self.rows} training rows ({n / self.rows:.0%}), "
+            "all imputed: consider dropping it, or adding a column of your own that says "
+            "whether it was known"
+            for c, n in self.heavy_missing.items()
+        ]
+        return lines
+
+
+def _looks_like_identifier(name: str, column: pd.Series) -> str | None:
+    if IDENTIFIER_NAME.search(str(name).strip().lower()):
+        return "its name"
+    present = column.dropna()
+    if len(present) < 20 or present.nunique() < len(present):
+        return None
+    if pd.api.types.is_integer_dtype(present):
+        steps = np.diff(np.sort(present.to_numpy()))
+        if (steps == 1).all():
+            return "consecutive whole numbers, one per row"
+        return "a distinct whole number in every row"
+    if pd.api.types.is_object_dtype(present) or pd.api.types.is_string_dtype(present):
+        return "a distinct text in every row"
+    return None  # distinct floats are an ordinary continuous feature
+
+
+def _repeats(table: pd.DataFrame, columns: list[str]) -> dict[str, str]:
+    """Columns that repeat an earlier one: the same partition of the rows (identical, or
+    recoded one to one), or, for numbers, a perfect linear function of it."""
+    repeats: dict[str, str] = {}
+    seen: dict[bytes, str] = {}
+    varied = [c for c in columns if _off_mode(table[c]) >= max(10, 0.01 * len(table))]
+    for c in varied:
+        column = table[c]
+        distinct = column.nunique(dropna=False)
+        if distinct < len(column):  # all-distinct columns all induce the same partition
+            key = pd.factorize(column, use_na_sentinel=False)[0].tobytes()
+        else:
+            key = b"values" + pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes()
+        if key in seen:
+            repeats[c] = f"column {seen[key]!r} again, value for value or recoded one to one"
+        else:
+            seen[key] = c
+    numeric = [
+        c
+        for c in varied
+        if c not in repeats
+        and pd.api.types.is_numeric_dtype(table[c])
+        and table[c].nunique() > 2  # two-valued columns were compared as partitions above
+    ]
+    if len(numeric) > 1:
+        sample = table[numeric].head(CORRELATION_ROWS).astype("float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = sample.corr().to_numpy()
+        for j, c in enumerate(numeric):
+            for i in range(j):
+                if abs(corr[i, j]) > 1 - 1e-9:
+                    repeats[c] = f"a linear function of column {numeric[i]!r} (correlation ±1)"
+                    break
+    return repeats
+
+
+def _off_mode(column: pd.Series) -> int:
+    """Rows whose value is not the column's most common one. Two nearly constant columns
+    (pixels at an image's edge, non-zero in two or three rows) can coincide by chance;
+    only columns that vary in enough rows are compared."""
+    return len(column) - int(column.value_counts(dropna=False).iloc[0])
+
+
+def review_columns(rows: pd.DataFrame, features: list[str]) -> Review:
+    """The findings on ``features`` of the (training) ``rows``."""
+    identifiers = {
+        c: why for c in features if (why := _looks_like_identifier(c, rows[c])) is not None
+    }
+    missing = {c: int(n) for c, n in rows[features].isna().sum().items() if n > 0}
+    return Review(identifiers, _repeats(rows, features), missing, len(rows))

@@ -1,0 +1,94 @@
+"""A new user's first hour: their own messy table through the README's one edit and
+`make run`, as they would type it (real make, DVC, Kedro)."""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from tests.conftest import run_cli, set_parameters, use_dataset
+
+pytestmark = pytest.mark.e2e
+
+
+def messy_table(rows: int = 240) -> pd.DataFrame:
+    """String labels, a categorical column, gaps, a row-number column and a recoded copy of
+    a column: what a table from the wild brings."""
+    rng = np.random.default_rng(7)
+    size = rng.normal(size=rows)
+    colour = rng.choice(["red", "green", "blue"], rows)
+    label = np.where(
+        size + (colour == "red") * 1.5 + rng.normal(scale=0.5, size=rows) > 0.5, "keep", "drop"
+    )
+    weight = rng.normal(size=rows)
+    weight[rng.random(rows) < 0.4] = np.nan  # heavy gaps
+    return pd.DataFrame(
+        {
+            "rownames": np.arange(1, rows + 1),
+            "size": size,
+            "colour": colour,
+            "colour_code": pd.Series(colour).map({"red": 0, "green": 1, "blue": 2}),
+            "weight": weight,
+            "outcome": label,
+        }
+    )
+
+
+def make_run(project: Path):
+    """`make run` in a project copy, with the checkout's installed environment as its own."""
+    (project / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    return run_cli(["make", "--no-print-directory", "run"], project, timeout=900)
+
+
+def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(project_copy):
+    messy_table().to_csv(project_copy / "data/01_raw/mine.csv", index=False)
+    use_dataset(
+        project_copy,
+        raw_data="data/01_raw/mine.csv",
+        target="outcome",
+        image_shape=None,
+        new_data=None,
+    )
+    # Small budgets, so that the test is about the route, not about training.
+    set_parameters(project_copy, "training", epochs=10)
+    set_parameters(project_copy, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    set_parameters(project_copy, "explainability", max_rows=30)
+    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
+        assert run_cli(args, project_copy).returncode == 0
+
+    result = make_run(project_copy)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+
+    # A short log without tracebacks; the data's problems named with their figures; the
+    # summary last.
+    lines = output.splitlines()
+    assert len(lines) <= 200, output
+    assert not [line for line in lines if "Traceback" in line], output
+    assert "column 'rownames' looks like an identifier" in output
+    assert any(
+        f"column '{a}' is column '{b}' again" in output
+        for a, b in (("colour_code", "colour"), ("colour", "colour_code"))
+    ), output
+    assert "column 'weight' is missing in" in output
+    assert "imputed 'weight' in" in output
+    summary = result.stdout.splitlines()[-3:]  # DVC and the summary print on stdout
+    assert summary[0].startswith("Test split (") and "best baseline" in summary[0], summary
+    assert summary[-1].startswith("Read: ") and "model_card.md" in summary[-1]
+
+    card = json.loads((project_copy / "data/06_models/model_card.json").read_text())
+    warnings = " ".join(card["features"]["warnings"])
+    assert "'rownames'" in warnings and "'colour_code'" in warnings and "'colour'" in warnings
+    assert card["features"]["missing_imputed_in_training_rows"]["weight"] > 0
+
+    # DVC versions the user's file, not the example digits.
+    lock = yaml.safe_load((project_copy / "dvc.lock").read_text())
+    deps = [d["path"] for d in lock["stages"]["data_processing"]["deps"]]
+    assert "data/01_raw/mine.csv" in deps
+    assert "example_data" not in lock["stages"]
+    assert not (project_copy / "data/01_raw/digits.csv").exists()
+    assert len(pd.read_csv(project_copy / "data/07_model_output/predictions.csv")) == 0
