@@ -213,7 +213,12 @@ def render_markdown(card: dict) -> str:
         features = ", ".join(f"`{f}`" for f in result["top_features"])
         lines.append(f"- {method}: {features} ({verdict})")
     check = card["export_check"]
-    lines += ["", f"## Export check ({check['rows']} test rows, bound {check['bound']:g})", ""]
+    lines += [
+        "",
+        f"## Export check ({check['rows']} test rows; each output within "
+        f"{check['atol']:g} + {check['rtol']:g}·|output| of the eager model's)",
+        "",
+    ]
     for name in ("torch_export", "onnx"):
         lines.append(
             f"- {name}: max abs logit difference {check[name]['max_abs_difference']:.2e}, "
