@@ -12,8 +12,12 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 # dvc.yaml follows the catalog and the pipelines: regenerated (a second or two) whenever
 # conf/ or the code changed since, so that DVC never versions other files than a run uses.
+# COMPARE=no: the model, its evaluation, explanation, export and predictions only (every
+# stage but the comparisons, which dvc.yaml lists last).
+COMPARE ?= yes
+MAIN_STAGES := explainability export inference
 run: $(STAMP) dvc.yaml
-	dvc repro
+	dvc repro $(if $(filter no,$(COMPARE)),$(MAIN_STAGES))
 	@$(BIN)/python -m glassbox.summary
 
 # (After $(STAMP) in `run`'s prerequisites, which make builds in order.)

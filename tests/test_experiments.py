@@ -73,7 +73,7 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
     assert curves["opt-sgd"] != curves["opt-adam"], "each revision should show its own history"
 
     # And one experiment run in the workspace rather than queued, trained data-parallel
-    # by two processes (README: Scale).
+    # by two processes (docs/scale.md).
     workspace = run_cli(
         [
             "dvc",

@@ -31,3 +31,17 @@ def test_dvc_sees_dvc_files_in_the_data_layers(tmp_path):
     assert run_cli(["git", "check-ignore", "-q", "data/01_raw/users.csv"], project).returncode == 0
     status = run_cli(["dvc", "data", "status", "--json"], project)
     assert "users.csv" in status.stdout, status.stdout
+
+
+def test_the_readme_is_short_reaches_your_own_data_early_and_its_links_resolve():
+    import re
+
+    readme = (PROJECT_ROOT / "README.md").read_text().splitlines()
+    assert len(readme) <= 250
+    own_data = next(i for i, line in enumerate(readme) if line.startswith("## Your own data"))
+    assert own_data < 100
+    pages = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+    for page in pages:
+        for target in re.findall(r"\]\(([^)#]+\.md)\)", page.read_text()):
+            if not target.startswith("http"):
+                assert (page.parent / target).is_file(), f"{page.name} links to {target}"

@@ -69,6 +69,13 @@ def server(trained_project):
     running.stop()
 
 
+def test_the_service_says_where_it_listens_and_where_its_docs_are(server):
+    first = server.process.stdout.readline()  # printed before the server starts listening
+    url = f"http://127.0.0.1:{server.port}"
+    assert first.startswith("glassbox serves ") and f"at {url} (try {url}/docs)" in first
+    assert server.client.get("/docs").status_code == 200
+
+
 def digits_rows(project: Path, n: int) -> list[dict]:
     return pd.read_csv(project / "data/01_raw/digits.csv").head(n).to_dict("records")
 

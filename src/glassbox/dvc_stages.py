@@ -39,6 +39,8 @@ import yaml
 
 PACKAGE = "glassbox"
 GLOBALS_FILE = "conf/base/globals.yml"
+# Stages that compare alternatives; `make run COMPARE=no` leaves them out.
+COMPARISONS = ("optimizer_comparison",)
 GLOBALS_REFERENCE = re.compile(r"\$\{globals:([\w.]+)\}")
 EXAMPLE_DATA = "data/01_raw/digits.csv"
 EXAMPLE_NEW_DATA = "data/01_raw/new_digits.csv"
@@ -234,14 +236,20 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
             stage["metrics"] = metrics
         stages[name] = stage
 
-    # Order stages so that a reader meets each file's producer before its consumers.
+    # Order stages so that a reader meets each file's producer before its consumers, and
+    # the comparisons last: `dvc repro` runs stages in this order, so the model, its
+    # evaluation and its explanation are ready first (nothing reads a comparison's output).
     producers = {
         out: s for s, spec in stages.items() for out in spec["outs"] + spec.get("metrics", [])
     }
     graph = {
         s: {producers[d] for d in spec["deps"] if d in producers} for s, spec in stages.items()
     }
+    assert not any(set(COMPARISONS) & needs for needs in graph.values()), (
+        "a stage reads a comparison"
+    )
     order = list(graphlib.TopologicalSorter(graph).static_order())
+    order = [s for s in order if s not in COMPARISONS] + [s for s in order if s in COMPARISONS]
     stages = {s: stages[s] for s in order}
 
     plots = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,7 +245,12 @@ def main(argv: list[str] | None = None) -> None:
         served = ServedModel.from_revision(args.repo, args.rev, args.remote)
     else:
         served = ServedModel.from_folder(args.folder)
-    log.info("serving %s", served.source)
+    url = f"http://{args.host}:{args.port}"
+    print(  # noqa: T201 - the one line a user starting the service needs
+        f"glassbox serves {served.source} at {url} (try {url}/docs); Ctrl+C stops it",
+        file=sys.stderr,
+        flush=True,
+    )
     uvicorn.run(create_app(served), host=args.host, port=args.port, log_level="warning")
 
 
