@@ -177,6 +177,8 @@ def test_a_bad_request_gets_a_4xx_naming_the_problem_and_the_service_lives_on(
     response = server.client.post("/predict", **make(trained_project))
     assert 400 <= response.status_code < 500, response.text
     assert message in response.text, response.text
+    error = response.json()["error"]  # one shape for every 4xx
+    assert error["status"] == response.status_code and error["message"] and error["details"]
     assert server.client.get("/health").status_code == 200
 
 
@@ -264,3 +266,28 @@ def test_a_regression_model_serves_values_in_the_targets_units(tmp_path):
     body = explained.json()
     assert body["target"] == "the predicted value"
     assert len(body["explanations"][0]["attributions"]) == 3
+
+
+def test_each_answer_says_what_was_imputed_and_which_categories_were_unseen(mixed_table):
+    from types import SimpleNamespace
+
+    from glassbox.parameters import DataProcessingParams
+    from glassbox.serving import _notes
+
+    params = DataProcessingParams(target="kind")
+    numeric, categorical = ["Size (cm)", "weight_kg"], ["colour"]
+    preprocessor = Preprocessor.fit(mixed_table, params, numeric, categorical)
+    rows = [
+        {"Size (cm)": 9.0, "weight_kg": None, "colour": "purple"},
+        {"Size (cm)": 9.0, "weight_kg": 50.0, "colour": "red"},
+    ]
+    notes = _notes(SimpleNamespace(preprocessor=preprocessor), rows)
+    assert notes[0] == {"imputed": ["weight_kg"], "unseen_categories": {"colour": "purple"}}
+    assert notes[1] == {"imputed": [], "unseen_categories": {}}
+
+
+def test_predict_reports_an_imputed_feature_of_a_row(server, trained_project):
+    row = _row(trained_project, pixel_3_3=None)
+    response = server.client.post("/predict", json={"records": [row]})
+    assert response.status_code == 200, response.text
+    assert response.json()["predictions"][0]["imputed"] == ["pixel_3_3"]

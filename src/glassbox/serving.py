@@ -160,12 +160,55 @@ def _model_input(served: ServedModel, rows: list[dict[str, Any]]) -> np.ndarray:
     return p.transform_values(numbers, texts)
 
 
+def _notes(served: ServedModel, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per row, what the model did not see as sent: features filled in by imputation, and
+    categories unseen in training (encoded as no category at all)."""
+    p = served.preprocessor
+    notes = []
+    for row in rows:
+        unseen = {
+            c: row[c]
+            for c in p.categorical_columns
+            if row[c] is not None and str(row[c]) not in p.categories[c]
+        }
+        imputed = [c for c in p.input_columns if row.get(c) is None]
+        notes.append({"imputed": imputed, "unseen_categories": unseen})
+    return notes
+
+
+def _error(status: int, message: str, details: list[str]) -> JSONResponse:
+    """The one shape of every 4xx answer: {"error": {"status", "message", "details"}}."""
+    return JSONResponse(
+        {"error": {"status": status, "message": message, "details": details}}, status_code=status
+    )
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request, error: StarletteHTTPException) -> JSONResponse:
+        details = error.detail if isinstance(error.detail, list) else [str(error.detail)]
+        message = "the request does not fit the model" if error.status_code == 422 else details[0]
+        return _error(error.status_code, message, details)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request, error: RequestValidationError) -> JSONResponse:
+        details = [
+            ".".join(str(p) for p in e["loc"] if p != "body") + f": {e['msg']}"
+            for e in error.errors()
+        ]
+        return _error(422, "the request body is not what this endpoint takes", details)
+
+
 def create_app(served: ServedModel) -> FastAPI:
     app = FastAPI(
         title="glassbox",
         description="Predictions and explanations from a glassbox model.",
         version="1",
     )
+    _add_error_handlers(app)
     classes = [str(c) for c in served.preprocessor.classes]
     regression = served.preprocessor.task == "regression"
     features = served.preprocessor.feature_names
@@ -182,24 +225,27 @@ def create_app(served: ServedModel) -> FastAPI:
 
     @app.post("/predict")
     def predict(request: Records) -> dict:
-        X = _model_input(served, _validated(served, request))
+        rows = _validated(served, request)
+        X = _model_input(served, rows)
         with torch.inference_mode():
             outputs = served.model(torch.from_numpy(X))
         if regression:
             values = served.preprocessor.decode_values(outputs[:, 0].numpy())
-            return {"predictions": [{"value": float(v)} for v in values]}
-        probabilities = torch.softmax(outputs, dim=1).numpy()
-        labels = served.preprocessor.decode_labels(probabilities.argmax(axis=1))
-        return {
-            "predictions": [
+            answers = [{"value": float(v)} for v in values]
+        else:
+            probabilities = torch.softmax(outputs, dim=1).numpy()
+            labels = served.preprocessor.decode_labels(probabilities.argmax(axis=1))
+            answers = [
                 {"label": label, "probabilities": dict(zip(classes, map(float, p), strict=True))}
                 for label, p in zip(labels, probabilities, strict=True)
             ]
-        }
+        notes = _notes(served, rows)
+        return {"predictions": [{**a, **n} for a, n in zip(answers, notes, strict=True)]}
 
     @app.post("/explain")
     def explain(request: ExplainRequest) -> dict:
-        X = torch.from_numpy(_model_input(served, _validated(served, request)))
+        validated = _validated(served, request)
+        X = torch.from_numpy(_model_input(served, validated))
         with torch.no_grad():
             outputs = served.model(X)
         # The explained output: the predicted class, or a regression's one value.
@@ -215,9 +261,11 @@ def create_app(served: ServedModel) -> FastAPI:
         else:
             answers = [{"label": c} for c in served.preprocessor.decode_labels(explained.numpy())]
         rows = []
-        for answer, row in zip(answers, values, strict=True):
+        notes = _notes(served, validated)
+        for answer, row, note in zip(answers, values, notes, strict=True):
             order = np.argsort(-np.abs(row), kind="stable")[: request.top_k or len(row)]
-            rows.append({**answer, "attributions": {features[j]: float(row[j]) for j in order}})
+            top = {features[j]: float(row[j]) for j in order}
+            rows.append({**answer, "attributions": top, **note})
         return {
             "method": "integrated_gradients",
             "steps": IG_STEPS,
