@@ -84,6 +84,7 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(projec
     warnings = " ".join(card["features"]["warnings"])
     assert "'rownames'" in warnings and "'colour_code'" in warnings and "'colour'" in warnings
     assert card["features"]["missing_imputed_in_training_rows"]["weight"] > 0
+    assert list(card["data"]["dvc_tracked_raw_files"]) == ["data/01_raw/mine.csv"]
 
     # DVC versions the user's file, not the example digits.
     lock = yaml.safe_load((project_copy / "dvc.lock").read_text())

@@ -49,9 +49,13 @@ def revisions(project_path: Path) -> dict[str, Any]:
     dvc_files = {}
     lock = project_path / "dvc.lock"
     if lock.is_file():
-        for stage in (yaml.safe_load(lock.read_text()) or {}).get("stages", {}).values():
+        stages = (yaml.safe_load(lock.read_text()) or {}).get("stages", {})
+        for name, stage in stages.items():
             for entry in [*stage.get("deps", []), *stage.get("outs", [])]:
-                if entry["path"].startswith(RECORDED) and "md5" in entry:
+                # The raw table is data_processing's data input, wherever it lives.
+                raw = name == "data_processing" and entry in stage.get("deps", [])
+                raw = raw and not entry["path"].startswith("src/")
+                if (raw or entry["path"].startswith(RECORDED)) and "md5" in entry:
                     dvc_files[entry["path"]] = entry["md5"]
     return {
         "git_commit": commit,
@@ -83,7 +87,9 @@ def build_card(
 ) -> dict[str, Any]:
     methods = explainability_summary.get("methods", {})
     headline = HEADLINE_METRICS[preprocessor.task]
-    raw_files = [p for p in revisions["dvc_md5"] if p.startswith("data/01_raw/")]
+    raw_files = [
+        p for p in revisions["dvc_md5"] if not p.startswith(RECORDED[1:])  # not a model file
+    ]
     return {
         "model": {
             "architecture": architecture,
@@ -221,7 +227,7 @@ def render_markdown(card: dict) -> str:
     ]
     for name in ("torch_export", "onnx"):
         lines.append(
-            f"- {name}: max abs logit difference {check[name]['max_abs_difference']:.2e}, "
+            f"- {name}: max abs output difference {check[name]['max_abs_difference']:.2e}, "
             f"same class for {check[name]['same_class_share']:.0%} of rows"
         )
     rev = card["revisions"]
