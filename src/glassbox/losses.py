@@ -11,12 +11,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from glassbox.errors import InputDataError
-from glassbox.parameters import LossParams
+from glassbox.parameters import LOSSES_BY_TASK, LossParams
 
-LOSSES_BY_TASK = {
-    "classification": ("cross_entropy", "label_smoothing", "focal"),
-    "regression": ("mse", "mae", "huber"),
-}
+__all__ = ["LOSSES_BY_TASK", "build_loss", "check_loss_fits", "resolve_loss_name"]
 
 
 class FocalLoss(nn.Module):

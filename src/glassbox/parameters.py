@@ -93,6 +93,12 @@ class SchedulerParams(_Strict):
 
 
 LossName = Literal["auto", "cross_entropy", "label_smoothing", "focal", "mse", "mae", "huber"]
+# Which loss fits which task; the first of each is what `auto` picks (glassbox.losses builds
+# them; kept here, free of torch, so that checks before a run need not import it).
+LOSSES_BY_TASK = {
+    "classification": ("cross_entropy", "label_smoothing", "focal"),
+    "regression": ("mse", "mae", "huber"),
+}
 
 
 class LossParams(_Strict):

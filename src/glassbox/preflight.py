@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from glassbox import parameters as p
 from glassbox.errors import ConfigurationError
+from glassbox.parameters import LOSSES_BY_TASK
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +136,6 @@ def cross_checks(params: dict[str, Any], facts: DataFacts) -> list[str]:
         training = p.TrainingParams.model_validate(params["training"])
     except (KeyError, ValidationError):
         return problems  # reported by parameter_problems, or a group this project lacks
-    from glassbox.losses import LOSSES_BY_TASK
-
     loss = training.loss.name
     if loss != "auto":
         task = facts.task(data)
