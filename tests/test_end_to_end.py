@@ -147,8 +147,14 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
     for title in ("Confusion matrix (test split)", "Loss per epoch", "ROC curves (test split)"):
         assert title in page
 
+    # How a run executes (progress bars, checkpoints) changes no result: nothing re-runs.
     params_file = project_copy / "conf/base/parameters_training.yml"
     params = yaml.safe_load(params_file.read_text())
+    params["training"].update(progress="never", checkpoint_every=2)
+    params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+    unchanged = run_cli(["dvc", "repro"], project_copy)
+    assert unchanged.returncode == 0 and "Running stage" not in unchanged.stdout, unchanged.stdout
+
     assert params["training"]["optimizer"]["name"] == "adam"
     params["training"]["optimizer"]["name"] = "sgd"
     params_file.write_text(yaml.safe_dump(params, sort_keys=False))

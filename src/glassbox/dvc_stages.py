@@ -5,7 +5,8 @@ One DVC stage per Kedro pipeline (`kedro run --pipelines <name>`), with:
 - deps: the pipeline's folder, every glassbox module its nodes use (found by following
   imports, so a new helper is picked up without editing anything here), the modules of
   glassbox dataset types it reads or writes, and the catalog files it reads;
-- params: each top-level key the nodes read (`params:<key>`), in conf/base/parameters_<key>.yml,
+- params: each top-level key the nodes read (`params:<key>`), in conf/base/parameters_<key>.yml
+  (by its settings where some only say how a run executes: parameters.EXECUTION_KEYS),
   and the conf/base/globals.yml values those files interpolate (`${globals:dataset.target}`);
 - outs: the catalog files it writes.
 
@@ -177,6 +178,20 @@ def stage_drift(project_path: Path, stage: str, pipeline, catalog: dict) -> list
     ]
 
 
+def _tracked_keys(params_file: Path, key: str, stage: str) -> list[str]:
+    """`key`, or, where some of its settings only say how a run executes
+    (parameters.EXECUTION_KEYS), each of its other settings by name."""
+    from glassbox.parameters import EXECUTION_KEYS, TRAINING_ARITHMETIC_KEYS
+
+    skipped = set(EXECUTION_KEYS.get(key, ()))
+    if not skipped:
+        return [key]
+    if stage == "training":
+        skipped -= set(TRAINING_ARITHMETIC_KEYS)
+    settings = (yaml.safe_load(params_file.read_text()) or {}).get(key) or {}
+    return [f"{key}.{name}" for name in settings if name not in skipped]
+
+
 def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[str, dict]]:
     """dvc.yaml's `stages:` (in an order that follows the data), `plots:` and `artifacts:`."""
     from kedro.framework.project import pipelines
@@ -222,7 +237,9 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
                 raise FileNotFoundError(
                     f"pipeline {name!r} reads params:{key}, but {params_file} is missing"
                 )
-            params.append({_relative(params_file, project_path): [key]})
+            params.append(
+                {_relative(params_file, project_path): _tracked_keys(params_file, key, name)}
+            )
             # DVC reads `${globals:dataset.target}` as text: track the values it names too.
             referenced = sorted(set(GLOBALS_REFERENCE.findall(params_file.read_text())))
             if referenced:

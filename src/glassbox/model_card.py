@@ -88,7 +88,9 @@ def build_card(
     methods = explainability_summary.get("methods", {})
     headline = HEADLINE_METRICS[preprocessor.task]
     raw_files = [
-        p for p in revisions["dvc_md5"] if not p.startswith(RECORDED[1:])  # not a model file
+        p
+        for p in revisions["dvc_md5"]
+        if not p.startswith(RECORDED[1:])  # not a model file
     ]
     return {
         "model": {

@@ -147,6 +147,14 @@ class DistributedParams(_Strict):
         return self.nproc_per_node * self.nnodes
 
 
+# Keys that say how a run executes, not what it computes: DVC does not re-run a stage when
+# only these change (glassbox.dvc_stages tracks the other keys one by one). The training
+# stage itself still tracks `device` and `distributed`, which change its float arithmetic
+# (GPU kernels, sums over shards); the stages that only read its settings do not.
+EXECUTION_KEYS = {"training": ("checkpoint_every", "device", "distributed", "progress")}
+TRAINING_ARITHMETIC_KEYS = ("device", "distributed")
+
+
 class TrainingParams(_Strict):
     """`training` in conf/base/parameters_training.yml."""
 
