@@ -9,6 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from glassbox.errors import InputDataError
+from glassbox.parameters import DataProcessingParams
 from glassbox.preprocessing import MISSING_CATEGORY, Preprocessor
 
 NUMERIC, CATEGORICAL = ["Size (cm)", "weight_kg"], ["colour"]
@@ -109,3 +110,15 @@ def test_corrupt_preprocessor_files_fail_clearly(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(InputDataError, match=message):
         Preprocessor.load(path)
+
+
+@pytest.mark.parametrize("scaling", ["standard", "none"])
+def test_the_recorded_training_mean_is_the_mean_of_the_transformed_training_rows(
+    mixed_table, scaling
+):
+    params = DataProcessingParams(target="kind", scaling=scaling)
+    numeric, categorical = ["Size (cm)", "weight_kg"], ["colour"]
+    preprocessor = Preprocessor.fit(mixed_table, params, numeric, categorical)
+    expected = preprocessor.transform_features(mixed_table).to_numpy(np.float64).mean(axis=0)
+    np.testing.assert_allclose(preprocessor.input_means, expected, rtol=1e-5, atol=1e-6)
+    assert preprocessor.input_means[-3:] != [0.0, 0.0, 0.0]  # one-hot shares of the colours

@@ -110,6 +110,34 @@ def test_explain_names_method_and_baseline_and_returns_the_top_features(server, 
         assert all(abs(a) >= abs(b) for a, b in zip(values, values[1:], strict=False))
 
 
+def test_explain_gives_the_attributions_batch_inference_gives_for_the_same_rows(
+    server, trained_project
+):
+    import torch
+
+    from glassbox import inference
+
+    rows = digits_rows(trained_project, 3)
+    response = server.client.post("/explain", json={"records": rows})
+    assert response.status_code == 200, response.text
+    served = response.json()["explanations"]
+
+    # The batch path (the inference pipeline with its default baseline, training_mean).
+    preprocessor = Preprocessor.load(trained_project / "data/06_models/preprocessor.json")
+    model = load_model(trained_project / "data/06_models/model.safetensors")
+    X = preprocessor.transform_features(pd.DataFrame(rows)).to_numpy(np.float32, copy=True)
+    X_train = pd.read_parquet(trained_project / "data/05_model_input/X_train.parquet")
+    reference = inference.baseline_row(X_train.to_numpy(np.float32), "training_mean", preprocessor)
+    with torch.no_grad():
+        predicted = model(torch.from_numpy(X)).argmax(1)
+    batch = inference.attributions_for(
+        model, torch.from_numpy(X), predicted, torch.from_numpy(reference), 50
+    )
+    names = preprocessor.feature_names
+    got = np.array([[row["attributions"][n] for n in names] for row in served])
+    np.testing.assert_allclose(got, batch, rtol=1e-5, atol=1e-7)
+
+
 def test_health_and_model_card(server):
     assert server.client.get("/health").json()["status"] == "ok"
     card = server.client.get("/model").json()

@@ -107,8 +107,13 @@ def attributions_for(
     return ig.attribute(X, baselines=baseline, target=target, n_steps=steps).detach().numpy()
 
 
-def baseline_row(X_train: np.ndarray, kind: str) -> np.ndarray:
-    """The reference row of attributions: all zeros, or the training rows' mean."""
+def baseline_row(X_train: np.ndarray, kind: str, preprocessor=None) -> np.ndarray:
+    """The reference row of attributions: all zeros, or the training rows' mean in model
+    input, as the preprocessor recorded it when it was fitted (so that batch inference and
+    the HTTP service explain a row alike); computed from ``X_train`` for a preprocessor
+    fitted before it recorded one."""
     if kind == "zeros":
         return np.zeros((1, X_train.shape[1]), dtype=np.float32)
+    if preprocessor is not None and preprocessor.input_means:
+        return np.asarray([preprocessor.input_means], dtype=np.float32)
     return X_train.mean(axis=0, keepdims=True).astype(np.float32)

@@ -64,6 +64,9 @@ class Preprocessor:
     # there (each imputed): for the model card.
     data_warnings: list[str] = field(default_factory=list)
     missing_in_training: dict[str, int] = field(default_factory=dict)
+    # The training rows' mean in model input (per feature): the `training_mean` reference
+    # row of attributions, the same for batch inference and the HTTP service.
+    input_means: list[float] = field(default_factory=list)
     format_version: int = field(default=FORMAT_VERSION)
 
     # ----- fitting ---------------------------------------------------------------------------
@@ -127,6 +130,13 @@ class Preprocessor:
             means, scales = np.zeros(len(numeric)), np.ones(len(numeric))
 
         feature_names = list(numeric) + [f"{c}={v}" for c in categorical for v in categories[c]]
+        input_means = [float(m) for m in (numbers.mean(axis=0) - means) / scales] if numeric else []
+        for c in categorical:  # a one-hot column's mean: its category's share of the rows
+            text = _as_text(train[c])
+            if c in fill_values:
+                text = text.fillna(fill_values[c])
+            shares = text.value_counts(dropna=True) / len(text)
+            input_means += [float(shares.get(v, 0.0)) for v in categories[c]]
         target_mean, target_scale, classes = 0.0, 1.0, []
         if task == "classification":
             classes = sorted(_plain(v) for v in train[params.target].unique())
@@ -150,6 +160,7 @@ class Preprocessor:
             target_mean=target_mean,
             target_scale=target_scale,
             image_shape=list(params.image_shape) if params.image_shape else None,
+            input_means=input_means,
         )
 
     # ----- applying --------------------------------------------------------------------------

@@ -42,8 +42,8 @@ MODEL_FILES = {
 MAX_RECORDS = 10_000  # per request: bounds memory and latency for everyone else
 IG_STEPS = 50
 BASELINE = (
-    "zeros in model input: the training mean of every numeric feature and no category for "
-    "categorical ones"
+    "the training mean in model input (every numeric feature's mean, every category's share "
+    "of the training rows), as batch inference's default (inference.baseline: training_mean)"
 )
 
 
@@ -250,8 +250,11 @@ def create_app(served: ServedModel) -> FastAPI:
             outputs = served.model(X)
         # The explained output: the predicted class, or a regression's one value.
         explained = torch.zeros(len(X), dtype=torch.long) if regression else outputs.argmax(1)
+        # The preprocessor's training mean; zeros for one fitted before it recorded that.
+        no_rows = np.zeros((1, X.shape[1]), dtype=np.float32)
+        reference = inference.baseline_row(no_rows, "training_mean", served.preprocessor)
         values = inference.attributions_for(
-            served.model, X, explained, torch.zeros(1, X.shape[1]), IG_STEPS
+            served.model, X, explained, torch.from_numpy(reference), IG_STEPS
         )
         if regression:
             answers = [

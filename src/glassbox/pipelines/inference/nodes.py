@@ -39,7 +39,7 @@ def predict_new_data(
         return table
     import torch
 
-    baseline = inference.baseline_row(X_train.to_numpy(np.float32), params.baseline)
+    baseline = inference.baseline_row(X_train.to_numpy(np.float32), params.baseline, preprocessor)
     attributions = inference.attributions_for(
         model,
         feature_tensor(X.to_numpy(np.float32)),
