@@ -1,7 +1,7 @@
 """Errors glassbox raises for bad input, and how a run reports them.
 
-A user's mistake (a bad file, column, parameter or setting) ends a run with its message and
-a hint, without a traceback: the traceback would point into glassbox's code, not at what
+A user's mistake (a bad file, column, parameter or setting) ends a run with its message,
+without a traceback: the traceback would point into glassbox's code, not at what
 the user has to change. Anything else is a bug and keeps its full traceback, as does every
 error when ``GLASSBOX_TRACEBACK=1`` is set.
 """
@@ -64,9 +64,12 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
 
 def is_user_error(error: BaseException) -> bool:
     import yaml
+    from kedro.io import DatasetError
 
     if isinstance(error, KeyError) and "Unable to find credentials" in str(error):
         return True  # Kedro's message for a catalog naming credentials that are not there
+    if isinstance(error, DatasetError) and "Failed while saving" in str(error):
+        return False  # writing an output: glassbox's own code, or the disk; keep the trace
     return isinstance(error, (*_user_error_types(), yaml.YAMLError))  # a malformed conf/ file
 
 
@@ -92,10 +95,8 @@ def report_user_errors_briefly() -> None:
         if os.environ.get(TRACEBACK_SWITCH) == "1" or not is_user_error(error):
             previous(kind, error, tb)
             return
+        # (A hint for the error, if any, was logged when the pipeline failed: hooks.py.)
         lines = [f"Error: {error}"]
-        hint = hint_for(error)
-        if hint:
-            lines.append(f"Hint: {hint}")
         lines.append(f"(This is about the input, not a bug; {TRACEBACK_SWITCH}=1 shows where.)")
         print("\n".join(lines), file=sys.stderr)  # noqa: T201 - the process's last words
 
