@@ -52,11 +52,12 @@ HEADER = (
 )
 
 
-def load_catalog_config(project_path: Path) -> dict[str, dict]:
-    """The base catalog entries (templates starting with `_` left out)."""
+def load_catalog_config(project_path: Path, run_env: str = "base") -> dict[str, dict]:
+    """The catalog entries of conf/base, or with ``run_env="local"`` as a run on this
+    machine sees them (templates starting with `_` left out)."""
     from kedro.config import OmegaConfigLoader
 
-    loader = OmegaConfigLoader(str(project_path / "conf"), base_env="base", default_run_env="base")
+    loader = OmegaConfigLoader(str(project_path / "conf"), base_env="base", default_run_env=run_env)
     return {k: v for k, v in loader["catalog"].items() if not k.startswith("_")}
 
 

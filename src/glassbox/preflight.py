@@ -18,7 +18,7 @@ only; elsewhere the nodes' own checks still apply).
 from __future__ import annotations
 
 import json
-import logging
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,6 @@ from pydantic import BaseModel, ValidationError
 from glassbox import parameters as p
 from glassbox.errors import ConfigurationError
 from glassbox.parameters import LOSSES_BY_TASK
-
-log = logging.getLogger(__name__)
 
 PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "data_processing": p.DataProcessingParams,
@@ -147,9 +145,7 @@ def cross_checks(params: dict[str, Any], facts: DataFacts) -> list[str]:
     shape = data.image_shape
     if shape is not None:
         columns = facts.feature_columns(data)
-        pixels = 1
-        for side in shape:
-            pixels *= side
+        pixels = math.prod(shape)
         if columns is not None and columns != pixels:
             problems.append(
                 f"data_processing.image_shape is {list(shape)} ({pixels} pixels), but raw_data "

@@ -114,12 +114,13 @@ class Preprocessor:
                     # Ties broken by the smallest value, like scikit-learn's SimpleImputer.
                     fill_values[c] = sorted(text.mode(dropna=True))[0]
 
-        categories = {}
+        categories, shares = {}, {}
         for c in categorical:
             text = _as_text(train[c])
             if c in fill_values:
                 text = text.fillna(fill_values[c])
             categories[c] = sorted(text.dropna().unique().tolist())
+            shares[c] = text.value_counts(dropna=True) / len(text)  # one-hot columns' means
 
         numbers = _impute_numeric(train, numeric, fill_values)
         if params.scaling == "standard":
@@ -131,12 +132,8 @@ class Preprocessor:
 
         feature_names = list(numeric) + [f"{c}={v}" for c in categorical for v in categories[c]]
         input_means = [float(m) for m in (numbers.mean(axis=0) - means) / scales] if numeric else []
-        for c in categorical:  # a one-hot column's mean: its category's share of the rows
-            text = _as_text(train[c])
-            if c in fill_values:
-                text = text.fillna(fill_values[c])
-            shares = text.value_counts(dropna=True) / len(text)
-            input_means += [float(shares.get(v, 0.0)) for v in categories[c]]
+        for c in categorical:
+            input_means += [float(shares[c].get(v, 0.0)) for v in categories[c]]
         target_mean, target_scale, classes = 0.0, 1.0, []
         if task == "classification":
             classes = sorted(_plain(v) for v in train[params.target].unique())

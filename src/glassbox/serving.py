@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -31,8 +30,6 @@ from glassbox.errors import InputDataError
 from glassbox.model_files import load_model
 from glassbox.model_input import check_model_fits
 from glassbox.preprocessing import Preprocessor
-
-log = logging.getLogger(__name__)
 
 MODEL_FILES = {
     "model": "data/06_models/model.safetensors",

@@ -56,11 +56,10 @@ def _exists(path: Path | None) -> bool:
 
 
 def main() -> int:
-    from kedro.config import OmegaConfigLoader
+    from glassbox.dvc_stages import load_catalog_config
 
     project_path = Path.cwd()
-    loader = OmegaConfigLoader(str(project_path / "conf"), base_env="base", default_run_env="local")
-    lines = summary_lines(project_path, loader["catalog"])
+    lines = summary_lines(project_path, load_catalog_config(project_path, run_env="local"))
     print("\n".join(lines or ["No results yet: run `make run`."]))  # noqa: T201
     return 0
 
