@@ -45,10 +45,15 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
         lines.append(
             f"Explanations: {verdict}" + (f" (not: {', '.join(failing)})" if failing else "")
         )
-    written = [str(path_of(d).relative_to(project_path)) for d in REPORTS if _exists(path_of(d))]
+    written = [_shown(path_of(d), project_path) for d in REPORTS if _exists(path_of(d))]
     if written:
         lines.append("Read: " + ", ".join(written))
     return lines
+
+
+def _shown(path: Path, project_path: Path) -> str:
+    """Relative to the project where it lies inside (as the catalog names it), else whole."""
+    return str(path.relative_to(project_path) if path.is_relative_to(project_path) else path)
 
 
 def _exists(path: Path | None) -> bool:
