@@ -16,6 +16,7 @@ training rows (those the preprocessing is fitted on); constant columns are left 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -90,9 +91,13 @@ def _repeats(table: pd.DataFrame, columns: list[str]) -> dict[str, str]:
         column = table[c]
         distinct = column.nunique(dropna=False)
         if distinct < len(column):  # all-distinct columns all induce the same partition
-            key = pd.factorize(column, use_na_sentinel=False)[0].tobytes()
+            content = pd.factorize(column, use_na_sentinel=False)[0].tobytes()
         else:
-            key = b"values" + pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes()
+            content = (
+                b"values" + pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes()
+            )
+        # A digest, not the bytes: on a million rows each column's key would hold 8 MB.
+        key = hashlib.blake2b(content, digest_size=16).digest()
         if key in seen:
             repeats[c] = f"column {seen[key]!r} again, value for value or recoded one to one"
         else:
