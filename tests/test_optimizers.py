@@ -46,9 +46,11 @@ def test_unknown_optimizer_lists_the_valid_names():
         build_optimizer("lion", _params())
 
 
+@pytest.mark.parametrize("optimizer_name", OPTIMIZER_NAMES)
 @pytest.mark.parametrize("name", SCHEDULER_NAMES)
-def test_every_schedule_builds_and_steps(name):
-    optimizer = build_optimizer("sgd", _params(), lr=0.1)
+def test_every_schedule_builds_and_steps_with_every_optimizer(name, optimizer_name):
+    # (onecycle once refused Adagrad, which has no momentum to cycle)
+    optimizer = build_optimizer(optimizer_name, _params(), lr=0.1)
     scheduler = build_scheduler(name, optimizer, epochs=10, steps_per_epoch=2, step_size=1)
     if scheduler is None:
         assert name == "none"

@@ -1,5 +1,5 @@
-"""The optimizer comparison's independent trainings on Kedro's ParallelRunner (one process
-per optimizer namespace): the same results as the sequential runner."""
+"""Kedro's ParallelRunner (each node in a process of its own; nodes, parameters and data
+pickled across): the optimizer comparison gives the sequential runner's results."""
 
 import json
 

@@ -10,23 +10,39 @@ from __future__ import annotations
 import torch
 
 # name → (default learning rate, default weight decay, factory(params, lr, weight_decay, momentum))
+# Fused where PyTorch has a fused kernel (one kernel for all parameters instead of a Python
+# loop of small operations per parameter), foreach where it has only that: per step on the
+# default MLP's parameters, stacked three deep as the optimizer comparison trains them,
+# momentum 164 -> 115 us, Adagrad 285 -> 141, RMSprop 332 -> 266, Adam 14.1 -> 8.8 ms per
+# epoch on digits. Same mathematics; last-bit differences from the plain loops; every run
+# repeats bit for bit. (Plain SGD's loop is as fast as its fused kernel.)
 OPTIMIZERS = {
     "sgd": (0.1, 0.0, lambda p, lr, wd, m: torch.optim.SGD(p, lr=lr, weight_decay=wd)),
     "momentum": (
         0.05,
         0.0,
-        lambda p, lr, wd, m: torch.optim.SGD(p, lr=lr, momentum=m, weight_decay=wd),
+        lambda p, lr, wd, m: torch.optim.SGD(p, lr=lr, momentum=m, weight_decay=wd, fused=True),
     ),
     "nesterov": (
         0.05,
         0.0,
-        lambda p, lr, wd, m: torch.optim.SGD(p, lr=lr, momentum=m, nesterov=True, weight_decay=wd),
+        lambda p, lr, wd, m: torch.optim.SGD(
+            p, lr=lr, momentum=m, nesterov=True, weight_decay=wd, fused=True
+        ),
     ),
-    "rmsprop": (0.001, 0.0, lambda p, lr, wd, m: torch.optim.RMSprop(p, lr=lr, weight_decay=wd)),
-    "adagrad": (0.05, 0.0, lambda p, lr, wd, m: torch.optim.Adagrad(p, lr=lr, weight_decay=wd)),
-    # Fused: one kernel for all parameters instead of a Python loop of small operations per
-    # parameter; on the default MLP an Adam epoch on digits takes 8.8 ms instead of 14.1 (same
-    # mathematics, last-bit differences from the unfused loop; every run repeats bit for bit).
+    "rmsprop": (
+        0.001,
+        0.0,
+        lambda p, lr, wd, m: torch.optim.RMSprop(p, lr=lr, weight_decay=wd, foreach=True),
+    ),
+    "adagrad": (
+        0.05,
+        0.0,
+        # (PyTorch's fused Adagrad is CPU-only)
+        lambda p, lr, wd, m: torch.optim.Adagrad(
+            p, lr=lr, weight_decay=wd, fused=all(t.device.type == "cpu" for t in p)
+        ),
+    ),
     "adam": (
         0.001,
         0.0,
@@ -59,7 +75,7 @@ def build_optimizer(
     default_lr, default_decay, factory = OPTIMIZERS[name]
     lr = default_lr if lr is None else lr
     weight_decay = default_decay if weight_decay is None else weight_decay
-    return factory(parameters, lr, weight_decay, momentum)
+    return factory(list(parameters), lr, weight_decay, momentum)
 
 
 def build_scheduler(
@@ -85,6 +101,11 @@ def build_scheduler(
     if name == "onecycle":
         max_lr = [group["lr"] for group in optimizer.param_groups]
         return torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=max_lr, epochs=epochs, steps_per_epoch=steps_per_epoch
+            optimizer,
+            max_lr=max_lr,
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            # Momentum cycles against the learning rate where there is one (Adagrad has none).
+            cycle_momentum=any(k in optimizer.defaults for k in ("momentum", "betas")),
         )
     raise ValueError(f"unknown schedule {name!r}; choose one of {list(SCHEDULER_NAMES)}")

@@ -8,7 +8,6 @@ state, so a resumed run ends with the same weights as one never interrupted.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import logging
@@ -141,7 +140,7 @@ class EarlyStopping:
         """Record an epoch; True when training should stop."""
         if val_loss < self.best_loss - self.min_delta:
             self.best_loss, self.best_epoch, self.bad_epochs = val_loss, epoch, 0
-            self.best_state = copy.deepcopy(model.state_dict())
+            self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         else:
             self.bad_epochs += 1
         return self.patience is not None and self.bad_epochs >= self.patience

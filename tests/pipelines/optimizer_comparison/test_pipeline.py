@@ -5,16 +5,10 @@ import statistics
 import pytest
 from kedro.runner import SequentialRunner
 
-from glassbox.optimizers import OPTIMIZER_NAMES
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.optimizer_comparison import create_pipeline as optimizer_comparison
 from tests.conftest import digits_catalog
-
-
-def test_one_namespace_per_optimizer():
-    namespaces = {node.namespace for node in optimizer_comparison().nodes} - {None}
-    assert namespaces == set(OPTIMIZER_NAMES)
 
 
 def test_summary_matches_the_runs_it_summarises(tmp_path):
