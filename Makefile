@@ -18,11 +18,11 @@ COMPARE ?= yes
 MAIN_STAGES := explainability export inference
 run: $(STAMP) dvc.yaml
 	dvc repro $(if $(filter no,$(COMPARE)),$(MAIN_STAGES))
-	@$(BIN)/python -m glassbox.summary
+	@$(BIN)/python -m glassbox.tools.summary
 
 # (After $(STAMP) in `run`'s prerequisites, which make builds in order.)
 dvc.yaml: $(wildcard conf/base/*.yml conf/local/*.yml) $(shell find src/glassbox -name '*.py')
-	@$(BIN)/python -m glassbox.dvc_stages --write
+	@$(BIN)/python -m glassbox.tools.dvc_stages --write
 	@touch dvc.yaml
 
 test: $(STAMP)
@@ -37,7 +37,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 # Regenerate dvc.yaml now (a test fails when the committed one is stale).
 dvc-yaml: $(STAMP)
-	$(BIN)/python -m glassbox.dvc_stages --write
+	$(BIN)/python -m glassbox.tools.dvc_stages --write
 
 # Check every pinned dependency against the PyPI / OSV vulnerability data (needs the network;
 # --strict: a package that could not be checked is a failure, not a pass).

@@ -131,7 +131,7 @@ def prepared_clone(folder: Path, env: dict[str, str]) -> Path:
     subprocess.run(["git", "clone", "-q", str(PROJECT_ROOT), str(clone)], check=True)
     raw = ["data/01_raw/digits.csv", "--new-data", "data/01_raw/new_digits.csv"]
     for args in (
-        ["-m", "glassbox.example_data", *raw],
+        ["-m", "glassbox.prepare.example", *raw],
         ["-m", "kedro", "run", "--pipelines", "data_processing"],
     ):
         subprocess.run([sys.executable, *args], cwd=clone, env=env, capture_output=True, check=True)

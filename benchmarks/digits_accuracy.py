@@ -14,8 +14,6 @@ import statistics
 
 import torch
 
-from glassbox.example_data import DIGITS_TARGET, digits_table
-from glassbox.optimizers import OPTIMIZER_NAMES
 from glassbox.parameters import DataProcessingParams, TrainingParams
 from glassbox.pipelines.data_processing.nodes import (
     fit_preprocessor,
@@ -23,7 +21,9 @@ from glassbox.pipelines.data_processing.nodes import (
     transform_rows,
     validate_raw_data,
 )
-from glassbox.training_loop import TrainingData, train
+from glassbox.prepare.example import DIGITS_TARGET, digits_table
+from glassbox.training.loop import TrainingData, train
+from glassbox.training.optimizers import OPTIMIZER_NAMES
 
 
 def digits_tensors():

@@ -59,11 +59,11 @@ def main() -> None:
             text=True,
         ) as repro:
             for line in repro.stdout:
-                if line.startswith("Running stage '"):
+                if "Running stage '" in line:  # (the first may follow a progress bar's \r)
                     now = time.perf_counter()
                     if stage is not None:
                         seconds[stage] = now - stage_started
-                    stage, stage_started = line.split("'")[1], now
+                    stage, stage_started = line.split("Running stage '")[1].split("'")[0], now
         if repro.returncode != 0:
             sys.exit(f"dvc repro failed (exit {repro.returncode})")
         ended = time.perf_counter()

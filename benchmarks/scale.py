@@ -1,7 +1,7 @@
 """How glassbox scales with rows: wall time and peak memory per stage, and DDP throughput.
 
 For each size (default 10k, 100k and 1M rows of 100 features), in a temporary copy of the
-project: writes a synthetic table (glassbox.synthetic_data) and points raw_data at it
+project: writes a synthetic table (glassbox.prepare.synthetic) and points raw_data at it
 (Parquet), then runs `kedro run --pipelines <stage>` for data_processing, training,
 evaluation and explainability (on a sample of rows), each in its own process, and reports
 its wall time and peak resident memory (the process's own, from wait4). Peak memory is set
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from glassbox.synthetic_data import TARGET, write_synthetic_parquet
+from glassbox.prepare.synthetic import TARGET, write_synthetic_parquet
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("data_processing", "training", "evaluation", "explainability")

@@ -1,6 +1,6 @@
 """Load test of the HTTP service on loopback: requests per second and latency percentiles.
 
-Starts `python -m glassbox.serving` on a free 127.0.0.1 port for the model in ``--folder``
+Starts `python -m glassbox.deploy.serving` on a free 127.0.0.1 port for the model in ``--folder``
 (default: this checkout, after `make run`), then:
 
 1. /predict, 1 row, open loop at a fixed rate (default 500 requests/s for 10 s): requests
@@ -44,7 +44,15 @@ def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT / "src"))
     server = subprocess.Popen(
-        [sys.executable, "-m", "glassbox.serving", "--folder", str(folder), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "glassbox.deploy.serving",
+            "--folder",
+            str(folder),
+            "--port",
+            str(port),
+        ],
         env=env,
     )
     url = f"http://127.0.0.1:{port}"

@@ -1,5 +1,5 @@
-"""The optimizer comparison's runs trained together (glassbox.stacked_training) against the
-same runs trained one after another (glassbox.training_loop.train), on digits.
+"""The optimizer comparison's runs trained together (glassbox.training.stacked) against the
+same runs trained one after another (glassbox.training.loop.train), on digits.
 
 Both train the default comparison's runs (every optimizer x seeds 0, 1, 2, the default MLP,
 batch 64) for a fixed number of epochs with early stopping off, so both do the same work;
@@ -19,10 +19,10 @@ import time
 import torch
 from sklearn.datasets import load_digits
 
-from glassbox.optimizers import OPTIMIZER_NAMES
 from glassbox.parameters import TrainingParams
-from glassbox.stacked_training import train_stacked
-from glassbox.training_loop import TrainingData, train
+from glassbox.training.loop import TrainingData, train
+from glassbox.training.optimizers import OPTIMIZER_NAMES
+from glassbox.training.stacked import train_stacked
 
 
 def digits() -> TrainingData:

@@ -21,9 +21,9 @@ import torch
 from sklearn.datasets import make_classification
 from torch import nn
 
-from glassbox.models import MLP
 from glassbox.parameters import TrainingParams
-from glassbox.training_loop import TrainingData, train
+from glassbox.training.architectures import MLP
+from glassbox.training.loop import TrainingData, train
 
 BATCH = 256
 

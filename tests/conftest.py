@@ -20,7 +20,7 @@ import pytest
 
 from glassbox import thread_policy
 from glassbox.parameters import DataProcessingParams
-from glassbox.run_lock import LOCK_NAME
+from glassbox.wiring.run_lock import LOCK_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -132,7 +132,7 @@ def kedro_run(project: Path, *args: str) -> subprocess.CompletedProcess:
 def write_digits(project: Path) -> None:
     """The example_data stage's files: digits, and example rows to predict."""
     args = ["data/01_raw/digits.csv", "--new-data", "data/01_raw/new_digits.csv"]
-    run_cli([sys.executable, "-m", "glassbox.example_data", *args], project)
+    run_cli([sys.executable, "-m", "glassbox.prepare.example", *args], project)
 
 
 def set_parameters(project: Path, pipeline: str, **values) -> None:
@@ -177,8 +177,8 @@ def digits_catalog(tmp_path: Path, **params):
     the preprocessor goes to a file, since memory datasets are released once consumed."""
     from kedro.io import DataCatalog, MemoryDataset
 
-    from glassbox.catalog_datasets.preprocessor import PreprocessorDataset
-    from glassbox.example_data import digits_table
+    from glassbox.prepare.example import digits_table
+    from glassbox.wiring.catalog_datasets.preprocessor import PreprocessorDataset
 
     return DataCatalog(
         {

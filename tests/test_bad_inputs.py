@@ -88,8 +88,8 @@ def foreign_safetensors(project: Path, bad: Path) -> None:
 
 def model_for_other_data(project: Path, bad: Path) -> None:
     """A sound glassbox model, but of 30 inputs: trained on another table."""
-    from glassbox.model_files import save_model
-    from glassbox.models import build_model
+    from glassbox.training.architectures import build_model
+    from glassbox.training.model_files import save_model
 
     architecture = {"name": "mlp", "input_dim": 30, "hidden_sizes": [64, 32], "output_dim": 10}
     save_model(build_model(architecture), project / MODEL)

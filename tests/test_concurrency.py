@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from glassbox.model_files import load_model
-from glassbox.run_lock import RunLock
+from glassbox.training.model_files import load_model
+from glassbox.wiring.run_lock import RunLock
 from tests.conftest import cli_env, file_digests, kedro_run, run_cli, set_parameters
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from glassbox.preprocessing import Preprocessor
+from glassbox.prepare.preprocessing import Preprocessor
 from tests.conftest import (
     PROJECT_ROOT,
     kedro_run,

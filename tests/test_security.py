@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from glassbox.checkpoints import CheckpointStore
 from glassbox.errors import InputDataError
-from glassbox.model_files import load_model
+from glassbox.training.checkpoints import CheckpointStore
+from glassbox.training.model_files import load_model
 from tests.conftest import PROJECT_ROOT
 
 

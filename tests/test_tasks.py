@@ -4,9 +4,9 @@ import pytest
 
 from glassbox.errors import InputDataError
 from glassbox.parameters import DataProcessingParams
-from glassbox.preprocessing import Preprocessor
-from glassbox.splitting import stratified_split
-from glassbox.table_validation import validate_raw_table
+from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.prepare.splitting import stratified_split
+from glassbox.prepare.validation import validate_raw_table
 from glassbox.tasks import resolve_task
 
 

@@ -11,9 +11,9 @@ import pytest
 import torch
 
 from glassbox import thread_policy
-from glassbox.training_loop import train
+from glassbox.training.loop import train
 from tests.conftest import PROJECT_ROOT
-from tests.test_training_loop import blobs, params
+from tests.training.test_loop import blobs, params
 
 # What a fresh glassbox process reports: torch's count, every native thread pool's count
 # (threadpoolctl: OpenMP, MKL, OpenBLAS), and who decided.

@@ -5,7 +5,7 @@ import statistics
 import pytest
 from benchmarks.digits_accuracy import accuracy_of, digits_tensors
 
-from glassbox.optimizers import OPTIMIZER_NAMES
+from glassbox.training.optimizers import OPTIMIZER_NAMES
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import time
 import pandas as pd
 import pytest
 
-from glassbox.model_files import load_model
+from glassbox.training.model_files import load_model
 from tests.conftest import cli_env, file_digests, kedro_run, run_cli
 
 pytestmark = pytest.mark.e2e

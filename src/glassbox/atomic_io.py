@@ -15,7 +15,7 @@ from typing import IO
 
 def _remove_stale_temporaries(target: Path) -> None:
     """Temporary files of ``target`` left by a writer that was killed (SIGKILL cannot be
-    cleaned up after). One run holds a checkout at a time (glassbox.run_lock), so any
+    cleaned up after). One run holds a checkout at a time (glassbox.wiring.run_lock), so any
     temporary of the same target found now belongs to a dead run."""
     for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
         if stale.is_dir():

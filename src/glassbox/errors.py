@@ -20,7 +20,7 @@ class InputDataError(ValueError):
 
 
 class RunLockedError(RuntimeError):
-    """Another glassbox run holds this checkout (glassbox.run_lock)."""
+    """Another glassbox run holds this checkout (glassbox.wiring.run_lock)."""
 
 
 class ConfigurationError(InputDataError):

@@ -59,7 +59,7 @@ class DataProcessingParams(_Strict):
         return self
 
 
-# Kept in step with glassbox.optimizers (a test checks it); spelled out here so that a
+# Kept in step with glassbox.training.optimizers (a test checks it); spelled out here so that a
 # bad name fails parameter validation, before any data is loaded.
 OptimizerName = Literal["sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam", "adamw"]
 SchedulerName = Literal["none", "step", "cosine", "plateau", "onecycle"]
@@ -93,8 +93,9 @@ class SchedulerParams(_Strict):
 
 
 LossName = Literal["auto", "cross_entropy", "label_smoothing", "focal", "mse", "mae", "huber"]
-# Which loss fits which task; the first of each is what `auto` picks (glassbox.losses builds
-# them; kept here, free of torch, so that checks before a run need not import it).
+# Which loss fits which task; the first of each is what `auto` picks
+# (glassbox.training.losses builds them; kept here, free of torch, so that checks before a
+# run need not import it).
 LOSSES_BY_TASK = {
     "classification": ("cross_entropy", "label_smoothing", "focal"),
     "regression": ("mse", "mae", "huber"),
@@ -104,7 +105,7 @@ LOSSES_BY_TASK = {
 class LossParams(_Strict):
     """`training.loss`: auto picks cross_entropy for classification and mse for regression;
     cross_entropy, label_smoothing and focal are for classification, mse, mae and huber for
-    regression (glassbox.losses says which fits which task)."""
+    regression (glassbox.training.losses says which fits which task)."""
 
     name: LossName = "auto"
     label_smoothing: float = Field(0.1, gt=0, lt=1, description="label_smoothing: its factor")
@@ -148,7 +149,7 @@ class DistributedParams(_Strict):
 
 
 # Keys that say how a run executes, not what it computes: DVC does not re-run a stage when
-# only these change (glassbox.dvc_stages tracks the other keys one by one). The training
+# only these change (glassbox.tools.dvc_stages tracks the other keys one by one). The training
 # stage itself still tracks `device` and `distributed`, which change its float arithmetic
 # (GPU kernels, sums over shards); the stages that only read its settings do not.
 EXECUTION_KEYS = {"training": ("checkpoint_every", "device", "distributed", "progress")}

@@ -8,7 +8,7 @@ CONFIG_LOADER_ARGS = {
     "default_run_env": "local",
 }
 
-from glassbox.hooks import (  # noqa: E402 - settings are constants plus the hooks
+from glassbox.wiring.hooks import (  # noqa: E402 - settings are constants plus the hooks
     ArrowMemoryHooks,
     DistributedWriterHooks,
     PreflightHooks,

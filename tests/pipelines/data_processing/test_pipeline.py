@@ -3,10 +3,10 @@
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from glassbox.catalog_datasets.preprocessor import PreprocessorDataset
-from glassbox.example_data import digits_table
 from glassbox.parameters import DataProcessingParams
 from glassbox.pipelines.data_processing import create_pipeline
+from glassbox.prepare.example import digits_table
+from glassbox.wiring.catalog_datasets.preprocessor import PreprocessorDataset
 
 
 def test_pipeline_on_digits_writes_model_input_and_preprocessor(tmp_path):

@@ -5,12 +5,12 @@ from kedro.runner import SequentialRunner
 from kedro_datasets.json import JSONDataset
 from kedro_datasets.pandas import CSVDataset
 
-from glassbox.baselines import BASELINE_NAMES
-from glassbox.checkpoints import CheckpointStore
+from glassbox.evaluate.baselines import BASELINE_NAMES
 from glassbox.parameters import EvaluationParams, TrainingParams
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.evaluation import create_pipeline as evaluation
 from glassbox.pipelines.training import create_pipeline as training
+from glassbox.training.checkpoints import CheckpointStore
 from tests.conftest import digits_catalog
 
 

@@ -6,12 +6,12 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from kedro_datasets.json import JSONDataset
 
-from glassbox.catalog_datasets.preprocessor import PreprocessorDataset
-from glassbox.checkpoints import CheckpointStore
 from glassbox.parameters import DataProcessingParams, ExplainabilityParams, TrainingParams
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.explainability import create_pipeline as explainability
 from glassbox.pipelines.training import create_pipeline as training
+from glassbox.training.checkpoints import CheckpointStore
+from glassbox.wiring.catalog_datasets.preprocessor import PreprocessorDataset
 
 HOSTILE = "<script>alert(1)</script>"
 

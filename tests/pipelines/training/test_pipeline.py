@@ -3,13 +3,13 @@
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from glassbox.catalog_datasets.preprocessor import PreprocessorDataset
-from glassbox.checkpoints import CheckpointStore
-from glassbox.example_data import digits_table
 from glassbox.parameters import DataProcessingParams, TrainingParams
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.training import create_pipeline as training
-from glassbox.training_loop import HISTORY_COLUMNS
+from glassbox.prepare.example import digits_table
+from glassbox.training.checkpoints import CheckpointStore
+from glassbox.training.loop import HISTORY_COLUMNS
+from glassbox.wiring.catalog_datasets.preprocessor import PreprocessorDataset
 
 
 def test_training_pipeline_gives_a_model_for_the_data_and_a_history(tmp_path):

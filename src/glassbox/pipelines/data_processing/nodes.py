@@ -6,11 +6,11 @@ import logging
 
 import pandas as pd
 
-from glassbox.data_review import review_columns
 from glassbox.parameters import DataProcessingParams
-from glassbox.preprocessing import Preprocessor
-from glassbox.splitting import stratified_split
-from glassbox.table_validation import column_roles, validate_raw_table
+from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.prepare.review import review_columns
+from glassbox.prepare.splitting import stratified_split
+from glassbox.prepare.validation import column_roles, validate_raw_table
 from glassbox.tasks import log_task
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Nodes of the evaluation pipeline: thin adapters over glassbox.metrics and friends."""
+"""Nodes of the evaluation pipeline: thin adapters over glassbox.evaluate.metrics and friends."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ import numpy as np
 import pandas as pd
 from torch import nn
 
-from glassbox import evaluation_plots as plots
-from glassbox.baselines import baseline_probabilities, fit_baselines, fit_regression_baselines
-from glassbox.inference import prediction_table
-from glassbox.metrics import (
+from glassbox.deploy.inference import prediction_table
+from glassbox.deploy.prediction import model_outputs
+from glassbox.evaluate import plots
+from glassbox.evaluate.baselines import (
+    baseline_probabilities,
+    fit_baselines,
+    fit_regression_baselines,
+)
+from glassbox.evaluate.metrics import (
     HEADLINE_METRICS,
     REGRESSION_POINT_COLUMNS,
     classification_metrics,
@@ -22,10 +27,9 @@ from glassbox.metrics import (
     reliability_table,
     roc_table,
 )
-from glassbox.model_input import check_features, check_model_fits
 from glassbox.parameters import EvaluationParams, TrainingParams
-from glassbox.prediction import model_outputs
-from glassbox.preprocessing import Preprocessor
+from glassbox.prepare.model_input import check_features, check_model_fits
+from glassbox.prepare.preprocessing import Preprocessor
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Nodes of the explainability pipeline: thin adapters over glassbox.explainability."""
+"""Nodes of the explainability pipeline: thin adapters over glassbox.explain.methods."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ import pandas as pd
 import torch
 from torch import nn
 
-from glassbox import explainability as ex
-from glassbox import explainability_report
-from glassbox.model_input import (
+from glassbox.explain import methods as ex
+from glassbox.explain import report as explainability_report
+from glassbox.parameters import ExplainabilityParams
+from glassbox.prepare.model_input import (
     check_features,
     check_model_fits,
     feature_tensor,
     frames_to_tensors,
 )
-from glassbox.parameters import ExplainabilityParams
-from glassbox.preprocessing import Preprocessor
+from glassbox.prepare.preprocessing import Preprocessor
 
 
 def explain_test_set(

@@ -1,4 +1,4 @@
-"""Nodes of the export pipeline: thin adapters over glassbox.model_export and model_card."""
+"""Nodes of the export pipeline: thin adapters over glassbox.deploy.export and model_card."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 from torch import nn
 
-from glassbox import model_card, model_export
-from glassbox.model_input import check_features, check_model_fits, feature_tensor
+from glassbox.deploy import export as model_export
+from glassbox.deploy import model_card
 from glassbox.parameters import DataProcessingParams, TrainingParams
-from glassbox.preprocessing import Preprocessor
+from glassbox.prepare.model_input import check_features, check_model_fits, feature_tensor
+from glassbox.prepare.preprocessing import Preprocessor
 
 
 def export_model(

@@ -1,4 +1,4 @@
-"""Nodes of the inference pipeline: thin adapters over glassbox.inference."""
+"""Nodes of the inference pipeline: thin adapters over glassbox.deploy.inference."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 from torch import nn
 
-from glassbox import inference
-from glassbox.model_input import check_model_fits, feature_tensor
+from glassbox.deploy import inference
+from glassbox.deploy.prediction import model_outputs
 from glassbox.parameters import InferenceParams
-from glassbox.prediction import model_outputs
-from glassbox.preprocessing import Preprocessor
+from glassbox.prepare.model_input import check_model_fits, feature_tensor
+from glassbox.prepare.preprocessing import Preprocessor
 
 log = logging.getLogger(__name__)
 

@@ -1,14 +1,15 @@
-"""Nodes of the optimizer_comparison pipeline: thin adapters over glassbox.optimizer_comparison."""
+"""Nodes of the optimizer_comparison pipeline: thin adapters over
+glassbox.evaluate.optimizer_comparison."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from glassbox.model_input import check_features, frames_to_tensors
-from glassbox.optimizer_comparison import render_report, summarise, train_all
+from glassbox.evaluate.optimizer_comparison import render_report, summarise, train_all
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
-from glassbox.preprocessing import Preprocessor
-from glassbox.training_loop import TrainingData
+from glassbox.prepare.model_input import check_features, frames_to_tensors
+from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.training.loop import TrainingData
 
 
 def train_every_optimizer(

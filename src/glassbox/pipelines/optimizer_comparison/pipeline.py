@@ -1,7 +1,7 @@
 """The optimizer_comparison pipeline: every optimizer trained once per seed, then the report.
 
 The runs are the training configuration with one optimizer swapped in (same data, model,
-epochs and early stopping), trained together in one node (glassbox.stacked_training).
+epochs and early stopping), trained together in one node (glassbox.training.stacked).
 """
 
 from kedro.pipeline import Node, Pipeline

@@ -1,4 +1,4 @@
-"""Nodes of the training pipeline: thin adapters over glassbox.training_loop."""
+"""Nodes of the training pipeline: thin adapters over glassbox.training.loop."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import logging
 import pandas as pd
 from torch import nn
 
-from glassbox.checkpoints import CheckpointStore
-from glassbox.distributed import train_as_configured
-from glassbox.losses import check_loss_fits
-from glassbox.model_input import check_features
 from glassbox.parameters import TrainingParams
-from glassbox.preprocessing import Preprocessor
+from glassbox.prepare.model_input import check_features
+from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.thread_policy import describe as describe_threads
-from glassbox.training_loop import TrainingData, choose_device
+from glassbox.training.checkpoints import CheckpointStore
+from glassbox.training.distributed import train_as_configured
+from glassbox.training.loop import TrainingData, choose_device
+from glassbox.training.losses import check_loss_fits
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,0 @@
-"""Kedro dataset for a self-contained HTML report, written atomically."""
-
-from __future__ import annotations
-
-from glassbox.catalog_datasets.text_file import TextFileDataset
-
-
-class HtmlFileDataset(TextFileDataset):
-    """An HTML document held as a string."""

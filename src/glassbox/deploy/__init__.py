@@ -1,0 +1,1 @@
+"""Deployment: portable exports, the model card, batch inference and the HTTP service."""

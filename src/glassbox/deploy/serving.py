@@ -1,0 +1,306 @@
+"""The HTTP service: a trained model behind FastAPI, predicting and explaining JSON records.
+
+    python -m glassbox.deploy.serving                      # this checkout's data/06_models
+    python -m glassbox.deploy.serving --rev v1.2 --repo .  # a git revision's model (via DVC)
+
+Endpoints: POST /predict, POST /explain, GET /health, GET /model (the model card). Each
+record is checked against the feature schema the model was trained on; a bad request gets
+a 4xx naming the field, and the service keeps serving.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from torch import nn
+
+from glassbox.deploy import inference
+from glassbox.errors import InputDataError
+from glassbox.prepare.model_input import check_model_fits
+from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.training.model_files import load_model
+
+MODEL_FILES = {
+    "model": "data/06_models/model.safetensors",
+    "preprocessor": "data/06_models/preprocessor.json",
+    "model_card": "data/06_models/model_card.json",
+}
+MAX_RECORDS = 10_000  # per request: bounds memory and latency for everyone else
+IG_STEPS = 50
+BASELINE = (
+    "the training mean in model input (every numeric feature's mean, every category's share "
+    "of the training rows), as batch inference's default (inference.baseline: training_mean)"
+)
+
+
+@dataclass
+class ServedModel:
+    model: nn.Module
+    preprocessor: Preprocessor
+    card: dict | None = None
+    revision: str | None = None
+    source: str = ""
+    record_type: type[BaseModel] = field(init=False)
+
+    def __post_init__(self) -> None:
+        check_model_fits(self.model, self.preprocessor)
+        self.model.eval()
+        self.record_type = record_model(self.preprocessor)
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, revision: str | None = None) -> ServedModel:
+        """The model, preprocessor and (if present) model card from a project checkout."""
+        root = Path(folder)
+        card_path = root / MODEL_FILES["model_card"]
+        return cls(
+            model=load_model(root / MODEL_FILES["model"]),
+            preprocessor=Preprocessor.load(root / MODEL_FILES["preprocessor"]),
+            card=json.loads(card_path.read_text()) if card_path.is_file() else None,
+            revision=revision,
+            source=str(root.resolve()),
+        )
+
+    @classmethod
+    def from_revision(cls, repo: str, rev: str, remote: str | None = None) -> ServedModel:
+        """The files of git revision ``rev`` of ``repo``, read through DVC (from the cache
+        when present, else from the configured remote): a deployment names a revision."""
+        import dvc.api
+
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, path in MODEL_FILES.items():
+                target = Path(tmp) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    with dvc.api.open(path, repo=repo, rev=rev, remote=remote, mode="rb") as f:
+                        target.write_bytes(f.read())
+                except Exception as err:  # noqa: BLE001 - DVC raises many types; name the file
+                    if name == "model_card":
+                        continue  # optional
+                    raise InputDataError(
+                        f"cannot read {path} at revision {rev!r} of {repo}: {err}. Was it "
+                        "committed (dvc.lock) and pushed (`dvc push`)?"
+                    ) from err
+            served = cls.from_folder(tmp, revision=rev)
+        served.source = f"{repo}@{rev}"
+        return served
+
+
+def record_model(preprocessor: Preprocessor) -> type[BaseModel]:
+    """A Pydantic model of one record: every feature column the model uses, typed; the
+    label column and columns dropped in training (constant ones) may come along and are
+    ignored; any other field is an error."""
+    gaps_allowed = preprocessor.missing_values == "impute"
+    fields: dict[str, Any] = {}
+    for i, column in enumerate([*preprocessor.dropped_columns, preprocessor.target]):
+        fields[f"ignored{i}"] = (Any, Field(None, alias=column))
+    for i, column in enumerate(preprocessor.input_columns):
+        if column in preprocessor.numeric_columns:
+            kind: Any = float
+        else:
+            kind = str | int | float | bool
+        if gaps_allowed:
+            kind = kind | None
+        fields[f"f{i}"] = (kind, Field(..., alias=column))
+    return create_model(
+        "Record",
+        __config__=ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=False),
+        **fields,
+    )
+
+
+class Records(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    records: list[dict[str, Any]] = Field(..., min_length=1, max_length=MAX_RECORDS)
+
+
+class ExplainRequest(Records):
+    top_k: int | None = Field(None, ge=1, description="only the k largest attributions per row")
+
+
+def _validated(served: ServedModel, request: Records) -> list[dict[str, Any]]:
+    errors = []
+    rows = []
+    for i, record in enumerate(request.records):
+        try:
+            rows.append(served.record_type.model_validate(record).model_dump(by_alias=True))
+        except Exception as err:  # pydantic.ValidationError: re-labelled with the row number
+            for e in getattr(err, "errors", lambda: [])():
+                where = ".".join(str(p) for p in e["loc"])
+                errors.append(f"records[{i}].{where}: {e['msg']}")
+        if len(errors) >= 20:
+            break
+    if errors:
+        raise HTTPException(status_code=422, detail=errors)
+    return rows
+
+
+def _model_input(served: ServedModel, rows: list[dict[str, Any]]) -> np.ndarray:
+    """Validated records as model input, through the preprocessor's own transformation
+    (on arrays: a DataFrame per request would cost more than the model)."""
+    p = served.preprocessor
+    numbers = np.array(
+        [[np.nan if r[c] is None else r[c] for c in p.numeric_columns] for r in rows],
+        dtype=np.float64,
+    ).reshape(len(rows), len(p.numeric_columns))
+    texts = {c: [None if r[c] is None else str(r[c]) for r in rows] for c in p.categorical_columns}
+    return p.transform_values(numbers, texts)
+
+
+def _notes(served: ServedModel, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per row, what the model did not see as sent: features filled in by imputation, and
+    categories unseen in training (encoded as no category at all)."""
+    p = served.preprocessor
+    notes = []
+    for row in rows:
+        unseen = {
+            c: row[c]
+            for c in p.categorical_columns
+            if row[c] is not None and str(row[c]) not in p.categories[c]
+        }
+        imputed = [c for c in p.input_columns if row.get(c) is None]
+        notes.append({"imputed": imputed, "unseen_categories": unseen})
+    return notes
+
+
+def _error(status: int, message: str, details: list[str]) -> JSONResponse:
+    """The one shape of every 4xx answer: {"error": {"status", "message", "details"}}."""
+    return JSONResponse(
+        {"error": {"status": status, "message": message, "details": details}}, status_code=status
+    )
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request, error: StarletteHTTPException) -> JSONResponse:
+        details = error.detail if isinstance(error.detail, list) else [str(error.detail)]
+        message = "the request does not fit the model" if error.status_code == 422 else details[0]
+        return _error(error.status_code, message, details)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request, error: RequestValidationError) -> JSONResponse:
+        details = [
+            ".".join(str(p) for p in e["loc"] if p != "body") + f": {e['msg']}"
+            for e in error.errors()
+        ]
+        return _error(422, "the request body is not what this endpoint takes", details)
+
+
+def create_app(served: ServedModel) -> FastAPI:
+    app = FastAPI(
+        title="glassbox",
+        description="Predictions and explanations from a glassbox model.",
+        version="1",
+    )
+    _add_error_handlers(app)
+    classes = [str(c) for c in served.preprocessor.classes]
+    regression = served.preprocessor.task == "regression"
+    features = served.preprocessor.feature_names
+
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok", "revision": served.revision, "source": served.source}
+
+    @app.get("/model")
+    def model_card() -> JSONResponse:
+        if served.card is None:
+            raise HTTPException(status_code=404, detail="no model card for this model")
+        return JSONResponse(served.card)
+
+    @app.post("/predict")
+    def predict(request: Records) -> dict:
+        rows = _validated(served, request)
+        X = _model_input(served, rows)
+        with torch.inference_mode():
+            outputs = served.model(torch.from_numpy(X))
+        if regression:
+            values = served.preprocessor.decode_values(outputs[:, 0].numpy())
+            answers = [{"value": float(v)} for v in values]
+        else:
+            probabilities = torch.softmax(outputs, dim=1).numpy()
+            labels = served.preprocessor.decode_labels(probabilities.argmax(axis=1))
+            answers = [
+                {"label": label, "probabilities": dict(zip(classes, map(float, p), strict=True))}
+                for label, p in zip(labels, probabilities, strict=True)
+            ]
+        notes = _notes(served, rows)
+        return {"predictions": [{**a, **n} for a, n in zip(answers, notes, strict=True)]}
+
+    @app.post("/explain")
+    def explain(request: ExplainRequest) -> dict:
+        validated = _validated(served, request)
+        X = torch.from_numpy(_model_input(served, validated))
+        with torch.no_grad():
+            outputs = served.model(X)
+        # The explained output: the predicted class, or a regression's one value.
+        explained = torch.zeros(len(X), dtype=torch.long) if regression else outputs.argmax(1)
+        # The preprocessor's training mean; zeros for one fitted before it recorded that.
+        no_rows = np.zeros((1, X.shape[1]), dtype=np.float32)
+        reference = inference.baseline_row(no_rows, "training_mean", served.preprocessor)
+        values = inference.attributions_for(
+            served.model, X, explained, torch.from_numpy(reference), IG_STEPS
+        )
+        if regression:
+            answers = [
+                {"value": float(v)}
+                for v in served.preprocessor.decode_values(outputs[:, 0].numpy())
+            ]
+        else:
+            answers = [{"label": c} for c in served.preprocessor.decode_labels(explained.numpy())]
+        rows = []
+        notes = _notes(served, validated)
+        for answer, row, note in zip(answers, values, notes, strict=True):
+            order = np.argsort(-np.abs(row), kind="stable")[: request.top_k or len(row)]
+            top = {features[j]: float(row[j]) for j in order}
+            rows.append({**answer, "attributions": top, **note})
+        return {
+            "method": "integrated_gradients",
+            "steps": IG_STEPS,
+            "baseline": BASELINE,
+            "target": "the predicted value" if regression else "the predicted class",
+            "explanations": rows,
+        }
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rev", help="serve the model of this git revision (read through DVC)")
+    parser.add_argument("--repo", default=".", help="the git repository of --rev (path or URL)")
+    parser.add_argument("--remote", help="the DVC remote to read from (default: the configured)")
+    parser.add_argument("--folder", default=".", help="without --rev: the project checkout")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+
+    import uvicorn
+
+    if args.rev:
+        served = ServedModel.from_revision(args.repo, args.rev, args.remote)
+    else:
+        served = ServedModel.from_folder(args.folder)
+    url = f"http://{args.host}:{args.port}"
+    print(  # noqa: T201 - the one line a user starting the service needs
+        f"glassbox serves {served.source} at {url} (try {url}/docs); Ctrl+C stops it",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(create_app(served), host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

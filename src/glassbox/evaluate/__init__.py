@@ -1,0 +1,1 @@
+"""Evaluation: metrics, baselines, figures, and the optimizer comparison."""

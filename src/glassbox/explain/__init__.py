@@ -1,0 +1,1 @@
+"""Explanations: attribution methods, their trust checks, and the explainability report."""

@@ -1,0 +1,1 @@
+"""Developer tools: dvc.yaml generation and the end-of-run summary."""

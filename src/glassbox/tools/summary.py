@@ -1,0 +1,73 @@
+"""The few lines a run ends with: the headline result against the best baseline, the
+explanations' verdict, and where the reports and the model card are.
+
+Printed after `kedro run` (by a hook) and after `make run` (`python -m glassbox.tools.summary`),
+from the files the pipelines wrote; a file not written yet is left out.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+REPORTS = ("explainability_report", "optimizer_comparison_report", "model_card_markdown")
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def summary_lines(project_path: Path, catalog: dict) -> list[str]:
+    def path_of(dataset: str) -> Path | None:
+        filepath = (catalog.get(dataset) or {}).get("filepath")
+        return None if not filepath else project_path / filepath
+
+    lines = []
+    metrics = _read_json(path_of("metrics")) if path_of("metrics") else None
+    if metrics:
+        key = next(k for k in metrics if k.startswith("best_baseline_")).removeprefix(
+            "best_baseline_"
+        )
+        lines.append(
+            f"Test split ({metrics['test_rows']} rows): {key} {metrics[key]:.4f}; "
+            f"best baseline ({metrics['best_baseline']}) {metrics['best_baseline_' + key]:.4f}"
+        )
+    explained = path_of("explainability_summary")
+    summary = _read_json(explained) if explained else None
+    if summary:
+        methods = summary["methods"]
+        failing = [m for m, r in methods.items() if not r["passes"]]
+        verdict = f"{len(methods) - len(failing)} of {len(methods)} methods pass every trust check"
+        lines.append(
+            f"Explanations: {verdict}" + (f" (not: {', '.join(failing)})" if failing else "")
+        )
+    written = [_shown(path_of(d), project_path) for d in REPORTS if _exists(path_of(d))]
+    if written:
+        lines.append("Read: " + ", ".join(written))
+    return lines
+
+
+def _shown(path: Path, project_path: Path) -> str:
+    """Relative to the project where it lies inside (as the catalog names it), else whole."""
+    return str(path.relative_to(project_path) if path.is_relative_to(project_path) else path)
+
+
+def _exists(path: Path | None) -> bool:
+    return path is not None and path.is_file()
+
+
+def main() -> int:
+    from glassbox.tools.dvc_stages import load_catalog_config
+
+    project_path = Path.cwd()
+    lines = summary_lines(project_path, load_catalog_config(project_path, run_env="local"))
+    print("\n".join(lines or ["No results yet: run `make run`."]))  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

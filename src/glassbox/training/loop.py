@@ -1,0 +1,361 @@
+"""The training loop: mini-batches by index slicing, early stopping, checkpoints, resume.
+
+Kept short on purpose (in the spirit of nanoGPT's train.py): no framework sits between the
+reader and ``optimizer.step()``. Reproducibility rests on one seed: it fixes the initial
+weights, the shuffling (a generator of its own) and dropout; checkpoints store every RNG
+state, so a resumed run ends with the same weights as one never interrupted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+import torch
+from torch import nn
+
+from glassbox.parameters import TrainingParams
+from glassbox.prepare.model_input import frames_to_tensors
+from glassbox.training.architectures import build_model
+from glassbox.training.checkpoints import CheckpointStore
+from glassbox.training.losses import build_loss
+from glassbox.training.optimizers import build_optimizer, build_scheduler
+
+log = logging.getLogger(__name__)
+
+# The validation score per epoch: accuracy for classification, RMSE (in the target's own
+# units) for regression.
+SCORE_COLUMN = {"classification": "val_accuracy", "regression": "val_rmse"}
+
+
+def history_columns(task: str = "classification") -> list[str]:
+    return ["epoch", "train_loss", "val_loss", SCORE_COLUMN[task], "lr", "epoch_seconds"]
+
+
+HISTORY_COLUMNS = history_columns()
+
+
+@dataclass
+class TrainingData:
+    """Model input as tensors: features float32; targets int64 class codes, or float32
+    (scaled) values for regression, with ``target_scale`` to report errors in the
+    target's own units."""
+
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_val: torch.Tensor
+    y_val: torch.Tensor
+    n_classes: int
+    task: str = "classification"
+    target_scale: float = 1.0
+
+    @classmethod
+    def from_frames(
+        cls,
+        X_train,
+        y_train,
+        X_val,
+        y_val,
+        n_classes: int,
+        task: str = "classification",
+        target_scale: float = 1.0,
+    ) -> TrainingData:
+        return cls(
+            *frames_to_tensors(X_train, y_train, task),
+            *frames_to_tensors(X_val, y_val, task),
+            n_classes=n_classes,
+            task=task,
+            target_scale=target_scale,
+        )
+
+    @classmethod
+    def for_preprocessor(cls, preprocessor, X_train, y_train, X_val, y_val) -> TrainingData:
+        """The splits as tensors for the preprocessor's task (its classes, or its target
+        scale for a regression)."""
+        return cls.from_frames(
+            X_train,
+            y_train,
+            X_val,
+            y_val,
+            n_classes=len(preprocessor.classes),
+            task=preprocessor.task,
+            target_scale=preprocessor.target_scale,
+        )
+
+    @property
+    def output_dim(self) -> int:
+        return self.n_classes if self.task == "classification" else 1
+
+    def to(self, device: torch.device) -> TrainingData:
+        moved = [t.to(device) for t in (self.X_train, self.y_train, self.X_val, self.y_val)]
+        return TrainingData(*moved, self.n_classes, self.task, self.target_scale)
+
+    def cpu_fields(self) -> dict:
+        """The fields as plain values and CPU tensors (for torch.save)."""
+        return {**self.to(torch.device("cpu")).__dict__}
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for tensor in (self.X_train, self.y_train, self.X_val, self.y_val):
+            digest.update(tensor.cpu().contiguous().numpy().tobytes())
+        return digest.hexdigest()
+
+
+def build_trained_model(params: TrainingParams, data: TrainingData) -> nn.Module:
+    """The configured architecture, sized for the data's features and outputs."""
+    return build_model(
+        {
+            **params.model.model_dump(),
+            "input_dim": data.X_train.shape[1],
+            "output_dim": data.output_dim,
+        }
+    )
+
+
+def choose_device(requested: str = "auto") -> torch.device:
+    """CUDA when present (or asked for), else CPU."""
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("training.device is 'cuda' but no CUDA device is available")
+    if requested == "auto":
+        requested = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(requested)
+
+
+class EarlyStopping:
+    """Tracks the best validation loss and its weights; says when patience has run out."""
+
+    def __init__(self, patience: int | None, min_delta: float) -> None:
+        self.patience, self.min_delta = patience, min_delta
+        self.best_loss = float("inf")
+        self.best_epoch = -1
+        self.best_state: dict[str, torch.Tensor] | None = None
+        self.bad_epochs = 0
+
+    def update(self, val_loss: float, epoch: int, model: nn.Module) -> bool:
+        """Record an epoch; True when training should stop."""
+        if val_loss < self.best_loss - self.min_delta:
+            self.best_loss, self.best_epoch, self.bad_epochs = val_loss, epoch, 0
+            self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            self.bad_epochs += 1
+        return self.patience is not None and self.bad_epochs >= self.patience
+
+    def state_dict(self) -> dict:
+        return {
+            k: getattr(self, k) for k in ("best_loss", "best_epoch", "best_state", "bad_epochs")
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        for key, value in state.items():
+            setattr(self, key, value)
+
+
+def run_fingerprint(params: TrainingParams, data: TrainingData) -> str:
+    """Identifies a run: a checkpoint is only resumed by a run with the same fingerprint."""
+    config = json.dumps(params.model_dump(exclude={"progress", "device"}), sort_keys=True)
+    return hashlib.sha256((config + data.fingerprint()).encode()).hexdigest()
+
+
+def forward_fn(model: nn.Module, task: str):
+    """The model's output as the loss takes it: logits, or one value per row."""
+    if task == "classification":
+        return model
+    return lambda X: model(X).squeeze(1)
+
+
+@torch.no_grad()
+def evaluate(
+    model: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    loss_fn,
+    task: str = "classification",
+    target_scale: float = 1.0,
+) -> tuple[float, float]:
+    """Mean loss and the validation score (accuracy, or RMSE in target units)."""
+    model.eval()
+    outputs = forward_fn(model, task)(X)
+    loss = loss_fn(outputs, y).item()
+    if task == "classification":
+        return loss, (outputs.argmax(dim=1) == y).float().mean().item()
+    return loss, (outputs - y).pow(2).mean().sqrt().item() * target_scale
+
+
+def _show_progress(setting: str) -> bool:
+    return setting == "always" or (setting == "auto" and sys.stderr.isatty())
+
+
+def shard_share(loss_fn: nn.Module, y_shard: torch.Tensor, y_batch: torch.Tensor) -> float:
+    """This process's share of the global batch's loss: rows (or class weights) in its shard
+    over those in the whole batch. Scaling each shard's mean loss by share x world size makes
+    DDP's gradient average the global batch's mean, even when shards differ in size."""
+    weight = getattr(loss_fn, "weight", None)
+    if weight is None:
+        return len(y_shard) / len(y_batch)
+    return (weight[y_shard].sum() / weight[y_batch].sum()).item()
+
+
+def train(
+    data: TrainingData,
+    params: TrainingParams,
+    checkpoints: CheckpointStore | None = None,
+    *,
+    rank: int = 0,
+    world_size: int = 1,
+    writer: bool = True,
+) -> tuple[nn.Module, pd.DataFrame]:
+    """Train a model as ``params`` say; return it (best validation weights) and its history.
+
+    With ``world_size`` > 1 this is one process of a data-parallel run (the process group
+    is initialised by the caller, glassbox.training.distributed): every process draws the same
+    shuffled order, trains on its shard of each global batch, and DDP averages the
+    gradients, so all processes hold the same weights. Only a ``writer`` saves checkpoints.
+    """
+    device = choose_device(params.device)
+    # Hashing the data costs time on large tables; only checkpoints need the fingerprint.
+    fingerprint = run_fingerprint(params, data) if checkpoints else None
+    data = data.to(device)
+    n, batch_size = len(data.X_train), params.batch_size
+    steps_per_epoch = -(-n // batch_size)
+
+    torch.manual_seed(params.seed)
+    model = build_trained_model(params, data).to(device)
+    trained = model
+    if world_size > 1:
+        from torch.nn.parallel import DistributedDataParallel
+
+        ids = [device.index or torch.cuda.current_device()] if device.type == "cuda" else None
+        trained = DistributedDataParallel(model, device_ids=ids)
+    opt = params.optimizer
+    optimizer = build_optimizer(
+        opt.name, model.parameters(), opt.lr, opt.weight_decay, opt.momentum
+    )
+    sched = params.scheduler
+    scheduler = build_scheduler(
+        sched.name,
+        optimizer,
+        params.epochs,
+        steps_per_epoch,
+        sched.step_size,
+        sched.gamma,
+        sched.patience,
+    )
+    loss_fn = build_loss(params.loss, data.task, data.y_train, data.n_classes)
+    forward = forward_fn(trained, data.task)
+    score_column = SCORE_COLUMN[data.task]
+    shuffle = torch.Generator().manual_seed(params.seed)
+    stopper = EarlyStopping(params.early_stopping.patience, params.early_stopping.min_delta)
+    history: list[dict] = []
+    first_epoch = 0
+
+    saved = checkpoints.load(fingerprint) if checkpoints else None
+    if saved is not None:
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        if scheduler is not None:
+            scheduler.load_state_dict(saved["scheduler"])
+        torch.set_rng_state(saved["torch_rng"])
+        shuffle.set_state(saved["shuffle_rng"])
+        stopper.load_state_dict(saved["early_stopping"])
+        history, first_epoch = saved["history"], saved["epoch"]
+        log.info("resuming training from the checkpoint after epoch %d", first_epoch)
+
+    per_batch_schedule = sched.name == "onecycle"
+    epochs = range(first_epoch, params.epochs)
+    if rank == 0 and _show_progress(params.progress):
+        from tqdm.auto import tqdm
+
+        epochs = tqdm(
+            epochs, desc="training", unit="epoch", initial=first_epoch, total=params.epochs
+        )
+
+    for epoch in epochs:
+        started = time.perf_counter()
+        model.train()
+        order = torch.randperm(n, generator=shuffle).to(device)
+        loss_sum = torch.zeros((), device=device)
+        for start in range(0, n, batch_size):
+            index = order[start : start + batch_size]
+            if params.model.batch_norm and len(index) == 1:
+                continue  # batch norm cannot train on a single row
+            optimizer.zero_grad(set_to_none=True)
+            if world_size == 1:
+                loss = loss_fn(forward(data.X_train[index]), data.y_train[index])
+            else:
+                mine = index[rank::world_size]
+                out = forward(data.X_train[mine])
+                if len(mine) == 0:  # a batch smaller than the world: take part, add nothing
+                    loss = out.sum() * 0.0
+                else:
+                    share = shard_share(loss_fn, data.y_train[mine], data.y_train[index])
+                    loss = loss_fn(out, data.y_train[mine]) * (share * world_size)
+            loss.backward()
+            if params.grad_clip_norm is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), params.grad_clip_norm)
+            optimizer.step()
+            if per_batch_schedule:
+                scheduler.step()
+            loss_sum += loss.detach() * (len(index) / world_size)
+
+        if world_size > 1:
+            torch.distributed.all_reduce(loss_sum)  # the global batches' losses, summed
+        val_loss, val_score = evaluate(
+            model, data.X_val, data.y_val, loss_fn, data.task, data.target_scale
+        )
+        lr = optimizer.param_groups[0]["lr"]
+        if scheduler is not None and not per_batch_schedule:
+            scheduler.step(val_loss) if sched.name == "plateau" else scheduler.step()
+        history.append(
+            {
+                "epoch": epoch + 1,
+                "train_loss": loss_sum.item() / n,
+                "val_loss": val_loss,
+                score_column: val_score,
+                "lr": lr,
+                "epoch_seconds": time.perf_counter() - started,
+            }
+        )
+        if hasattr(epochs, "set_postfix"):
+            epochs.set_postfix(val_loss=f"{val_loss:.4f}", **{score_column: f"{val_score:.3f}"})
+        stopped_early = stopper.update(val_loss, epoch + 1, model)
+        if stopped_early:
+            break
+        if (
+            checkpoints
+            and writer
+            and params.checkpoint_every
+            and (epoch + 1) % params.checkpoint_every == 0
+        ):
+            checkpoints.save(
+                {
+                    "fingerprint": fingerprint,
+                    "epoch": epoch + 1,
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                    "torch_rng": torch.get_rng_state(),
+                    "shuffle_rng": shuffle.get_state(),
+                    "early_stopping": stopper.state_dict(),
+                    "history": history,
+                }
+            )
+
+    if stopper.best_state is not None:
+        model.load_state_dict(stopper.best_state)
+    if checkpoints and writer:
+        checkpoints.clear()  # a finished run starts fresh next time
+    log.info(
+        "%s, seed %d: %d epochs (%s); best validation loss %.4f at epoch %d",
+        opt.name,
+        params.seed,
+        len(history),
+        "stopped early" if len(history) < params.epochs else "the epoch limit",
+        stopper.best_loss,
+        stopper.best_epoch,
+    )
+    return model.cpu().eval(), pd.DataFrame(history, columns=history_columns(data.task))

@@ -1,0 +1,35 @@
+import numpy as np
+
+from glassbox.evaluate.baselines import BASELINE_NAMES, baseline_probabilities, fit_baselines
+
+
+def test_baselines_fit_and_give_one_column_per_class():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 4))
+    y = (X[:, 0] > 0.3).astype(int)  # class 1 is the minority
+    models = fit_baselines(X, y, hidden_sizes=[8], seed=0)
+    assert tuple(models) == BASELINE_NAMES
+    proba = baseline_probabilities(models, X, n_classes=3)  # a class no baseline saw
+    assert all(p.shape == (200, 3) and np.allclose(p.sum(axis=1), 1) for p in proba.values())
+    assert (proba["majority_class"].argmax(axis=1) == 0).all()
+    accuracy = {n: (p.argmax(axis=1) == y).mean() for n, p in proba.items()}
+    assert accuracy["logistic_regression"] > 0.95 > accuracy["majority_class"]
+    assert accuracy["mlp_classifier"] > 0.9
+
+
+def test_baselines_fit_on_a_seeded_sample_when_baseline_rows_is_set():
+    import pandas as pd
+
+    from glassbox.pipelines.evaluation.nodes import _baseline_rows
+
+    X = pd.DataFrame({"a": np.arange(1000.0)}, index=np.arange(1000) + 5)
+    y = pd.DataFrame({"label": np.arange(1000) % 3}, index=X.index)
+    X_all, y_all = _baseline_rows(X, y, None, seed=0)
+    assert X_all is X and y_all is y
+    assert _baseline_rows(X, y, 1000, seed=0)[0] is X  # no more rows than asked for
+    X_some, y_some = _baseline_rows(X, y, 200, seed=0)
+    assert len(X_some) == len(y_some) == 200
+    assert X_some.index.equals(y_some.index) and X_some.index.is_monotonic_increasing
+    assert X_some.index.is_unique
+    assert X_some.index.equals(_baseline_rows(X, y, 200, seed=0)[0].index)  # seeded
+    assert not X_some.index.equals(_baseline_rows(X, y, 200, seed=1)[0].index)

@@ -1,0 +1,128 @@
+"""Attribution methods on a table whose answer is known, and the trust checks."""
+
+import numpy as np
+import pytest
+import torch
+
+from glassbox.explain import methods as ex
+from glassbox.parameters import ExplainabilityParams, TrainingParams
+from glassbox.training.loop import TrainingData, train
+
+INFORMATIVE = [3, 7, 11, 14, 18]  # of 20 features
+
+
+@pytest.fixture(scope="module")
+def known_answer():
+    """The label depends only on five known features out of twenty."""
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(3000, 20, generator=g)
+    score = X[:, INFORMATIVE] @ torch.tensor([1.5, -1.2, 1.0, 1.3, -1.1])
+    y = (score > 0).long() + (score > 1.5).long()  # three classes
+    data = TrainingData(X[:2400], y[:2400], X[2400:2700], y[2400:2700], n_classes=3)
+    model, _ = train(data, TrainingParams(epochs=60, progress="never", checkpoint_every=0))
+    return model, X[2700:], y[2700:], X[:2400]
+
+
+@pytest.mark.parametrize("method", ex.GRADIENT_METHODS)
+def test_every_gradient_method_ranks_the_informative_features_first(known_answer, method):
+    model, X, y, X_train = known_answer
+    params = ExplainabilityParams(methods=[method])
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        target = model(X).argmax(1)
+    result = ex.attribute_all(model, X, target, baselines, params)[method]
+    top5 = set(np.argsort(-ex.global_importance(result.values))[:5])
+    assert top5 == set(INFORMATIVE)
+
+
+def test_trust_checks_pass_for_integrated_gradients_on_a_trained_model(known_answer):
+    model, X, y, X_train = known_answer
+    params = ExplainabilityParams(methods=["integrated_gradients"])
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        target = model(X).argmax(1)
+    values = ex.attribute_all(model, X, target, baselines, params)["integrated_gradients"].values
+    result = ex.assess("integrated_gradients", model, X, target, y, values, baselines, params)
+    assert result["passes"], result["checks"]
+    assert result["completeness"]["relative_delta"] < 0.01
+    assert result["deletion"]["area"] < result["deletion"]["random_area"]
+    assert result["infidelity"] >= 0 and result["sensitivity_max"] >= 0
+    assert "passes" in ex.verdict_sentence("integrated_gradients", result)
+
+
+def test_a_method_blind_to_the_model_fails_the_randomisation_check(known_answer):
+    model, X, y, X_train = known_answer
+    params = ExplainabilityParams(methods=["input_x_gradient"])
+    # Attributions that are the input itself: they do not depend on the weights at all.
+    result = {
+        "deletion": {"area": 0.2, "random_area": 0.5},
+        "randomisation_rank_correlation": ex.rank_correlation(X.numpy(), X.numpy()),
+    }
+    checks = ex.verdict_checks(result, params)
+    assert checks["changes_with_random_weights"] is False
+
+
+def test_method_agreement_is_one_on_the_diagonal_and_symmetric():
+    importances = {"a": np.array([3.0, 2.0, 1.0]), "b": np.array([1.0, 2.0, 3.0])}
+    agreement = ex.method_agreement(importances)
+    assert agreement["a"]["a"] == 1.0 and agreement["a"]["b"] == agreement["b"]["a"] == -1.0
+
+
+def test_gradient_shap_repeats_exactly_and_leaves_the_global_generators_as_they_were():
+    """Captum's GradientSHAP draws from numpy's global generator as well as torch's."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    X, target = torch.randn(8, 4), torch.zeros(8, dtype=torch.long)
+    params = ExplainabilityParams(methods=["gradient_shap"], baseline="training_samples")
+    baselines = torch.randn(5, 4)
+    np.random.seed(123)
+    numpy_before = np.random.get_state()[1].copy()
+    first = ex.attribute_all(model, X, target, baselines, params)["gradient_shap"].values
+    assert (np.random.get_state()[1] == numpy_before).all()  # numpy's state is restored
+    np.random.uniform(size=10)  # whatever the global state is now,
+    second = ex.attribute_all(model, X, target, baselines, params)["gradient_shap"].values
+    np.testing.assert_array_equal(first, second)  # the attributions repeat
+
+
+@pytest.fixture(scope="module")
+def known_regression():
+    """A numeric target that depends only on the same five features out of twenty."""
+    g = torch.Generator().manual_seed(1)
+    X = torch.randn(3000, 20, generator=g)
+    y = X[:, INFORMATIVE] @ torch.tensor([1.5, -1.2, 1.0, 1.3, -1.1]) + 0.1 * torch.randn(
+        3000, generator=g
+    )
+    data = TrainingData(
+        X[:2400], y[:2400], X[2400:2700], y[2400:2700], n_classes=0, task="regression"
+    )
+    params = TrainingParams(epochs=60, progress="never", checkpoint_every=0, loss={"name": "mse"})
+    model, _ = train(data, params)
+    return model, X[2700:], y[2700:], X[:2400]
+
+
+@pytest.mark.parametrize("method", ex.GRADIENT_METHODS)
+def test_every_gradient_method_ranks_the_informative_features_first_for_regression(
+    known_regression, method
+):
+    model, X, y, X_train = known_regression
+    params = ExplainabilityParams(methods=[method])
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    target = torch.zeros(len(X), dtype=torch.long)  # the one output: the predicted value
+    result = ex.attribute_all(model, X, target, baselines, params)[method]
+    top5 = set(np.argsort(-ex.global_importance(result.values))[:5])
+    assert top5 == set(INFORMATIVE)
+
+
+def test_for_regression_deletion_raises_the_error_faster_than_random(known_regression):
+    model, X, y, X_train = known_regression
+    params = ExplainabilityParams(methods=["integrated_gradients"])
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    target = torch.zeros(len(X), dtype=torch.long)
+    values = ex.attribute_all(model, X, target, baselines, params)["integrated_gradients"].values
+    result = ex.assess(
+        "integrated_gradients", model, X, target, y, values, baselines, params, "regression"
+    )
+    deletion = result["deletion"]
+    assert deletion["rmse"][0] < deletion["rmse"][-1]  # removing features hurts
+    assert deletion["area"] > deletion["random_area"]
+    assert result["checks"]["deletion_beats_random"] and result["passes"]
