@@ -8,9 +8,11 @@ silently ignored setting.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from glassbox.training.optimizers import OPTIMIZERS, SCHEDULES, check_name
 
 
 class _Strict(BaseModel):
@@ -59,10 +61,11 @@ class DataProcessingParams(_Strict):
         return self
 
 
-# Kept in step with glassbox.training.optimizers (a test checks it); spelled out here so that a
-# bad name fails parameter validation, before any data is loaded.
-OptimizerName = Literal["sgd", "momentum", "nesterov", "rmsprop", "adagrad", "adam", "adamw"]
-SchedulerName = Literal["none", "step", "cosine", "plateau", "onecycle"]
+# Names from the registries in glassbox.training.optimizers (torch-free at import), checked
+# when the parameters are validated: a bad name fails before any data is loaded, and a
+# newly registered optimizer or schedule is accepted without a change here.
+OptimizerName = Annotated[str, AfterValidator(lambda n: check_name(n, OPTIMIZERS, "optimizer"))]
+SchedulerName = Annotated[str, AfterValidator(lambda n: check_name(n, SCHEDULES, "schedule"))]
 
 
 class ModelParams(_Strict):
@@ -215,16 +218,7 @@ class OptimizerComparisonParams(_Strict):
     """
 
     optimizers: list[OptimizerName] = Field(
-        default_factory=lambda: [
-            "sgd",
-            "momentum",
-            "nesterov",
-            "rmsprop",
-            "adagrad",
-            "adam",
-            "adamw",
-        ],
-        min_length=1,
+        default_factory=lambda: list(OPTIMIZERS), min_length=1, description="default: all"
     )
     seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
     learning_rates: dict[OptimizerName, float | None] = Field(

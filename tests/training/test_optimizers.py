@@ -1,9 +1,10 @@
-import typing
-
 import pytest
 import torch
+from pydantic import ValidationError
 
-from glassbox.parameters import OptimizerName, SchedulerName
+from glassbox.parameters import OptimizerParams, SchedulerParams, TrainingParams
+from glassbox.training import optimizers
+from glassbox.training.loop import train
 from glassbox.training.optimizers import (
     OPTIMIZER_NAMES,
     SCHEDULER_NAMES,
@@ -11,15 +12,52 @@ from glassbox.training.optimizers import (
     build_scheduler,
     default_lr,
 )
+from tests.training.test_loop import blobs
 
 
 def _params():
     return [torch.nn.Parameter(torch.ones(3))]
 
 
-def test_parameter_models_list_exactly_the_buildable_names():
-    assert set(typing.get_args(OptimizerName)) == set(OPTIMIZER_NAMES)
-    assert set(typing.get_args(SchedulerName)) == set(SCHEDULER_NAMES)
+def test_the_parameters_accept_exactly_the_registered_names():
+    for name in OPTIMIZER_NAMES:
+        assert OptimizerParams(name=name).name == name
+    for name in SCHEDULER_NAMES:
+        assert SchedulerParams(name=name).name == name
+    with pytest.raises(ValidationError, match="unknown optimizer 'lion'; choose one of"):
+        OptimizerParams(name="lion")
+    with pytest.raises(ValidationError, match="unknown schedule 'warmup'; choose one of"):
+        SchedulerParams(name="warmup")
+
+
+def test_a_registered_optimizer_and_schedule_train_through_the_parameters(monkeypatch):
+    """Adding an optimizer or a schedule is one registration: the parameters accept it and
+    training uses it (the registries are restored afterwards)."""
+    monkeypatch.setitem(optimizers.OPTIMIZERS, "signsgd", optimizers.OPTIMIZERS["sgd"])
+    calls = []
+
+    @optimizers.register_optimizer("signsgd", default_lr=0.01)
+    def _signsgd(parameters, lr, weight_decay, momentum):
+        calls.append(lr)
+        return torch.optim.SGD(parameters, lr=lr)
+
+    monkeypatch.setitem(optimizers.SCHEDULES, "halving", None)
+
+    @optimizers.register_schedule("halving", steps="epoch")
+    def _halving(optimizer, epochs, steps_per_epoch, step_size, gamma, patience):
+        return torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+
+    data = blobs(n=120)
+    params = TrainingParams(
+        epochs=3,
+        optimizer={"name": "signsgd"},
+        scheduler={"name": "halving"},
+        checkpoint_every=0,
+        progress="never",
+    )
+    _, history = train(data, params)
+    assert calls == [0.01]
+    assert history["lr"].tolist() == [0.01, 0.005, 0.0025]
 
 
 @pytest.mark.parametrize("name", OPTIMIZER_NAMES)

@@ -24,7 +24,7 @@ from glassbox.prepare.model_input import frames_to_tensors
 from glassbox.training.architectures import build_model
 from glassbox.training.checkpoints import CheckpointStore
 from glassbox.training.losses import build_loss
-from glassbox.training.optimizers import build_optimizer, build_scheduler
+from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +265,7 @@ def train(
         history, first_epoch = saved["history"], saved["epoch"]
         log.info("resuming training from the checkpoint after epoch %d", first_epoch)
 
-    per_batch_schedule = sched.name == "onecycle"
+    steps = schedule_steps(sched.name)  # when the schedule steps, if there is one
     epochs = range(first_epoch, params.epochs)
     if rank == 0 and _show_progress(params.progress):
         from tqdm.auto import tqdm
@@ -298,7 +298,7 @@ def train(
             if params.grad_clip_norm is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), params.grad_clip_norm)
             optimizer.step()
-            if per_batch_schedule:
+            if steps == "batch":
                 scheduler.step()
             loss_sum += loss.detach() * (len(index) / world_size)
 
@@ -308,8 +308,10 @@ def train(
             model, data.X_val, data.y_val, loss_fn, data.task, data.target_scale
         )
         lr = optimizer.param_groups[0]["lr"]
-        if scheduler is not None and not per_batch_schedule:
-            scheduler.step(val_loss) if sched.name == "plateau" else scheduler.step()
+        if steps == "epoch":
+            scheduler.step()
+        elif steps == "validation_loss":
+            scheduler.step(val_loss)
         history.append(
             {
                 "epoch": epoch + 1,

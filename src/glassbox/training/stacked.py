@@ -14,8 +14,8 @@ own loss, whose gradient reaches only its own slice of the stacked weights. Runs
 optimizer settings share one optimizer over their stacked weights: every optimizer glassbox
 offers updates each element from that element's gradient and state alone, so this is the
 same arithmetic as one optimizer per run. (Not the same bits: batched matrix products sum
-in another order than single ones; the results agree to float32 rounding.) A run with the
-``plateau`` schedule, which reacts to its own validation loss, gets an optimizer of its own.
+in another order than single ones; the results agree to float32 rounding.) A run with a
+schedule that steps on its own validation loss (``plateau``) gets an optimizer of its own.
 
 Dropout masks come from PyTorch's global generator, seeded with the first run's seed, and
 differ from a single run's. A run that stops early keeps being computed (its results are
@@ -44,7 +44,7 @@ from glassbox.training.loop import (
     history_columns,
 )
 from glassbox.training.losses import build_loss
-from glassbox.training.optimizers import build_optimizer, build_scheduler
+from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class _Group:
     buffers: dict[str, torch.Tensor]  # batch norm's running statistics, stacked alike
     optimizer: torch.optim.Optimizer | None = None
     scheduler: object | None = None
-    schedule: str = "none"
+    steps: str | None = None  # when the schedule steps (glassbox.training.optimizers)
     step_seconds: float = 0.0  # this epoch's time in optimizer.step
     live: list[int] = field(default_factory=list)  # positions of the runs still training
     live_index: torch.Tensor | None = None  # the same as a tensor; None while all train
@@ -105,8 +105,9 @@ def check_stackable(runs: list[TrainingParams]) -> None:
 
 def _group_key(params: TrainingParams) -> str:
     key = params.optimizer.model_dump_json() + params.scheduler.model_dump_json()
-    # plateau steps on each run's own validation loss: one optimizer per run
-    return key + (f"seed={params.seed}" if params.scheduler.name == "plateau" else "")
+    # a schedule that steps on the validation loss follows each run's own: one optimizer per run
+    own = schedule_steps(params.scheduler.name) == "validation_loss"
+    return key + (f"seed={params.seed}" if own else "")
 
 
 def train_stacked(
@@ -160,7 +161,7 @@ def train_stacked(
         group.optimizer = build_optimizer(
             opt.name, list(group.weights.values()), opt.lr, opt.weight_decay, opt.momentum
         )
-        group.schedule = sched.name
+        group.steps = schedule_steps(sched.name)
         group.set_live(list(range(len(members))))
         group.scheduler = build_scheduler(
             sched.name,
@@ -216,7 +217,7 @@ def train_stacked(
                 if shared.grad_clip_norm is not None:
                     _clip_each_run(g, shared.grad_clip_norm)
                 g.optimizer.step()
-                if g.schedule == "onecycle":  # steps every batch
+                if g.steps == "batch":
                     g.scheduler.step()
                 g.step_seconds += time.perf_counter() - stepped
             loss_sums += batch_losses.detach() * index.shape[1]
@@ -251,10 +252,10 @@ def train_stacked(
             )
             if state.stopper.update(val_losses[row], epoch + 1, _Slice(g, slot)):
                 state.stopped = True
-            if g.schedule == "plateau":  # one run per group: its own validation loss
+            if g.steps == "validation_loss":  # one run per group: its own validation loss
                 g.scheduler.step(val_losses[row])
         for g in active:
-            if g.scheduler is not None and g.schedule not in ("plateau", "onecycle"):
+            if g.steps == "epoch":
                 g.scheduler.step()
             g.set_live([slot for slot in g.live if not states[g.runs[slot]].stopped])
 
