@@ -22,8 +22,8 @@ from sklearn.datasets import make_classification
 from torch import nn
 
 from glassbox.parameters import TrainingParams
-from glassbox.training.architectures import MLP
 from glassbox.training.loop import TrainingData, train
+from glassbox.training.mlp import MLP
 
 BATCH = 256
 

@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
+from glassbox.training.architectures import architecture
 from glassbox.training.optimizers import OPTIMIZERS, SCHEDULES, check_name
 
 
@@ -68,17 +76,38 @@ OptimizerName = Annotated[str, AfterValidator(lambda n: check_name(n, OPTIMIZERS
 SchedulerName = Annotated[str, AfterValidator(lambda n: check_name(n, SCHEDULES, "schedule"))]
 
 
-class ModelParams(_Strict):
-    name: Literal["mlp"] = "mlp"
-    hidden_sizes: list[int] = Field(default_factory=lambda: [64, 32])
-    dropout: float = Field(0.0, ge=0, lt=1)
-    batch_norm: bool = False
+class ModelParams(BaseModel):
+    """`training.model`: ``name`` picks an architecture of glassbox.training.architectures;
+    the other keys are that architecture's own, checked by its settings model (defaults
+    filled in, so a run's parameters always name every setting)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    name: str = "mlp"
 
     @model_validator(mode="after")
-    def _positive_sizes(self) -> ModelParams:
-        if any(size < 1 for size in self.hidden_sizes):
-            raise ValueError(f"hidden_sizes must all be at least 1; got {self.hidden_sizes}")
+    def _settings_of_the_architecture(self) -> ModelParams:
+        entry = architecture(self.name)
+        given = dict(self.__pydantic_extra__ or {})
+        try:
+            settings = entry.settings.model_validate(given)
+        except ValidationError as e:
+            problems = "; ".join(
+                ".".join(map(str, err["loc"] or ("model",)))
+                + ": "
+                + err["msg"].removeprefix("Value error, ")
+                for err in e.errors()
+            )
+            raise ValueError(
+                f"{problems} (training.model.name {self.name!r} takes "
+                f"{list(entry.settings.model_fields)})"
+            ) from None
+        self.__pydantic_extra__.clear()
+        self.__pydantic_extra__.update(settings.model_dump())
         return self
+
+    def settings(self) -> dict:
+        """The architecture's own settings (every key but the name)."""
+        return self.model_dump(exclude={"name"})
 
 
 class OptimizerParams(_Strict):
@@ -178,7 +207,8 @@ class TrainingParams(_Strict):
 
     @model_validator(mode="after")
     def _no_batch_norm_across_processes(self) -> TrainingParams:
-        if self.model.batch_norm and self.distributed.world_size > 1:
+        # (an architecture with batch normalisation says so by a `batch_norm: true` setting)
+        if getattr(self.model, "batch_norm", False) and self.distributed.world_size > 1:
             raise ValueError(
                 "training.model.batch_norm cannot be combined with distributed training "
                 f"({self.distributed.world_size} processes): each process would normalise "
@@ -196,6 +226,17 @@ class EvaluationParams(_Strict):
     baseline_rows: int | None = Field(
         None, ge=100, description="fit the baselines on a sample of this many training rows"
     )
+    baseline_hidden_sizes: list[int] = Field(
+        default_factory=lambda: [64, 32], description="scikit-learn's MLP baseline's layers"
+    )
+
+    @model_validator(mode="after")
+    def _positive_sizes(self) -> EvaluationParams:
+        if any(size < 1 for size in self.baseline_hidden_sizes):
+            raise ValueError(
+                f"baseline_hidden_sizes must all be at least 1; got {self.baseline_hidden_sizes}"
+            )
+        return self
 
 
 class InferenceParams(_Strict):

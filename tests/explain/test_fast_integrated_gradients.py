@@ -4,7 +4,7 @@ from captum.attr import IntegratedGradients
 from torch import nn
 
 from glassbox.explain.fast_integrated_gradients import integrated_gradients, supports
-from glassbox.training.architectures import MLP
+from glassbox.training.mlp import MLP
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import torch
 from safetensors.torch import save_file
 
 from glassbox.errors import InputDataError
-from glassbox.training.architectures import MLP
+from glassbox.training.mlp import MLP
 from glassbox.training.model_files import FORMAT, load_model, save_model
 from glassbox.wiring.catalog_datasets.torch_model import TorchModelDataset
 

@@ -14,6 +14,7 @@ import yaml
 
 from glassbox.evaluate.metrics import HEADLINE_METRICS
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.training.architectures import describe
 
 TOP_FEATURES = 5
 # The files whose DVC hashes name a model's inputs and itself.
@@ -143,18 +144,6 @@ def build_card(
     }
 
 
-def _describe(architecture: dict) -> str:
-    a = architecture
-    if a.get("name") != "mlp":
-        return str(a)
-    extras = [f"dropout {a['dropout']}"] if a.get("dropout") else []
-    extras += ["batch norm"] if a.get("batch_norm") else []
-    return (
-        f"MLP {a['input_dim']} → {' → '.join(map(str, a['hidden_sizes']))} → {a['output_dim']}"
-        + (f" ({', '.join(extras)})" if extras else "")
-    )
-
-
 def _task_line(card: dict) -> str:
     target, columns = card["data"]["target"], len(card["features"]["raw"])
     if card.get("task") == "regression":
@@ -174,7 +163,7 @@ def render_markdown(card: dict) -> str:
     lines = [
         "# Model card",
         "",
-        f"**Model**: {_describe(model['architecture'])}, {model['parameters']:,} parameters; files "
+        f"**Model**: {describe(model['architecture'])}, {model['parameters']:,} parameters; files "
         + ", ".join(f"`{f}`" for f in model["files"].values())
         + ".",
         "",

@@ -80,7 +80,7 @@ def _imported_glassbox_modules(module: types.ModuleType) -> set[str]:
 def _is_module(name: str) -> bool:
     try:
         return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:  # e.g. glassbox.training.architectures.MLP: a name inside a module
+    except ModuleNotFoundError:  # e.g. glassbox.training.mlp.MLP: a name inside a module
         return False
 
 

@@ -117,6 +117,11 @@ def build_trained_model(params: TrainingParams, data: TrainingData) -> nn.Module
     )
 
 
+def has_batch_norm(model: nn.Module) -> bool:
+    """Whether the model normalises by batch statistics (it cannot train on a single row)."""
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
+
+
 def choose_device(requested: str = "auto") -> torch.device:
     """CUDA when present (or asked for), else CPU."""
     if requested == "cuda" and not torch.cuda.is_available():
@@ -266,6 +271,7 @@ def train(
         log.info("resuming training from the checkpoint after epoch %d", first_epoch)
 
     steps = schedule_steps(sched.name)  # when the schedule steps, if there is one
+    batch_norm = has_batch_norm(model)
     epochs = range(first_epoch, params.epochs)
     if rank == 0 and _show_progress(params.progress):
         from tqdm.auto import tqdm
@@ -281,7 +287,7 @@ def train(
         loss_sum = torch.zeros((), device=device)
         for start in range(0, n, batch_size):
             index = order[start : start + batch_size]
-            if params.model.batch_norm and len(index) == 1:
+            if batch_norm and len(index) == 1:
                 continue  # batch norm cannot train on a single row
             optimizer.zero_grad(set_to_none=True)
             if world_size == 1:

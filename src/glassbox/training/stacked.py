@@ -41,6 +41,7 @@ from glassbox.training.loop import (
     TrainingData,
     build_trained_model,
     choose_device,
+    has_batch_norm,
     history_columns,
 )
 from glassbox.training.losses import build_loss
@@ -128,6 +129,7 @@ def train_stacked(
         torch.manual_seed(params.seed)
         models.append(build_trained_model(params, data).to(device))
     base = models[0]
+    batch_norm = has_batch_norm(base)
     names = [name for name, _ in base.named_parameters()]
     buffer_names = [name for name, _ in base.named_buffers()]
 
@@ -205,7 +207,7 @@ def train_stacked(
         base.train()
         for start in range(0, n, batch_size):
             index = orders[:, start : start + batch_size]
-            if shared.model.batch_norm and index.shape[1] == 1:
+            if batch_norm and index.shape[1] == 1:
                 continue  # batch norm cannot train on a single row
             for g in active:
                 g.optimizer.zero_grad(set_to_none=True)

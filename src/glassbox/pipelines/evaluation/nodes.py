@@ -81,11 +81,18 @@ def score_model_and_baselines(
     X_train, y_train = _baseline_rows(X_train, y_train, params.baseline_rows, training.seed)
     if _regression(preprocessor):
         return _regression_scores(
-            test_probabilities[:, 0], X_train, y_train, X_test, y_test, preprocessor, training
+            test_probabilities[:, 0],
+            X_train,
+            y_train,
+            X_test,
+            y_test,
+            preprocessor,
+            training,
+            params,
         )
     names, y_true = _class_names(preprocessor), _labels(y_test)
     baselines = fit_baselines(
-        X_train.to_numpy(), _labels(y_train), training.model.hidden_sizes, training.seed
+        X_train.to_numpy(), _labels(y_train), params.baseline_hidden_sizes, training.seed
     )
     probabilities = {
         "model": test_probabilities,
@@ -144,11 +151,12 @@ def _regression_scores(
     y_test: pd.DataFrame,
     preprocessor: Preprocessor,
     training: TrainingParams,
+    params: EvaluationParams,
 ) -> dict:
     baselines = fit_regression_baselines(
         X_train.to_numpy(),
         y_train.iloc[:, 0].to_numpy(),
-        training.model.hidden_sizes,
+        params.baseline_hidden_sizes,
         training.seed,
     )
     y_true = _true_values(y_test, preprocessor)

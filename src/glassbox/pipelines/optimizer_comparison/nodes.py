@@ -40,7 +40,7 @@ def compare_optimizers(
         "epochs (upper bound)": comparison.epochs or training.epochs,
         "early stopping patience": training.early_stopping.patience,
         "batch size": training.batch_size,
-        "hidden sizes": training.model.hidden_sizes,
+        "model": f"{training.model.name} {training.model.settings()}",
         "weight decay": (
             "each optimizer's default"
             if training.optimizer.weight_decay is None
