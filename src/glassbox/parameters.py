@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from glassbox.explain.methods import METHODS, default_methods
 from glassbox.training.architectures import architecture
 from glassbox.training.optimizers import OPTIMIZERS, SCHEDULES, check_name
 
@@ -275,14 +276,9 @@ class OptimizerComparisonParams(_Strict):
         return self
 
 
-ExplanationMethod = Literal[
-    "integrated_gradients",
-    "saliency",
-    "input_x_gradient",
-    "deeplift",
-    "gradient_shap",
-    "feature_ablation",
-    "smoothgrad",
+# Names from the registry in glassbox.explain.methods (torch- and Captum-free at import).
+ExplanationMethod = Annotated[
+    str, AfterValidator(lambda n: check_name(n, METHODS, "explanation method"))
 ]
 
 
@@ -304,17 +300,7 @@ class QualityParams(_Strict):
 class ExplainabilityParams(_Strict):
     """`explainability` in conf/base/parameters_explainability.yml."""
 
-    methods: list[ExplanationMethod] = Field(
-        default_factory=lambda: [
-            "integrated_gradients",
-            "saliency",
-            "input_x_gradient",
-            "deeplift",
-            "gradient_shap",
-            "feature_ablation",
-        ],
-        min_length=1,
-    )
+    methods: list[ExplanationMethod] = Field(default_factory=default_methods, min_length=1)
     baseline: Literal["zeros", "training_mean", "training_samples"] = "training_mean"
     baseline_samples: int = Field(20, ge=1, description="training rows for training_samples")
     target: Literal["predicted", "true"] = "predicted"

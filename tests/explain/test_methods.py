@@ -5,10 +5,13 @@ import pytest
 import torch
 
 from glassbox.explain import methods as ex
+from glassbox.explain import trust, views
 from glassbox.parameters import ExplainabilityParams, TrainingParams
 from glassbox.training.loop import TrainingData, train
 
 INFORMATIVE = [3, 7, 11, 14, 18]  # of 20 features
+
+GRADIENT_METHODS = [n for n in ex.METHOD_NAMES if ex.METHODS[n].gradients]
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +26,7 @@ def known_answer():
     return model, X[2700:], y[2700:], X[:2400]
 
 
-@pytest.mark.parametrize("method", ex.GRADIENT_METHODS)
+@pytest.mark.parametrize("method", GRADIENT_METHODS)
 def test_every_gradient_method_ranks_the_informative_features_first(known_answer, method):
     model, X, y, X_train = known_answer
     params = ExplainabilityParams(methods=[method])
@@ -31,7 +34,7 @@ def test_every_gradient_method_ranks_the_informative_features_first(known_answer
     with torch.no_grad():
         target = model(X).argmax(1)
     result = ex.attribute_all(model, X, target, baselines, params)[method]
-    top5 = set(np.argsort(-ex.global_importance(result.values))[:5])
+    top5 = set(np.argsort(-views.global_importance(result.values))[:5])
     assert top5 == set(INFORMATIVE)
 
 
@@ -42,12 +45,40 @@ def test_trust_checks_pass_for_integrated_gradients_on_a_trained_model(known_ans
     with torch.no_grad():
         target = model(X).argmax(1)
     values = ex.attribute_all(model, X, target, baselines, params)["integrated_gradients"].values
-    result = ex.assess("integrated_gradients", model, X, target, y, values, baselines, params)
+    result = trust.assess("integrated_gradients", model, X, target, y, values, baselines, params)
     assert result["passes"], result["checks"]
     assert result["completeness"]["relative_delta"] < 0.01
     assert result["deletion"]["area"] < result["deletion"]["random_area"]
     assert result["infidelity"] >= 0 and result["sensitivity_max"] >= 0
-    assert "passes" in ex.verdict_sentence("integrated_gradients", result)
+    assert "passes" in trust.verdict_sentence("integrated_gradients", result)
+
+
+def test_a_registered_method_is_explained_and_checked_through_the_parameters(
+    known_answer, monkeypatch
+):
+    """Adding an attribution method is one registration (the registry is restored after)."""
+    monkeypatch.setitem(ex.METHODS, "gradient_sign", None)
+
+    @ex.register_method("gradient_sign", gradients=True, by_default=False)
+    def _gradient_sign(model, baselines, params):
+        def explain(x, t):
+            with torch.enable_grad():  # (trust checks call methods under no_grad, as Captum's do)
+                outputs = model(x)[torch.arange(len(x)), t].sum()
+                return torch.autograd.grad(outputs, x)[0].sign()
+
+        return explain
+
+    model, X, y, X_train = known_answer
+    assert "gradient_sign" not in ExplainabilityParams().methods  # not by default
+    params = ExplainabilityParams(methods=["gradient_sign"], quality={"sample_size": 20})
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        target = model(X).argmax(1)
+    values = ex.attribute_all(model, X, target, baselines, params)["gradient_sign"].values
+    assert set(np.unique(values)) <= {-1.0, 0.0, 1.0}
+    result = trust.assess("gradient_sign", model, X, target, y, values, baselines, params)
+    assert set(result["checks"]) == {"deletion_beats_random", "changes_with_random_weights"}
+    assert "gradient sign" in trust.verdict_sentence("gradient_sign", result).lower()
 
 
 def test_a_method_blind_to_the_model_fails_the_randomisation_check(known_answer):
@@ -56,15 +87,15 @@ def test_a_method_blind_to_the_model_fails_the_randomisation_check(known_answer)
     # Attributions that are the input itself: they do not depend on the weights at all.
     result = {
         "deletion": {"area": 0.2, "random_area": 0.5},
-        "randomisation_rank_correlation": ex.rank_correlation(X.numpy(), X.numpy()),
+        "randomisation_rank_correlation": trust.rank_correlation(X.numpy(), X.numpy()),
     }
-    checks = ex.verdict_checks(result, params)
+    checks = trust.verdict_checks(result, params)
     assert checks["changes_with_random_weights"] is False
 
 
 def test_method_agreement_is_one_on_the_diagonal_and_symmetric():
     importances = {"a": np.array([3.0, 2.0, 1.0]), "b": np.array([1.0, 2.0, 3.0])}
-    agreement = ex.method_agreement(importances)
+    agreement = views.method_agreement(importances)
     assert agreement["a"]["a"] == 1.0 and agreement["a"]["b"] == agreement["b"]["a"] == -1.0
 
 
@@ -100,7 +131,7 @@ def known_regression():
     return model, X[2700:], y[2700:], X[:2400]
 
 
-@pytest.mark.parametrize("method", ex.GRADIENT_METHODS)
+@pytest.mark.parametrize("method", GRADIENT_METHODS)
 def test_every_gradient_method_ranks_the_informative_features_first_for_regression(
     known_regression, method
 ):
@@ -109,7 +140,7 @@ def test_every_gradient_method_ranks_the_informative_features_first_for_regressi
     baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
     target = torch.zeros(len(X), dtype=torch.long)  # the one output: the predicted value
     result = ex.attribute_all(model, X, target, baselines, params)[method]
-    top5 = set(np.argsort(-ex.global_importance(result.values))[:5])
+    top5 = set(np.argsort(-views.global_importance(result.values))[:5])
     assert top5 == set(INFORMATIVE)
 
 
@@ -119,7 +150,7 @@ def test_for_regression_deletion_raises_the_error_faster_than_random(known_regre
     baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
     target = torch.zeros(len(X), dtype=torch.long)
     values = ex.attribute_all(model, X, target, baselines, params)["integrated_gradients"].values
-    result = ex.assess(
+    result = trust.assess(
         "integrated_gradients", model, X, target, y, values, baselines, params, "regression"
     )
     deletion = result["deletion"]

@@ -14,7 +14,7 @@ matplotlib.use("Agg")  # no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from glassbox.explain.methods import deletion_metric, verdict_sentence  # noqa: E402
+from glassbox.explain.trust import deletion_metric, verdict_sentence  # noqa: E402
 from glassbox.html_report import escape, figure_to_img, page, table  # noqa: E402
 from glassbox.prepare.preprocessing import Preprocessor  # noqa: E402
 

@@ -9,6 +9,7 @@ from torch import nn
 
 from glassbox.explain import methods as ex
 from glassbox.explain import report as explainability_report
+from glassbox.explain import trust, views
 from glassbox.parameters import ExplainabilityParams
 from glassbox.prepare.model_input import (
     check_features,
@@ -49,7 +50,7 @@ def explain_test_set(
 
     attributions = ex.attribute_all(model, X, target, baselines, params)
     quality = {
-        method: ex.assess(
+        method: trust.assess(
             method,
             model,
             X,
@@ -82,7 +83,7 @@ def summarise_explanations(
     checks, the number of rows and the seconds taken; and the methods' agreement."""
     names = preprocessor.feature_names
     importances = {
-        m: ex.global_importance(a.values) for m, a in explanations["attributions"].items()
+        m: views.global_importance(a.values) for m, a in explanations["attributions"].items()
     }
     methods = {}
     for method, result in explanations["attributions"].items():
@@ -106,7 +107,7 @@ def summarise_explanations(
         "target": params.target if preprocessor.task == "classification" else "value",
         "baseline": params.baseline,
         "methods": methods,
-        "agreement": ex.method_agreement(importances),
+        "agreement": views.method_agreement(importances),
     }
 
 
