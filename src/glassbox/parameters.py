@@ -21,6 +21,7 @@ from pydantic import (
 
 from glassbox.explain.methods import METHODS, default_methods
 from glassbox.training.architectures import architecture
+from glassbox.training.losses import LOSSES
 from glassbox.training.optimizers import OPTIMIZERS, SCHEDULES, check_name
 
 
@@ -125,14 +126,11 @@ class SchedulerParams(_Strict):
     patience: int = Field(5, ge=0, description="plateau: epochs without improvement")
 
 
-LossName = Literal["auto", "cross_entropy", "label_smoothing", "focal", "mse", "mae", "huber"]
-# Which loss fits which task; the first of each is what `auto` picks
-# (glassbox.training.losses builds them; kept here, free of torch, so that checks before a
-# run need not import it).
-LOSSES_BY_TASK = {
-    "classification": ("cross_entropy", "label_smoothing", "focal"),
-    "regression": ("mse", "mae", "huber"),
-}
+# Names from the registry in glassbox.training.losses (torch-free at import); `auto` picks
+# the task's usual loss.
+LossName = Annotated[
+    str, AfterValidator(lambda n: n if n == "auto" else check_name(n, LOSSES, "loss"))
+]
 
 
 class LossParams(_Strict):

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from glassbox import parameters as p
 from glassbox.errors import ConfigurationError
-from glassbox.parameters import LOSSES_BY_TASK
+from glassbox.training.losses import losses_for
 
 PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "data_processing": p.DataProcessingParams,
@@ -137,10 +137,11 @@ def cross_checks(params: dict[str, Any], facts: DataFacts) -> list[str]:
     loss = training.loss.name
     if loss != "auto":
         task = facts.task(data)
-        if task is not None and loss not in LOSSES_BY_TASK[task]:
+        if task is not None and loss not in losses_for(task):
+            fitting = losses_for(task)
             problems.append(
                 f"training.loss.name is {loss!r}, but the task is {task}: use 'auto' (picks "
-                f"{LOSSES_BY_TASK[task][0]!r}) or one of {list(LOSSES_BY_TASK[task])}"
+                f"{fitting[0]!r}) or one of {fitting}"
             )
     shape = data.image_shape
     if shape is not None:
