@@ -260,7 +260,8 @@ CASES = {
     "unknown attribution method": Case(
         "explainability",
         keep_digits,
-        "methods.0 Input should be 'integrated_gradients', 'saliency'",
+        "methods.0 Value error, unknown explanation method 'lime'; choose one of "
+        "['integrated_gradients', 'saliency'",
         ("explainability.methods=[lime]",),
     ),
     "image shape that does not fit the data": Case(
