@@ -1,14 +1,89 @@
-"""Classification or regression: the task, from the parameters or from the target column."""
+"""Classification or regression: what each task means for the model (its outputs, its
+validation score), and which one a table asks for (from the parameters or the target).
+
+The rest of glassbox asks the task object (``get_task(name)``) instead of branching on the
+task's name."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import pandas as pd
 
 from glassbox.parameters import DataProcessingParams
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a task means for the model: how many outputs, which validation score."""
+
+    name: str
+    score: str  # the score's key in histories and reports: "accuracy" or "rmse"
+    score_label: str  # how a reader sees it
+    score_phrase: str  # the same in a sentence
+    higher_is_better: bool
+
+    def output_dim(self, n_classes: int) -> int:
+        raise NotImplementedError
+
+    def outputs(self, raw):
+        """The model's raw output as the loss and the score take it."""
+        raise NotImplementedError
+
+    def score_of(self, outputs, y):
+        """The score over the last dimension of ``outputs`` (several models' stacked
+        outputs give one score each), in the model's units (see ``in_target_units``)."""
+        raise NotImplementedError
+
+    def in_target_units(self, score: float, target_scale: float) -> float:
+        return score
+
+
+class Classification(Task):
+    def output_dim(self, n_classes: int) -> int:
+        return n_classes
+
+    def outputs(self, raw):
+        return raw  # logits, one per class
+
+    def score_of(self, outputs, y):
+        return (outputs.argmax(dim=-1) == y).float().mean(dim=-1)  # accuracy
+
+
+class Regression(Task):
+    def output_dim(self, n_classes: int) -> int:
+        return 1
+
+    def outputs(self, raw):
+        return raw.squeeze(-1)  # one value per row
+
+    def score_of(self, outputs, y):
+        return (outputs - y).pow(2).mean(dim=-1).sqrt()  # RMSE of the scaled target
+
+    def in_target_units(self, score: float, target_scale: float) -> float:
+        return score * target_scale
+
+
+TASKS: dict[str, Task] = {
+    task.name: task
+    for task in (
+        Classification("classification", "accuracy", "accuracy", "accuracy", True),
+        Regression("regression", "rmse", "RMSE", "the RMSE", False),
+    )
+}
+
+
+DEFAULT_TASK = "classification"
+
+
+def get_task(name: str) -> Task:
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}; choose one of {list(TASKS)}")
+    return TASKS[name]
+
 
 # A numeric target with more distinct values than this is taken for a quantity to predict.
 REGRESSION_MIN_DISTINCT = 20

@@ -14,6 +14,7 @@ import pandas as pd
 import torch
 
 from glassbox.parameters import DistributedParams, OptimizerComparisonParams, TrainingParams
+from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.loop import TrainingData
 from glassbox.training.stacked import train_stacked
 
@@ -73,13 +74,12 @@ def describe_run(
 ) -> dict:
     """One run's curves, best epoch, timings and test score (accuracy, or for regression
     RMSE in the target's units)."""
-    score = SCORES[data.task]
+    task = get_task(data.task)
+    score = task.score
     with torch.no_grad():
-        if data.task == "classification":
-            test_score = (model(X_test).argmax(dim=1) == y_test).float().mean().item()
-        else:
-            errors = model(X_test).squeeze(1) - y_test
-            test_score = errors.pow(2).mean().sqrt().item() * data.target_scale
+        test_score = task.in_target_units(
+            task.score_of(task.outputs(model(X_test)), y_test).item(), data.target_scale
+        )
     best = int(np.argmin(history["val_loss"].to_numpy()))
     return {
         "seed": params.seed,
@@ -95,30 +95,20 @@ def describe_run(
     }
 
 
-# The score reported beside the validation loss, per task.
-SCORES = {"classification": "accuracy", "regression": "rmse"}
-SCORE_LABELS = {"accuracy": "accuracy", "rmse": "RMSE"}
-
-
-def score_of(entry_or_run: dict) -> str:
-    """Which score a run (or an optimizer's summary) carries."""
-    runs = entry_or_run.get("runs", [entry_or_run])
-    return "rmse" if "test_rmse" in runs[0] else "accuracy"
-
-
 def _mean_std(values: list[float]) -> tuple[float, float]:
     return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
-def summarise(runs: dict[str, list[dict]]) -> dict:
+def summarise(runs: dict[str, list[dict]], task: str = DEFAULT_TASK) -> dict:
     """Per optimizer: mean and standard deviation over seeds; then the recommendation."""
+    score = get_task(task).score
     optimizers = {}
     for name, results in runs.items():
         if not results:
             continue
         entry = {"lr": results[0]["lr"], "seeds": [r["seed"] for r in results]}
         for key in (
-            f"test_{score_of(results[0])}",
+            f"test_{score}",
             "best_val_loss",
             "best_epoch",
             "seconds_to_best",
@@ -127,10 +117,10 @@ def summarise(runs: dict[str, list[dict]]) -> dict:
             entry[f"{key}_mean"], entry[f"{key}_std"] = _mean_std([r[key] for r in results])
         entry["runs"] = results
         optimizers[name] = entry
-    return {"optimizers": optimizers, "recommendation": recommend(optimizers)}
+    return {"task": task, "optimizers": optimizers, "recommendation": recommend(optimizers, task)}
 
 
-def recommend(optimizers: dict[str, dict]) -> dict:
+def recommend(optimizers: dict[str, dict], task: str = DEFAULT_TASK) -> dict:
     """Lowest mean validation loss wins; those within one standard deviation of it are
     called tied, and the fastest of the tied ones to its best epoch is named too: fewest
     epochs, which repeat from run to run (seconds depend on the machine's load)."""
@@ -147,11 +137,11 @@ def recommend(optimizers: dict[str, dict]) -> dict:
     )
     fastest = min(tied, key=lambda n: optimizers[n]["best_epoch_mean"])
     b = optimizers[best]
-    score = score_of(b)
+    score, label = get_task(task).score, get_task(task).score_label
     text = (
         f"Lowest validation loss: {best} "
         f"({b['best_val_loss_mean']:.4f} ± {b['best_val_loss_std']:.4f} "
-        f"over {len(b['seeds'])} seeds; test {SCORE_LABELS[score]} "
+        f"over {len(b['seeds'])} seeds; test {label} "
         f"{b[f'test_{score}_mean']:.4f} ± {b[f'test_{score}_std']:.4f})."
     )
     others = [n for n in tied if n != best]
@@ -182,8 +172,8 @@ def render_report(summary: dict, settings: dict) -> str:
     from glassbox.html_report import escape, figure_to_img, page, table
 
     optimizers = summary["optimizers"]
-    score = score_of(next(iter(optimizers.values())))
-    label = SCORE_LABELS[score]
+    task = get_task(summary["task"])
+    score, label = task.score, task.score_label
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
     for name, entry in optimizers.items():
         loss_ax.plot(mean_curves(entry["runs"], "val_loss"), label=name)

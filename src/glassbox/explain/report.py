@@ -14,9 +14,10 @@ matplotlib.use("Agg")  # no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from glassbox.explain.trust import deletion_metric, verdict_sentence  # noqa: E402
+from glassbox.explain.trust import verdict_sentence  # noqa: E402
 from glassbox.html_report import escape, figure_to_img, page, table  # noqa: E402
 from glassbox.prepare.preprocessing import Preprocessor  # noqa: E402
+from glassbox.tasks import get_task  # noqa: E402
 
 
 def as_image(vector: np.ndarray, preprocessor: Preprocessor, shape: list[int]) -> np.ndarray:
@@ -100,17 +101,18 @@ def importance_figure(summary: dict, top: int) -> str:
     return figure_to_img(fig, "global feature importance per method")
 
 
-def deletion_figure(summary: dict) -> str:
+def deletion_figure(summary: dict, task: str) -> str:
     fig, ax = plt.subplots(figsize=(7, 4))
     any_entry = next(iter(summary["methods"].values()))["quality"]["deletion"]
-    metric = deletion_metric(any_entry)
+    metric = get_task(task).score
     for method, entry in summary["methods"].items():
         deletion = entry["quality"]["deletion"]
         ax.plot(deletion["fractions"], deletion[metric], label=method)
     ax.plot(any_entry["fractions"], any_entry[f"random_{metric}"], "k:", label="random order")
     ax.set(
         xlabel="share of features removed (top-ranked first)",
-        ylabel="accuracy" if metric == "accuracy" else "RMSE (target units)",
+        ylabel=get_task(task).score_label
+        + ("" if get_task(task).higher_is_better else " (target units)"),
         title="Deletion curves: steeper is more faithful",
     )
     ax.legend(fontsize="small")
@@ -232,7 +234,8 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
             )
         )
     verdicts = "".join(
-        f"<li>{escape(verdict_sentence(m, e['quality']))}</li>" for m, e in methods.items()
+        f"<li>{escape(verdict_sentence(m, e['quality'], preprocessor.task))}</li>"
+        for m, e in methods.items()
     )
     names = list(methods)
     agreement = [(a, *[f"{summary['agreement'][a][b]:.2f}" for b in names]) for a in names]
@@ -269,7 +272,7 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
         + "Rank correlation with a randomised model: lower means the explanation depends on what "
         "the model learned. Infidelity and max-sensitivity: Captum's metrics, lower is better. "
         "Completeness gap: how far Integrated Gradients' attributions miss f(x) − f(baseline).</p>",
-        deletion_figure(summary),
+        deletion_figure(summary, preprocessor.task),
         "<h2>What the model relies on</h2>",
         importance_figure(summary, params.top_features),
         "<h3>Do the methods agree?</h3><p>Spearman rank correlation of global importances.</p>",

@@ -24,6 +24,7 @@ from torch import nn
 from glassbox.explain import fast_integrated_gradients as fast_ig
 from glassbox.explain.methods import explainer, seeded
 from glassbox.parameters import ExplainabilityParams
+from glassbox.tasks import DEFAULT_TASK, get_task
 
 
 def completeness(
@@ -71,18 +72,17 @@ def deletion_curve(
     reference: torch.Tensor,
     steps: int,
     generator: torch.Generator,
-    task: str = "classification",
+    task: str = DEFAULT_TASK,
     target_scale: float = 1.0,
 ) -> dict:
-    """Accuracy (regression: RMSE in target units) as the top-ranked (by |attribution|)
-    features are replaced by the reference, against replacing features in random order."""
-    metric = DELETION_METRIC[task]
+    """The task's score (accuracy; regression: RMSE in target units) as the top-ranked (by
+    |attribution|) features are replaced by the reference, against replacing features in
+    random order."""
+    t = get_task(task)
+    metric = t.score
 
     def score(x: torch.Tensor) -> float:
-        outputs = model(x)
-        if task == "classification":
-            return float((outputs.argmax(1) == labels).float().mean())
-        return float((outputs[:, 0] - labels).pow(2).mean().sqrt()) * target_scale
+        return t.in_target_units(float(t.score_of(t.outputs(model(x)), labels)), target_scale)
 
     n, d = X.shape
     by_method = torch.from_numpy(np.argsort(-np.abs(attributions), axis=1, kind="stable").copy())
@@ -105,15 +105,6 @@ def deletion_curve(
         "area": area["method"],
         "random_area": area["random"],
     }
-
-
-# What the deletion curve measures per task, and whether a faithful method makes it fall
-# (accuracy) or rise (error) faster than random removal.
-DELETION_METRIC = {"classification": "accuracy", "regression": "rmse"}
-
-
-def deletion_metric(deletion: dict) -> str:
-    return "rmse" if "rmse" in deletion else "accuracy"
 
 
 def randomised_copy(model: nn.Module, seed: int) -> nn.Module:
@@ -145,7 +136,7 @@ def assess(
     values: np.ndarray,
     baselines: torch.Tensor,
     params: ExplainabilityParams,
-    task: str = "classification",
+    task: str = DEFAULT_TASK,
     target_scale: float = 1.0,
 ) -> dict:
     """The trust checks of one method, on a sample of the explained rows."""
@@ -206,7 +197,7 @@ def assess(
     )
     if method == "integrated_gradients":
         result["completeness"] = completeness(model, xs, ts, baselines, params)
-    result["checks"] = verdict_checks(result, params)
+    result["checks"] = verdict_checks(result, params, task)
     result["passes"] = all(result["checks"].values())
     return result
 
@@ -222,12 +213,14 @@ def _tuple_aware(explain: Callable) -> Callable:
     return wrapped
 
 
-def verdict_checks(result: dict, params: ExplainabilityParams) -> dict[str, bool]:
+def verdict_checks(
+    result: dict, params: ExplainabilityParams, task: str = DEFAULT_TASK
+) -> dict[str, bool]:
     q = params.quality
     deletion = result["deletion"]
-    if deletion_metric(deletion) == "accuracy":
+    if get_task(task).higher_is_better:  # a score should fall faster, an error grow faster
         beats_random = deletion["area"] < deletion["random_area"]
-    else:  # an error should grow faster when the important features go
+    else:
         beats_random = deletion["area"] > deletion["random_area"]
     checks = {
         "deletion_beats_random": beats_random,
@@ -239,12 +232,13 @@ def verdict_checks(result: dict, params: ExplainabilityParams) -> dict[str, bool
     return checks
 
 
-def verdict_sentence(method: str, result: dict) -> str:
+def verdict_sentence(method: str, result: dict, task: str = DEFAULT_TASK) -> str:
     """The plain-words judgement shown in the report."""
     checks = result["checks"]
     deletion = result["deletion"]
-    hurt = "lowers accuracy" if deletion_metric(deletion) == "accuracy" else "raises the RMSE"
-    what = "accuracy" if deletion_metric(deletion) == "accuracy" else "the RMSE"
+    t = get_task(task)
+    what = t.score_phrase
+    hurt = f"{'lowers' if t.higher_is_better else 'raises'} {what}"
     parts = [
         (
             f"removing its top-ranked features {hurt} faster than removing random ones "

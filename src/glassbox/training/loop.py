@@ -21,6 +21,7 @@ from torch import nn
 
 from glassbox.parameters import TrainingParams
 from glassbox.prepare.model_input import frames_to_tensors
+from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import build_model
 from glassbox.training.checkpoints import CheckpointStore
 from glassbox.training.losses import build_loss
@@ -28,13 +29,14 @@ from glassbox.training.optimizers import build_optimizer, build_scheduler, sched
 
 log = logging.getLogger(__name__)
 
-# The validation score per epoch: accuracy for classification, RMSE (in the target's own
-# units) for regression.
-SCORE_COLUMN = {"classification": "val_accuracy", "regression": "val_rmse"}
+
+def score_column(task: str) -> str:
+    """The history's validation-score column: accuracy, or RMSE in the target's units."""
+    return f"val_{get_task(task).score}"
 
 
-def history_columns(task: str = "classification") -> list[str]:
-    return ["epoch", "train_loss", "val_loss", SCORE_COLUMN[task], "lr", "epoch_seconds"]
+def history_columns(task: str = DEFAULT_TASK) -> list[str]:
+    return ["epoch", "train_loss", "val_loss", score_column(task), "lr", "epoch_seconds"]
 
 
 HISTORY_COLUMNS = history_columns()
@@ -51,7 +53,7 @@ class TrainingData:
     X_val: torch.Tensor
     y_val: torch.Tensor
     n_classes: int
-    task: str = "classification"
+    task: str = DEFAULT_TASK
     target_scale: float = 1.0
 
     @classmethod
@@ -62,7 +64,7 @@ class TrainingData:
         X_val,
         y_val,
         n_classes: int,
-        task: str = "classification",
+        task: str = DEFAULT_TASK,
         target_scale: float = 1.0,
     ) -> TrainingData:
         return cls(
@@ -89,7 +91,7 @@ class TrainingData:
 
     @property
     def output_dim(self) -> int:
-        return self.n_classes if self.task == "classification" else 1
+        return get_task(self.task).output_dim(self.n_classes)
 
     def to(self, device: torch.device) -> TrainingData:
         moved = [t.to(device) for t in (self.X_train, self.y_train, self.X_val, self.y_val)]
@@ -168,9 +170,8 @@ def run_fingerprint(params: TrainingParams, data: TrainingData) -> str:
 
 def forward_fn(model: nn.Module, task: str):
     """The model's output as the loss takes it: logits, or one value per row."""
-    if task == "classification":
-        return model
-    return lambda X: model(X).squeeze(1)
+    outputs = get_task(task).outputs
+    return lambda X: outputs(model(X))
 
 
 @torch.no_grad()
@@ -179,16 +180,15 @@ def evaluate(
     X: torch.Tensor,
     y: torch.Tensor,
     loss_fn,
-    task: str = "classification",
+    task: str = DEFAULT_TASK,
     target_scale: float = 1.0,
 ) -> tuple[float, float]:
     """Mean loss and the validation score (accuracy, or RMSE in target units)."""
     model.eval()
     outputs = forward_fn(model, task)(X)
     loss = loss_fn(outputs, y).item()
-    if task == "classification":
-        return loss, (outputs.argmax(dim=1) == y).float().mean().item()
-    return loss, (outputs - y).pow(2).mean().sqrt().item() * target_scale
+    t = get_task(task)
+    return loss, t.in_target_units(t.score_of(outputs, y).item(), target_scale)
 
 
 def _show_progress(setting: str) -> bool:
@@ -252,7 +252,7 @@ def train(
     )
     loss_fn = build_loss(params.loss, data.task, data.y_train, data.n_classes)
     forward = forward_fn(trained, data.task)
-    score_column = SCORE_COLUMN[data.task]
+    score_name = score_column(data.task)
     shuffle = torch.Generator().manual_seed(params.seed)
     stopper = EarlyStopping(params.early_stopping.patience, params.early_stopping.min_delta)
     history: list[dict] = []
@@ -323,13 +323,13 @@ def train(
                 "epoch": epoch + 1,
                 "train_loss": loss_sum.item() / n,
                 "val_loss": val_loss,
-                score_column: val_score,
+                score_name: val_score,
                 "lr": lr,
                 "epoch_seconds": time.perf_counter() - started,
             }
         )
         if hasattr(epochs, "set_postfix"):
-            epochs.set_postfix(val_loss=f"{val_loss:.4f}", **{score_column: f"{val_score:.3f}"})
+            epochs.set_postfix(val_loss=f"{val_loss:.4f}", **{score_name: f"{val_score:.3f}"})
         stopped_early = stopper.update(val_loss, epoch + 1, model)
         if stopped_early:
             break

@@ -35,14 +35,15 @@ from torch import nn
 from torch.func import functional_call, vmap
 
 from glassbox.parameters import TrainingParams
+from glassbox.tasks import get_task
 from glassbox.training.loop import (
-    SCORE_COLUMN,
     EarlyStopping,
     TrainingData,
     build_trained_model,
     choose_device,
     has_batch_norm,
     history_columns,
+    score_column,
 )
 from glassbox.training.losses import build_loss
 from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
@@ -177,17 +178,17 @@ def train_stacked(
         groups.append(group)
 
     loss_fn = build_loss(shared.loss, data.task, data.y_train, data.n_classes)
-    regression = data.task == "regression"
+    task = get_task(data.task)
 
     def forward_one(weights, buffers, X):
         out = functional_call(base, (weights, buffers), (X,))
-        return out.squeeze(-1) if regression else out
+        return task.outputs(out)
 
     forward = vmap(forward_one, randomness="different")
     forward_shared_X = vmap(forward_one, in_dims=(0, 0, None), randomness="different")
     losses = vmap(loss_fn)
     losses_shared_y = vmap(loss_fn, in_dims=(0, None))
-    score_column = SCORE_COLUMN[data.task]
+    score_name = score_column(data.task)
     torch.manual_seed(shared.seed)  # dropout's masks
 
     for epoch in range(shared.epochs):
@@ -231,11 +232,10 @@ def train_stacked(
         with torch.no_grad():
             val_out = forward_shared_X(weights, buffers, data.X_val)
             val_losses = losses_shared_y(val_out, data.y_val).tolist()
-            if regression:
-                errors = (val_out - data.y_val).pow(2).mean(dim=1).sqrt() * data.target_scale
-                val_scores = errors.tolist()
-            else:
-                val_scores = (val_out.argmax(dim=2) == data.y_val).float().mean(dim=1).tolist()
+            val_scores = [
+                task.in_target_units(score, data.target_scale)
+                for score in task.score_of(val_out, data.y_val).tolist()
+            ]
         train_losses = (loss_sums / n).tolist()
         elapsed = time.perf_counter() - started
         shared_seconds = (elapsed - sum(g.step_seconds for g in active)) / len(members)
@@ -247,7 +247,7 @@ def train_stacked(
                     "epoch": epoch + 1,
                     "train_loss": train_losses[row],
                     "val_loss": val_losses[row],
-                    score_column: val_scores[row],
+                    score_name: val_scores[row],
                     "lr": g.optimizer.param_groups[0]["lr"],
                     "epoch_seconds": shared_seconds + g.step_seconds / len(g.live),
                 }

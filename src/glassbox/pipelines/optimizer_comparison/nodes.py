@@ -31,10 +31,13 @@ def train_every_optimizer(
 
 
 def compare_optimizers(
-    runs: dict[str, list[dict]], training: TrainingParams, comparison: OptimizerComparisonParams
+    runs: dict[str, list[dict]],
+    preprocessor: Preprocessor,
+    training: TrainingParams,
+    comparison: OptimizerComparisonParams,
 ) -> tuple[dict, str]:
     """The summary (JSON) and the HTML report, from every optimizer's runs."""
-    summary = summarise(runs)
+    summary = summarise(runs, preprocessor.task)
     settings = {
         "seeds": comparison.seeds,
         "epochs (upper bound)": comparison.epochs or training.epochs,

@@ -30,7 +30,12 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 compare_optimizers,
-                ["optimizer_runs", "params:training", "params:optimizer_comparison"],
+                [
+                    "optimizer_runs",
+                    "preprocessor",
+                    "params:training",
+                    "params:optimizer_comparison",
+                ],
                 ["optimizer_comparison_summary", "optimizer_comparison_report"],
                 name="compare_optimizers",
             ),
