@@ -118,6 +118,8 @@ def train_stacked(
     """Train every configuration in ``runs`` (same data; see :func:`check_stackable`) and
     return, per run and in order, its model (best validation weights) and history, as
     :func:`glassbox.training.loop.train` does for one."""
+    if not runs:
+        return []
     check_stackable(runs)
     shared = runs[0]
     device = choose_device(shared.device)
