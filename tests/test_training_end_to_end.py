@@ -48,7 +48,10 @@ def test_training_uses_the_thread_count_the_user_sets(processed_project):
     ("override", "message"),
     [
         ("training.optimizer.name=lion", "'sgd', 'momentum', 'nesterov', 'rmsprop', 'adagrad'"),
-        ("training.scheduler.name=warmup", "'none', 'step', 'cosine', 'plateau' or 'onecycle'"),
+        (
+            "training.scheduler.name=warmup",
+            "unknown schedule 'warmup'; choose one of ['none', 'step', 'cosine', 'plateau'",
+        ),
         ("training.optimizer.lr=0", "optimizer.lr Input should be greater than 0"),
         ("training.epochs=0", "epochs Input should be greater than or equal to 1"),
         ("training.batch_size=-4", "batch_size Input should be greater than or equal to 1"),
