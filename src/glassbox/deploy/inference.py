@@ -117,3 +117,26 @@ def baseline_row(X_train: np.ndarray, kind: str, preprocessor=None) -> np.ndarra
     if preprocessor is not None and preprocessor.input_means:
         return np.asarray([preprocessor.input_means], dtype=np.float32)
     return X_train.mean(axis=0, keepdims=True).astype(np.float32)
+
+
+def predict_and_explain(
+    model: nn.Module, X: np.ndarray, preprocessor: Preprocessor, baseline: np.ndarray, steps: int
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Rows of model input ``X``: their prediction table, the model outputs it shows, and
+    each row's Integrated Gradients of its predicted output (the class, or a regression's
+    one value) against ``baseline``. Batch inference and the HTTP service both answer with
+    this, so a row gets the same prediction and explanation from either."""
+    import torch
+
+    from glassbox.deploy.prediction import model_outputs
+    from glassbox.prepare.model_input import feature_tensor
+
+    outputs = model_outputs(model, X, preprocessor)
+    attributions = attributions_for(
+        model,
+        feature_tensor(X.astype(np.float32)),
+        torch.from_numpy(outputs.argmax(axis=1)),  # a regression's one column: output 0
+        torch.from_numpy(baseline),
+        steps,
+    )
+    return prediction_table(outputs, preprocessor), outputs, attributions

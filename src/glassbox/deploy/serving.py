@@ -19,29 +19,37 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from torch import nn
 
 from glassbox.deploy import inference
+from glassbox.deploy.prediction import model_outputs
 from glassbox.errors import InputDataError
+from glassbox.parameters import InferenceParams
 from glassbox.prepare.model_input import check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.training.model_files import load_model
+from glassbox.wiring.project_config import load_catalog_config, load_parameters
 
-MODEL_FILES = {
-    "model": "data/06_models/model.safetensors",
-    "preprocessor": "data/06_models/preprocessor.json",
-    "model_card": "data/06_models/model_card.json",
-}
 MAX_RECORDS = 10_000  # per request: bounds memory and latency for everyone else
-IG_STEPS = 50
-BASELINE = (
-    "the training mean in model input (every numeric feature's mean, every category's share "
-    "of the training rows), as batch inference's default (inference.baseline: training_mean)"
+# What the service reads from a project: the catalog's model files, and the inference
+# pipeline's explanation settings (`inference.ig_steps`, `inference.baseline`), so that it
+# predicts and explains a row as batch inference does.
+SERVED_ENTRIES = ("model", "preprocessor", "model_card")
+CONFIG_FILES = (
+    "conf/base/catalog.yml",
+    "conf/base/globals.yml",
+    "conf/base/parameters_inference.yml",
 )
+BASELINES = {
+    "training_mean": (
+        "the training mean in model input (every numeric feature's mean, every category's "
+        "share of the training rows), as batch inference (inference.baseline: training_mean)"
+    ),
+    "zeros": "all zeros in model input (inference.baseline: zeros)",
+}
 
 
 @dataclass
@@ -51,6 +59,7 @@ class ServedModel:
     card: dict | None = None
     revision: str | None = None
     source: str = ""
+    settings: InferenceParams = field(default_factory=InferenceParams)
     record_type: type[BaseModel] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -60,15 +69,23 @@ class ServedModel:
 
     @classmethod
     def from_folder(cls, folder: str | Path, revision: str | None = None) -> ServedModel:
-        """The model, preprocessor and (if present) model card from a project checkout."""
+        """The model, preprocessor and (if present) model card of a project checkout, at the
+        paths its catalog gives, with its inference settings."""
         root = Path(folder)
-        card_path = root / MODEL_FILES["model_card"]
+        files = {
+            name: root / load_catalog_config(root, run_env="local")[name]["filepath"]
+            for name in SERVED_ENTRIES
+        }
+        settings = load_parameters(root, run_env="local").get("inference") or {}
         return cls(
-            model=load_model(root / MODEL_FILES["model"]),
-            preprocessor=Preprocessor.load(root / MODEL_FILES["preprocessor"]),
-            card=json.loads(card_path.read_text()) if card_path.is_file() else None,
+            model=load_model(files["model"]),
+            preprocessor=Preprocessor.load(files["preprocessor"]),
+            card=json.loads(files["model_card"].read_text())
+            if files["model_card"].is_file()
+            else None,
             revision=revision,
             source=str(root.resolve()),
+            settings=InferenceParams.model_validate(settings),
         )
 
     @classmethod
@@ -77,20 +94,26 @@ class ServedModel:
         when present, else from the configured remote): a deployment names a revision."""
         import dvc.api
 
+        def fetch(path: str, target: Path, optional: bool = False) -> None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with dvc.api.open(path, repo=repo, rev=rev, remote=remote, mode="rb") as f:
+                    target.write_bytes(f.read())
+            except Exception as err:  # noqa: BLE001 - DVC raises many types; name the file
+                if optional:
+                    return
+                raise InputDataError(
+                    f"cannot read {path} at revision {rev!r} of {repo}: {err}. Was it "
+                    "committed (dvc.lock) and pushed (`dvc push`)?"
+                ) from err
+
         with tempfile.TemporaryDirectory() as tmp:
-            for name, path in MODEL_FILES.items():
-                target = Path(tmp) / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    with dvc.api.open(path, repo=repo, rev=rev, remote=remote, mode="rb") as f:
-                        target.write_bytes(f.read())
-                except Exception as err:  # noqa: BLE001 - DVC raises many types; name the file
-                    if name == "model_card":
-                        continue  # optional
-                    raise InputDataError(
-                        f"cannot read {path} at revision {rev!r} of {repo}: {err}. Was it "
-                        "committed (dvc.lock) and pushed (`dvc push`)?"
-                    ) from err
+            for path in CONFIG_FILES:
+                fetch(path, Path(tmp) / path, optional=not path.endswith("catalog.yml"))
+            catalog = load_catalog_config(Path(tmp))
+            for name in SERVED_ENTRIES:
+                path = catalog[name]["filepath"]
+                fetch(path, Path(tmp) / path, optional=name == "model_card")
             served = cls.from_folder(tmp, revision=rev)
         served.source = f"{repo}@{rev}"
         return served
@@ -224,17 +247,15 @@ def create_app(served: ServedModel) -> FastAPI:
     def predict(request: Records) -> dict:
         rows = _validated(served, request)
         X = _model_input(served, rows)
-        with torch.inference_mode():
-            outputs = served.model(torch.from_numpy(X))
+        # The batch path's code: the same outputs and labels as the inference pipeline.
+        outputs = model_outputs(served.model, X, served.preprocessor)
+        table = inference.prediction_table(outputs, served.preprocessor)
         if regression:
-            values = served.preprocessor.decode_values(outputs[:, 0].numpy())
-            answers = [{"value": float(v)} for v in values]
+            answers = [{"value": v} for v in table["prediction"].tolist()]
         else:
-            probabilities = torch.softmax(outputs, dim=1).numpy()
-            labels = served.preprocessor.decode_labels(probabilities.argmax(axis=1))
             answers = [
                 {"label": label, "probabilities": dict(zip(classes, map(float, p), strict=True))}
-                for label, p in zip(labels, probabilities, strict=True)
+                for label, p in zip(table["prediction"].tolist(), outputs, strict=True)
             ]
         notes = _notes(served, rows)
         return {"predictions": [{**a, **n} for a, n in zip(answers, notes, strict=True)]}
@@ -242,24 +263,17 @@ def create_app(served: ServedModel) -> FastAPI:
     @app.post("/explain")
     def explain(request: ExplainRequest) -> dict:
         validated = _validated(served, request)
-        X = torch.from_numpy(_model_input(served, validated))
-        with torch.no_grad():
-            outputs = served.model(X)
-        # The explained output: the predicted class, or a regression's one value.
-        explained = torch.zeros(len(X), dtype=torch.long) if regression else outputs.argmax(1)
-        # The preprocessor's training mean; zeros for one fitted before it recorded that.
+        X = _model_input(served, validated)
+        # The configured reference row: the preprocessor's training mean (zeros for one fitted
+        # before it recorded that), or zeros; IG with the configured steps, as batch inference.
+        settings = served.settings
         no_rows = np.zeros((1, X.shape[1]), dtype=np.float32)
-        reference = inference.baseline_row(no_rows, "training_mean", served.preprocessor)
-        values = inference.attributions_for(
-            served.model, X, explained, torch.from_numpy(reference), IG_STEPS
+        reference = inference.baseline_row(no_rows, settings.baseline, served.preprocessor)
+        table, _, values = inference.predict_and_explain(
+            served.model, X, served.preprocessor, reference, settings.ig_steps
         )
-        if regression:
-            answers = [
-                {"value": float(v)}
-                for v in served.preprocessor.decode_values(outputs[:, 0].numpy())
-            ]
-        else:
-            answers = [{"label": c} for c in served.preprocessor.decode_labels(explained.numpy())]
+        key = "value" if regression else "label"
+        answers = [{key: v} for v in table["prediction"].tolist()]
         rows = []
         notes = _notes(served, validated)
         for answer, row, note in zip(answers, values, notes, strict=True):
@@ -268,8 +282,8 @@ def create_app(served: ServedModel) -> FastAPI:
             rows.append({**answer, "attributions": top, **note})
         return {
             "method": "integrated_gradients",
-            "steps": IG_STEPS,
-            "baseline": BASELINE,
+            "steps": served.settings.ig_steps,
+            "baseline": BASELINES[served.settings.baseline],
             "target": "the predicted value" if regression else "the predicted class",
             "explanations": rows,
         }

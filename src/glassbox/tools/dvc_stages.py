@@ -38,6 +38,8 @@ from pathlib import Path
 
 import yaml
 
+from glassbox.wiring.project_config import load_catalog_config
+
 PACKAGE = "glassbox"
 GLOBALS_FILE = "conf/base/globals.yml"
 # Stages that compare alternatives; `make run COMPARE=no` leaves them out.
@@ -50,15 +52,6 @@ HEADER = (
     "# pipelines and conf/base/catalog.yml. Do not edit by hand:\n"
     "# tests/tools/test_dvc_stages.py fails when this file and the pipelines disagree.\n"
 )
-
-
-def load_catalog_config(project_path: Path, run_env: str = "base") -> dict[str, dict]:
-    """The catalog entries of conf/base, or with ``run_env="local"`` as a run on this
-    machine sees them (templates starting with `_` left out)."""
-    from kedro.config import OmegaConfigLoader
-
-    loader = OmegaConfigLoader(str(project_path / "conf"), base_env="base", default_run_env=run_env)
-    return {k: v for k, v in loader["catalog"].items() if not k.startswith("_")}
 
 
 def _imported_glassbox_modules(module: types.ModuleType) -> set[str]:

@@ -61,7 +61,7 @@ def _exists(path: Path | None) -> bool:
 
 
 def main() -> int:
-    from glassbox.tools.dvc_stages import load_catalog_config
+    from glassbox.wiring.project_config import load_catalog_config
 
     project_path = Path.cwd()
     lines = summary_lines(project_path, load_catalog_config(project_path, run_env="local"))

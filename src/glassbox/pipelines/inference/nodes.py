@@ -11,7 +11,7 @@ from torch import nn
 from glassbox.deploy import inference
 from glassbox.deploy.prediction import model_outputs
 from glassbox.parameters import InferenceParams
-from glassbox.prepare.model_input import check_model_fits, feature_tensor
+from glassbox.prepare.model_input import check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
 
 log = logging.getLogger(__name__)
@@ -33,20 +33,13 @@ def predict_new_data(
         outputs = len(preprocessor.classes) if preprocessor.task == "classification" else 1
         return inference.prediction_table(np.zeros((0, outputs)), preprocessor)
     X = inference.model_input(new_data, preprocessor)
-    outputs = model_outputs(model, X.to_numpy(), preprocessor)
-    table = inference.prediction_table(outputs, preprocessor)
     if params.top_features == 0:
-        return table
-    import torch
-
+        return inference.prediction_table(
+            model_outputs(model, X.to_numpy(), preprocessor), preprocessor
+        )
     baseline = inference.baseline_row(X_train.to_numpy(np.float32), params.baseline, preprocessor)
-    attributions = inference.attributions_for(
-        model,
-        feature_tensor(X.to_numpy(np.float32)),
-        # The predicted class; for a regression's single column, output 0: the value.
-        torch.from_numpy(outputs.argmax(axis=1)),
-        torch.from_numpy(baseline),
-        params.ig_steps,
+    table, _, attributions = inference.predict_and_explain(
+        model, X.to_numpy(), preprocessor, baseline, params.ig_steps
     )
     top = inference.top_attributions(attributions, preprocessor.feature_names, params.top_features)
     return pd.concat([table, top], axis=1)
