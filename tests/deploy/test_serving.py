@@ -138,6 +138,50 @@ def test_explain_gives_the_attributions_batch_inference_gives_for_the_same_rows(
     np.testing.assert_allclose(got, batch, rtol=1e-5, atol=1e-7)
 
 
+def test_the_service_explains_with_the_projects_inference_settings(trained_project, tmp_path):
+    """inference.ig_steps and inference.baseline reach /explain, and the files are found
+    where the project's catalog says (here moved by a conf/local override)."""
+    import shutil
+
+    import torch
+
+    from glassbox.deploy import inference
+
+    project = tmp_path / "project"
+    shutil.copytree(trained_project / "conf", project / "conf")
+    shutil.copytree(trained_project / "data/06_models", project / "elsewhere")
+    set_parameters(project, "inference", baseline="zeros", ig_steps=8)
+    (project / "conf/local/catalog.yml").write_text(
+        "".join(
+            f"{name}:\n  type: ignored.here\n  filepath: elsewhere/{file}\n"
+            for name, file in (
+                ("model", "model.safetensors"),
+                ("preprocessor", "preprocessor.json"),
+                ("model_card", "model_card.json"),
+            )
+        )
+    )
+    running = Server(trained_project, "--folder", str(project))
+    try:
+        rows = digits_rows(trained_project, 3)
+        body = running.client.post("/explain", json={"records": rows}).json()
+    finally:
+        running.stop()
+    assert body["steps"] == 8 and "zeros" in body["baseline"]
+
+    preprocessor = Preprocessor.load(project / "elsewhere/preprocessor.json")
+    model = load_model(project / "elsewhere/model.safetensors")
+    X = preprocessor.transform_features(pd.DataFrame(rows)).to_numpy(np.float32, copy=True)
+    with torch.no_grad():
+        predicted = model(torch.from_numpy(X)).argmax(1)
+    expected = inference.attributions_for(
+        model, torch.from_numpy(X), predicted, torch.zeros(1, X.shape[1]), 8
+    )
+    names = preprocessor.feature_names
+    got = np.array([[row["attributions"][n] for n in names] for row in body["explanations"]])
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
+
+
 def test_health_and_model_card(server):
     assert server.client.get("/health").json()["status"] == "ok"
     card = server.client.get("/model").json()
