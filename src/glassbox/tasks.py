@@ -16,6 +16,10 @@ from glassbox.parameters import DataProcessingParams
 log = logging.getLogger(__name__)
 
 
+# Regression targets are stratified on this many quantile bins (fewer for small tables).
+QUANTILE_BINS = 10
+
+
 @dataclass(frozen=True)
 class Task:
     """What a task means for the model: how many outputs, which validation score."""
@@ -25,6 +29,7 @@ class Task:
     score_label: str  # how a reader sees it
     score_phrase: str  # the same in a sentence
     higher_is_better: bool
+    target_dtype: str  # the target as the model trains on it: class codes, or values
 
     def output_dim(self, n_classes: int) -> int:
         raise NotImplementedError
@@ -41,8 +46,15 @@ class Task:
     def in_target_units(self, score: float, target_scale: float) -> float:
         return score
 
+    def strata(self, target: pd.Series) -> pd.Series:
+        """What a split keeps in proportion."""
+        raise NotImplementedError
+
 
 class Classification(Task):
+    def strata(self, target: pd.Series) -> pd.Series:
+        return target  # the classes
+
     def output_dim(self, n_classes: int) -> int:
         return n_classes
 
@@ -54,6 +66,11 @@ class Classification(Task):
 
 
 class Regression(Task):
+    def strata(self, target: pd.Series) -> pd.Series:
+        """The target's quantile bins (fewer for small tables)."""
+        bins = max(2, min(QUANTILE_BINS, len(target) // 20))
+        return pd.qcut(pd.to_numeric(target), q=bins, labels=False, duplicates="drop")
+
     def output_dim(self, n_classes: int) -> int:
         return 1
 
@@ -70,8 +87,8 @@ class Regression(Task):
 TASKS: dict[str, Task] = {
     task.name: task
     for task in (
-        Classification("classification", "accuracy", "accuracy", "accuracy", True),
-        Regression("regression", "rmse", "RMSE", "the RMSE", False),
+        Classification("classification", "accuracy", "accuracy", "accuracy", True, "int64"),
+        Regression("regression", "rmse", "RMSE", "the RMSE", False, "float32"),
     )
 }
 

@@ -11,6 +11,7 @@ import pandas as pd
 import torch
 
 from glassbox.errors import InputDataError
+from glassbox.tasks import DEFAULT_TASK, get_task
 
 if TYPE_CHECKING:
     from torch import nn
@@ -31,12 +32,12 @@ def feature_tensor(X: np.ndarray) -> torch.Tensor:
 
 
 def frames_to_tensors(
-    X: pd.DataFrame, y: pd.DataFrame, task: str = "classification"
+    X: pd.DataFrame, y: pd.DataFrame, task: str = DEFAULT_TASK
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Features as float32 and the one target column: int64 class codes, or float32 values
     for regression."""
     features = torch.from_numpy(X.to_numpy(dtype="float32", copy=True))
-    dtype = "int64" if task == "classification" else "float32"
+    dtype = get_task(task).target_dtype
     labels = torch.from_numpy(y.iloc[:, 0].to_numpy(dtype=dtype, copy=True))
     return features, labels
 

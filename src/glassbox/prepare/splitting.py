@@ -6,16 +6,12 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-# Regression targets are stratified on this many quantile bins (fewer for small tables).
-QUANTILE_BINS = 10
+from glassbox.tasks import DEFAULT_TASK, get_task
 
 
 def strata(target: pd.Series, task: str) -> pd.Series:
     """What the split keeps in proportion: the classes, or the target's quantile bins."""
-    if task == "classification":
-        return target
-    bins = max(2, min(QUANTILE_BINS, len(target) // 20))
-    return pd.qcut(pd.to_numeric(target), q=bins, labels=False, duplicates="drop")
+    return get_task(task).strata(target)
 
 
 def stratified_split(
@@ -24,7 +20,7 @@ def stratified_split(
     test_size: float,
     val_size: float,
     seed: int,
-    task: str = "classification",
+    task: str = DEFAULT_TASK,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Split ``table`` into train, validation and test parts, each with the class mix (or,
     for regression, the spread of target values) of the whole.
