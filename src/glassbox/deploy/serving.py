@@ -72,17 +72,14 @@ class ServedModel:
         """The model, preprocessor and (if present) model card of a project checkout, at the
         paths its catalog gives, with its inference settings."""
         root = Path(folder)
-        files = {
-            name: root / load_catalog_config(root, run_env="local")[name]["filepath"]
-            for name in SERVED_ENTRIES
-        }
+        catalog = load_catalog_config(root, run_env="local")
+        files = {n: root / catalog[n]["filepath"] for n in SERVED_ENTRIES if n in catalog}
         settings = load_parameters(root, run_env="local").get("inference") or {}
+        card = files.get("model_card")
         return cls(
             model=load_model(files["model"]),
             preprocessor=Preprocessor.load(files["preprocessor"]),
-            card=json.loads(files["model_card"].read_text())
-            if files["model_card"].is_file()
-            else None,
+            card=json.loads(card.read_text()) if card is not None and card.is_file() else None,
             revision=revision,
             source=str(root.resolve()),
             settings=InferenceParams.model_validate(settings),
@@ -112,8 +109,9 @@ class ServedModel:
                 fetch(path, Path(tmp) / path, optional=not path.endswith("catalog.yml"))
             catalog = load_catalog_config(Path(tmp))
             for name in SERVED_ENTRIES:
-                path = catalog[name]["filepath"]
-                fetch(path, Path(tmp) / path, optional=name == "model_card")
+                if name in catalog:
+                    path = catalog[name]["filepath"]
+                    fetch(path, Path(tmp) / path, optional=name == "model_card")
             served = cls.from_folder(tmp, revision=rev)
         served.source = f"{repo}@{rev}"
         return served
