@@ -20,9 +20,10 @@ from pydantic import (
 )
 
 from glassbox.explain.methods import METHODS, default_methods
+from glassbox.registries import check_name
 from glassbox.training.architectures import architecture
 from glassbox.training.losses import LOSSES
-from glassbox.training.optimizers import OPTIMIZERS, SCHEDULES, check_name
+from glassbox.training.optimizers import OPTIMIZERS, SCHEDULES
 
 
 class _Strict(BaseModel):
@@ -74,8 +75,15 @@ class DataProcessingParams(_Strict):
 # Names from the registries in glassbox.training.optimizers (torch-free at import), checked
 # when the parameters are validated: a bad name fails before any data is loaded, and a
 # newly registered optimizer or schedule is accepted without a change here.
-OptimizerName = Annotated[str, AfterValidator(lambda n: check_name(n, OPTIMIZERS, "optimizer"))]
-SchedulerName = Annotated[str, AfterValidator(lambda n: check_name(n, SCHEDULES, "schedule"))]
+def _registered(registry: dict, kind: str, also: tuple[str, ...] = ()):
+    """A name field that accepts what ``registry`` holds when validated (and ``also``)."""
+    return Annotated[
+        str, AfterValidator(lambda n: n if n in also else check_name(n, registry, kind))
+    ]
+
+
+OptimizerName = _registered(OPTIMIZERS, "optimizer")
+SchedulerName = _registered(SCHEDULES, "schedule")
 
 
 class ModelParams(BaseModel):
@@ -128,9 +136,7 @@ class SchedulerParams(_Strict):
 
 # Names from the registry in glassbox.training.losses (torch-free at import); `auto` picks
 # the task's usual loss.
-LossName = Annotated[
-    str, AfterValidator(lambda n: n if n == "auto" else check_name(n, LOSSES, "loss"))
-]
+LossName = _registered(LOSSES, "loss", also=("auto",))
 
 
 class LossParams(_Strict):
@@ -275,9 +281,7 @@ class OptimizerComparisonParams(_Strict):
 
 
 # Names from the registry in glassbox.explain.methods (torch- and Captum-free at import).
-ExplanationMethod = Annotated[
-    str, AfterValidator(lambda n: check_name(n, METHODS, "explanation method"))
-]
+ExplanationMethod = _registered(METHODS, "explanation method")
 
 
 class QualityParams(_Strict):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from glassbox.parameters import DataProcessingParams
+from glassbox.registries import check_name
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +98,7 @@ DEFAULT_TASK = "classification"
 
 
 def get_task(name: str) -> Task:
-    if name not in TASKS:
-        raise ValueError(f"unknown task {name!r}; choose one of {list(TASKS)}")
-    return TASKS[name]
+    return TASKS[check_name(name, TASKS, "task")]
 
 
 # A numeric target with more distinct values than this is taken for a quantity to predict.

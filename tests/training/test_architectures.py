@@ -32,7 +32,7 @@ def test_build_model_round_trips_the_architecture():
 
 
 def test_unknown_architecture_lists_the_known_ones():
-    with pytest.raises(ValueError, match=r"unknown architecture 'cnn'; known: \['mlp'\]"):
+    with pytest.raises(ValueError, match=r"unknown architecture 'cnn'; choose one of \['mlp'\]"):
         build_model({"name": "cnn"})
 
 

@@ -280,8 +280,8 @@ def create_app(served: ServedModel) -> FastAPI:
             rows.append({**answer, "attributions": top, **note})
         return {
             "method": "integrated_gradients",
-            "steps": served.settings.ig_steps,
-            "baseline": BASELINES[served.settings.baseline],
+            "steps": settings.ig_steps,
+            "baseline": BASELINES[settings.baseline],
             "target": "the predicted value" if regression else "the predicted class",
             "explanations": rows,
         }

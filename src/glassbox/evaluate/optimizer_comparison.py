@@ -47,7 +47,8 @@ def train_all(
     comparison: OptimizerComparisonParams,
 ) -> dict[str, list[dict]]:
     """Every optimizer's runs, one per seed, trained together (glassbox.training.stacked:
-    one forward and backward pass for all runs, ~3.5x faster than one run after another)."""
+    one forward and backward pass for all runs; 2.3x faster than one run after another in
+    benchmarks/stacked_training.py)."""
     settings = [
         run_settings(training, comparison, optimizer, seed)
         for optimizer in comparison.optimizers

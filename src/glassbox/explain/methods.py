@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from glassbox.registries import check_name
+
 if TYPE_CHECKING:
     import torch
     from torch import nn
@@ -71,9 +73,7 @@ def explainer(
     method: str, model: nn.Module, baselines: torch.Tensor, params: ExplainabilityParams
 ) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
     """A function (inputs, target) -> attributions for the registered ``method``."""
-    if method not in METHODS:
-        raise ValueError(f"unknown explanation method {method!r}; choose one of {list(METHODS)}")
-    entry = METHODS[method]
+    entry = METHODS[check_name(method, METHODS, "explanation method")]
     model.eval()
     explain = entry.build(model, baselines, params)
     if not entry.gradients:

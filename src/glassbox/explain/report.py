@@ -104,15 +104,15 @@ def importance_figure(summary: dict, top: int) -> str:
 def deletion_figure(summary: dict, task: str) -> str:
     fig, ax = plt.subplots(figsize=(7, 4))
     any_entry = next(iter(summary["methods"].values()))["quality"]["deletion"]
-    metric = get_task(task).score
+    t = get_task(task)
+    metric = t.score
     for method, entry in summary["methods"].items():
         deletion = entry["quality"]["deletion"]
         ax.plot(deletion["fractions"], deletion[metric], label=method)
     ax.plot(any_entry["fractions"], any_entry[f"random_{metric}"], "k:", label="random order")
     ax.set(
         xlabel="share of features removed (top-ranked first)",
-        ylabel=get_task(task).score_label
-        + ("" if get_task(task).higher_is_better else " (target units)"),
+        ylabel=t.score_label + ("" if t.higher_is_better else " (target units)"),
         title="Deletion curves: steeper is more faithful",
     )
     ax.legend(fontsize="small")

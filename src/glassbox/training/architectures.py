@@ -19,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from glassbox.registries import check_name
+
 
 @dataclass(frozen=True)
 class Architecture:
@@ -41,9 +43,7 @@ def register_architecture(name: str, settings: type[BaseModel], describe: Callab
 
 
 def architecture(name: str) -> Architecture:
-    if name not in ARCHITECTURES:
-        raise ValueError(f"unknown architecture {name!r}; known: {sorted(ARCHITECTURES)}")
-    return ARCHITECTURES[name]
+    return ARCHITECTURES[check_name(name, ARCHITECTURES, "architecture")]
 
 
 def build_model(config: dict[str, Any]):

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from glassbox.registries import check_name
+
 
 @dataclass(frozen=True)
 class Optimizer:
@@ -160,13 +162,6 @@ def _onecycle(optimizer, epochs, steps_per_epoch, step_size, gamma, patience):
 # The built-in names (the registries may grow at run time).
 OPTIMIZER_NAMES = tuple(OPTIMIZERS)
 SCHEDULER_NAMES = tuple(SCHEDULES)
-
-
-def check_name(name: str, registry: dict, kind: str) -> str:
-    """``name`` when ``registry`` holds it, else a ValueError listing what it holds."""
-    if name not in registry:
-        raise ValueError(f"unknown {kind} {name!r}; choose one of {list(registry)}")
-    return name
 
 
 def default_lr(name: str) -> float:
