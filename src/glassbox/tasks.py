@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from glassbox.parameters import DataProcessingParams
 from glassbox.registries import check_name
+
+if TYPE_CHECKING:  # the parameters take their task names from here: no import at run time
+    from glassbox.parameters import DataProcessingParams
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,10 @@ class Task:
     score_phrase: str  # the same in a sentence
     higher_is_better: bool
     target_dtype: str  # the target as the model trains on it: class codes, or values
+    predicts_classes: bool  # outputs are class scores (labels, probabilities, per class)
+    # The figures `dvc metrics show` and `dvc exp show` list: one screen wide. The first is
+    # the score that ranks baselines (as ``score``).
+    headline_metrics: tuple[str, ...]
 
     def output_dim(self, n_classes: int) -> int:
         raise NotImplementedError
@@ -85,16 +92,36 @@ class Regression(Task):
         return score * target_scale
 
 
+CLASSIFICATION, REGRESSION = "classification", "regression"
+
 TASKS: dict[str, Task] = {
     task.name: task
     for task in (
-        Classification("classification", "accuracy", "accuracy", "accuracy", True, "int64"),
-        Regression("regression", "rmse", "RMSE", "the RMSE", False, "float32"),
+        Classification(
+            CLASSIFICATION,
+            score="accuracy",
+            score_label="accuracy",
+            score_phrase="accuracy",
+            higher_is_better=True,
+            target_dtype="int64",
+            predicts_classes=True,
+            headline_metrics=("accuracy", "f1_macro", "log_loss", "roc_auc_ovr"),
+        ),
+        Regression(
+            REGRESSION,
+            score="rmse",
+            score_label="RMSE",
+            score_phrase="the RMSE",
+            higher_is_better=False,
+            target_dtype="float32",
+            predicts_classes=False,
+            headline_metrics=("rmse", "mae", "r2"),
+        ),
     )
 }
 
 
-DEFAULT_TASK = "classification"
+DEFAULT_TASK = CLASSIFICATION
 
 
 def get_task(name: str) -> Task:
@@ -113,12 +140,12 @@ def resolve_task(table: pd.DataFrame, params: DataProcessingParams) -> tuple[str
     distinct = int(target.nunique())
     numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
     if numeric and distinct > REGRESSION_MIN_DISTINCT:
-        return "regression", (
+        return REGRESSION, (
             f"target {params.target!r} is numeric with {distinct} distinct values "
             f"(more than {REGRESSION_MIN_DISTINCT})"
         )
     kind = "numeric" if numeric else "not numeric"
-    return "classification", (
+    return CLASSIFICATION, (
         f"target {params.target!r} is {kind} with {distinct} distinct values"
         + (f" (at most {REGRESSION_MIN_DISTINCT})" if numeric else "")
     )

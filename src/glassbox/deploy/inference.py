@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from glassbox.errors import InputDataError
+from glassbox.tasks import get_task
 
 if TYPE_CHECKING:
     import torch
@@ -74,7 +75,7 @@ def probability_columns(preprocessor: Preprocessor) -> list[str]:
 def prediction_table(probabilities: np.ndarray, preprocessor: Preprocessor) -> pd.DataFrame:
     """The predicted label (original label values) and every class's probability; for
     regression, the predicted value (one column of ``probabilities``, in target units)."""
-    if preprocessor.task == "regression":
+    if not get_task(preprocessor.task).predicts_classes:
         return pd.DataFrame({"prediction": probabilities[:, 0]})
     table = pd.DataFrame(probabilities, columns=probability_columns(preprocessor))
     table.insert(0, "prediction", preprocessor.decode_labels(probabilities.argmax(axis=1)))

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from glassbox.evaluate.metrics import HEADLINE_METRICS
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import describe
 
 TOP_FEATURES = 5
@@ -87,7 +87,7 @@ def build_card(
     revisions: dict,
 ) -> dict[str, Any]:
     methods = explainability_summary.get("methods", {})
-    headline = HEADLINE_METRICS[preprocessor.task]
+    headline = get_task(preprocessor.task).headline_metrics
     raw_files = [
         p
         for p in revisions["dvc_md5"]
@@ -146,7 +146,7 @@ def build_card(
 
 def _task_line(card: dict) -> str:
     target, columns = card["data"]["target"], len(card["features"]["raw"])
-    if card.get("task") == "regression":
+    if not get_task(card.get("task", DEFAULT_TASK)).predicts_classes:
         return f"**Task**: predict the value of `{target}` from {columns} feature columns."
     classes = ", ".join(f"`{c}`" for c in card["classes"])
     return f"**Task**: predict `{target}` (classes: {classes}) from {columns} feature columns."
@@ -158,7 +158,7 @@ def _fmt(value: Any) -> str:
 
 def render_markdown(card: dict) -> str:
     model, data, metrics = card["model"], card["data"], card["metrics"]
-    headline = HEADLINE_METRICS[card.get("task", "classification")]
+    headline = get_task(card.get("task", DEFAULT_TASK)).headline_metrics
     opt = card["optimizer"]
     lines = [
         "# Model card",

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from glassbox.prepare.model_input import feature_tensor
+from glassbox.tasks import get_task
 
 if TYPE_CHECKING:
     from glassbox.prepare.preprocessing import Preprocessor
@@ -37,6 +38,6 @@ def predict_values(model: nn.Module, X: np.ndarray, batch_size: int = 8192) -> n
 def model_outputs(model: nn.Module, X: np.ndarray, preprocessor: Preprocessor) -> np.ndarray:
     """What a prediction table shows, for the preprocessor's task: class probabilities, or
     the predicted value in the target's units as one column."""
-    if preprocessor.task == "regression":
-        return preprocessor.decode_values(predict_values(model, X))[:, None]
-    return predict_proba(model, X)
+    if get_task(preprocessor.task).predicts_classes:
+        return predict_proba(model, X)
+    return preprocessor.decode_values(predict_values(model, X))[:, None]

@@ -30,6 +30,7 @@ from glassbox.errors import InputDataError
 from glassbox.parameters import InferenceParams
 from glassbox.prepare.model_input import check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.tasks import get_task
 from glassbox.training.model_files import load_model
 from glassbox.wiring.project_config import load_catalog_config, load_parameters
 
@@ -228,7 +229,7 @@ def create_app(served: ServedModel) -> FastAPI:
     )
     _add_error_handlers(app)
     classes = [str(c) for c in served.preprocessor.classes]
-    regression = served.preprocessor.task == "regression"
+    predicts_classes = get_task(served.preprocessor.task).predicts_classes
     features = served.preprocessor.feature_names
 
     @app.get("/health")
@@ -248,7 +249,7 @@ def create_app(served: ServedModel) -> FastAPI:
         # The batch path's code: the same outputs and labels as the inference pipeline.
         outputs = model_outputs(served.model, X, served.preprocessor)
         table = inference.prediction_table(outputs, served.preprocessor)
-        if regression:
+        if not predicts_classes:
             answers = [{"value": v} for v in table["prediction"].tolist()]
         else:
             answers = [
@@ -270,7 +271,7 @@ def create_app(served: ServedModel) -> FastAPI:
         table, _, values = inference.predict_and_explain(
             served.model, X, served.preprocessor, reference, settings.ig_steps
         )
-        key = "value" if regression else "label"
+        key = "label" if predicts_classes else "value"
         answers = [{key: v} for v in table["prediction"].tolist()]
         rows = []
         notes = _notes(served, validated)
@@ -282,7 +283,7 @@ def create_app(served: ServedModel) -> FastAPI:
             "method": "integrated_gradients",
             "steps": settings.ig_steps,
             "baseline": BASELINES[settings.baseline],
-            "target": "the predicted value" if regression else "the predicted class",
+            "target": "the predicted class" if predicts_classes else "the predicted value",
             "explanations": rows,
         }
 

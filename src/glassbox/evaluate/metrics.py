@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from glassbox.tasks import DEFAULT_TASK, get_task
+
 
 def expected_calibration_error(y_true: np.ndarray, proba: np.ndarray, n_bins: int = 15) -> float:
     """Mean gap between confidence and accuracy over equal-width confidence bins, weighted by
@@ -120,24 +122,16 @@ def regression_table(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"actual": y_true, "predicted": y_pred, "residual": y_true - y_pred})
 
 
-# The figures `dvc metrics show` and `dvc exp show` list, per task: one screen wide. The whole
-# evaluation (every metric, per class, every baseline) is in evaluation_details.json.
-HEADLINE_METRICS = {
-    "classification": ("accuracy", "f1_macro", "log_loss", "roc_auc_ovr"),
-    "regression": ("rmse", "mae", "r2"),
-}
-# The metric that picks the best baseline, and whether lower is better.
-BASELINE_RANKING = {"classification": ("accuracy", False), "regression": ("rmse", True)}
-
-
 def headline_metrics(details: dict) -> dict:
-    """The model's headline figures and the best baseline's, as one flat JSON object."""
-    task = details.get("task", "classification")
-    key, lower_is_better = BASELINE_RANKING[task]
+    """The model's headline figures (the task's ``headline_metrics``, as `dvc metrics show`
+    lists them) and the best baseline's, as one flat JSON object. The whole evaluation
+    (every metric, per class, every baseline) is in evaluation_details.json."""
+    task = get_task(details.get("task", DEFAULT_TASK))
+    key, sign = task.score, (-1 if task.higher_is_better else 1)
     baselines = details["baselines"]
-    best = sorted(baselines, key=lambda n: baselines[n][key] * (1 if lower_is_better else -1))[0]
+    best = sorted(baselines, key=lambda n: baselines[n][key] * sign)[0]
     return {
-        **{name: details["model"][name] for name in HEADLINE_METRICS[task]},
+        **{name: details["model"][name] for name in task.headline_metrics},
         "best_baseline": best,
         f"best_baseline_{key}": baselines[best][key],
         "test_rows": details["test_rows"],

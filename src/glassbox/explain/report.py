@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 from glassbox.explain.trust import verdict_sentence  # noqa: E402
 from glassbox.html_report import escape, figure_to_img, page, table  # noqa: E402
 from glassbox.prepare.preprocessing import Preprocessor  # noqa: E402
-from glassbox.tasks import get_task  # noqa: E402
+from glassbox.tasks import DEFAULT_TASK, get_task  # noqa: E402
 
 
 def as_image(vector: np.ndarray, preprocessor: Preprocessor, shape: list[int]) -> np.ndarray:
@@ -159,7 +159,7 @@ def local_section_regression(explanations: dict, preprocessor: Preprocessor, par
 
 
 def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str:
-    if explanations.get("task") == "regression":
+    if not get_task(explanations.get("task", DEFAULT_TASK)).predicts_classes:
         return local_section_regression(explanations, preprocessor, params)
     method = next(iter(explanations["attributions"]))
     values = explanations["attributions"][method].values
@@ -216,7 +216,7 @@ def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str
 
 def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params) -> str:
     methods = summary["methods"]
-    regression = preprocessor.task == "regression"
+    regression = not get_task(preprocessor.task).predicts_classes
     trust_rows = []
     for method, entry in methods.items():
         q = entry["quality"]

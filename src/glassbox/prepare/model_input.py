@@ -70,7 +70,8 @@ def check_model_fits(model: nn.Module, preprocessor: Preprocessor) -> None:
     """The model must take the preprocessor's features and predict its classes."""
     architecture = getattr(model, "architecture", {})
     features, classes = len(preprocessor.feature_names), len(preprocessor.classes)
-    outputs = (1, "outputs") if preprocessor.task == "regression" else (classes, "classes")
+    predicts_classes = get_task(preprocessor.task).predicts_classes
+    outputs = (classes, "classes") if predicts_classes else (1, "outputs")
     for key, expected, what in (("input_dim", features, "features"), ("output_dim", *outputs)):
         if key in architecture and architecture[key] != expected:
             raise InputDataError(

@@ -21,6 +21,7 @@ import pandas as pd
 from glassbox.atomic_io import atomic_write
 from glassbox.errors import InputDataError
 from glassbox.parameters import DataProcessingParams
+from glassbox.tasks import DEFAULT_TASK, get_task
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class Preprocessor:
     # Feature columns of the raw table in its order, dropped ones included (image layouts).
     raw_feature_columns: list[str] = field(default_factory=list)
     # Regression: the target is standardised for training and restored on output.
-    task: str = "classification"
+    task: str = DEFAULT_TASK
     target_mean: float = 0.0
     target_scale: float = 1.0
     # The raw feature columns are an image's pixels, in row order (data_processing.image_shape).
@@ -77,7 +78,7 @@ class Preprocessor:
         params: DataProcessingParams,
         numeric_columns: list[str],
         categorical_columns: list[str],
-        task: str = "classification",
+        task: str = DEFAULT_TASK,
     ) -> Preprocessor:
         """Learn imputation values, categories and scaling from the training rows."""
         raw_feature_columns = [
@@ -135,7 +136,7 @@ class Preprocessor:
         for c in categorical:
             input_means += [float(shares[c].get(v, 0.0)) for v in categories[c]]
         target_mean, target_scale, classes = 0.0, 1.0, []
-        if task == "classification":
+        if get_task(task).predicts_classes:
             classes = sorted(_plain(v) for v in train[params.target].unique())
         elif params.scale_target:
             values = pd.to_numeric(train[params.target]).astype("float64")
@@ -226,7 +227,7 @@ class Preprocessor:
 
     def encode_labels(self, labels: pd.Series) -> np.ndarray:
         """Original label values to codes 0..n_classes-1 (regression: standardised values)."""
-        if self.task == "regression":
+        if not get_task(self.task).predicts_classes:
             values = pd.to_numeric(labels).to_numpy(dtype=np.float64)
             return (values - self.target_mean) / self.target_scale
         lookup = {label: code for code, label in enumerate(self.classes)}

@@ -16,7 +16,7 @@ import pandera.pandas as pa
 
 from glassbox.errors import InputDataError
 from glassbox.parameters import DataProcessingParams
-from glassbox.tasks import resolve_task
+from glassbox.tasks import get_task, resolve_task
 
 # An object column whose values are at least this share numbers is taken for a numeric
 # column with typos in it, not for a categorical one.
@@ -174,7 +174,7 @@ def _build_schema(
     table: pd.DataFrame, params: DataProcessingParams, roles: ColumnRoles
 ) -> pa.DataFrameSchema:
     allow_missing = params.missing_values == "impute"
-    if resolve_task(table, params)[0] == "regression":
+    if not get_task(resolve_task(table, params)[0]).predicts_classes:
         target_checks = _regression_target_checks()
     else:
         target_checks = _classification_target_checks(params.min_rows_per_class)

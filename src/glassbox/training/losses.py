@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from glassbox.errors import InputDataError
+from glassbox.tasks import CLASSIFICATION, REGRESSION, get_task
 
 
 @dataclass(frozen=True)
@@ -64,47 +65,47 @@ def build_loss(params, task: str, y_train, n_classes: int):
     """The configured loss (``params``: LossParams) as a module (outputs, targets) -> loss."""
     check_loss_fits(params.name, task)
     weight = None
-    if task == "classification" and params.class_weights == "balanced":
+    if get_task(task).predicts_classes and params.class_weights == "balanced":
         weight = balanced_weights(y_train.cpu(), n_classes).to(y_train.device)
     return LOSSES[resolve_loss_name(params.name, task)].build(params, weight)
 
 
-@register_loss("cross_entropy", task="classification")
+@register_loss("cross_entropy", task=CLASSIFICATION)
 def _cross_entropy(params, weight):
     from torch import nn
 
     return nn.CrossEntropyLoss(weight=weight)
 
 
-@register_loss("label_smoothing", task="classification")
+@register_loss("label_smoothing", task=CLASSIFICATION)
 def _label_smoothing(params, weight):
     from torch import nn
 
     return nn.CrossEntropyLoss(weight=weight, label_smoothing=params.label_smoothing)
 
 
-@register_loss("focal", task="classification")
+@register_loss("focal", task=CLASSIFICATION)
 def _focal(params, weight):
     from glassbox.training.focal_loss import FocalLoss
 
     return FocalLoss(params.focal_gamma, weight)
 
 
-@register_loss("mse", task="regression")
+@register_loss("mse", task=REGRESSION)
 def _mse(params, weight):
     from torch import nn
 
     return nn.MSELoss()
 
 
-@register_loss("mae", task="regression")
+@register_loss("mae", task=REGRESSION)
 def _mae(params, weight):
     from torch import nn
 
     return nn.L1Loss()
 
 
-@register_loss("huber", task="regression")
+@register_loss("huber", task=REGRESSION)
 def _huber(params, weight):
     from torch import nn
 

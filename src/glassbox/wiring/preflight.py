@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from glassbox import parameters as p
 from glassbox.errors import ConfigurationError
+from glassbox.tasks import DEFAULT_TASK
 from glassbox.training.losses import losses_for
 
 PARAMETER_MODELS: dict[str, type[BaseModel]] = {
@@ -109,7 +110,7 @@ class DataFacts:
             return data_processing.task
         fitted = self.preprocessor()
         if fitted is not None:
-            return fitted.get("task", "classification")
+            return fitted.get("task", DEFAULT_TASK)
         from glassbox.tasks import resolve_task
 
         rows = self.raw_columns([data_processing.target])

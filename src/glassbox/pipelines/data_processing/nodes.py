@@ -11,7 +11,7 @@ from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.prepare.review import review_columns
 from glassbox.prepare.splitting import stratified_split
 from glassbox.prepare.validation import column_roles, validate_raw_table
-from glassbox.tasks import log_task
+from glassbox.tasks import DEFAULT_TASK, log_task
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def decide_task(table: pd.DataFrame, params: DataProcessingParams) -> str:
 
 
 def split_data(
-    table: pd.DataFrame, params: DataProcessingParams, task: str = "classification"
+    table: pd.DataFrame, params: DataProcessingParams, task: str = DEFAULT_TASK
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Stratified train / validation / test rows (by class, or by target quantile)."""
     return stratified_split(
@@ -44,7 +44,7 @@ def split_data(
 
 
 def fit_preprocessor(
-    train_rows: pd.DataFrame, params: DataProcessingParams, task: str = "classification"
+    train_rows: pd.DataFrame, params: DataProcessingParams, task: str = DEFAULT_TASK
 ) -> Preprocessor:
     """Fit imputation, encoding and scaling (and, for regression, the target's scaling) on
     the training rows only."""

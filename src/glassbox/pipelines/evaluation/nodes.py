@@ -17,7 +17,6 @@ from glassbox.evaluate.baselines import (
     fit_regression_baselines,
 )
 from glassbox.evaluate.metrics import (
-    HEADLINE_METRICS,
     REGRESSION_POINT_COLUMNS,
     classification_metrics,
     confusion_table,
@@ -30,6 +29,7 @@ from glassbox.evaluate.metrics import (
 from glassbox.parameters import EvaluationParams, TrainingParams
 from glassbox.prepare.model_input import check_features, check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.tasks import DEFAULT_TASK, get_task
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def _chart_names(preprocessor: Preprocessor) -> list[str]:
 
 
 def _regression(preprocessor: Preprocessor) -> bool:
-    return preprocessor.task == "regression"
+    return not get_task(preprocessor.task).predicts_classes
 
 
 def _true_values(y: pd.DataFrame, preprocessor: Preprocessor) -> np.ndarray:
@@ -106,7 +106,7 @@ def score_model_and_baselines(
         if name != "model":
             scores[name].pop("per_class")
     return {
-        "task": "classification",
+        "task": preprocessor.task,
         "test_rows": len(y_true),
         "model": scores.pop("model"),
         "baselines": scores,
@@ -117,7 +117,7 @@ def summarise_metrics(evaluation_details: dict) -> dict:
     """The headline figures DVC shows (`dvc metrics show`, `dvc exp show`): the model's and
     the best baseline's, one screen wide."""
     metrics = headline_metrics(evaluation_details)
-    names = HEADLINE_METRICS[evaluation_details.get("task", "classification")]
+    names = get_task(evaluation_details.get("task", DEFAULT_TASK)).headline_metrics
     best = metrics["best_baseline"]
     log.info(
         "test split (%d rows): %s; best baseline %s: %s %.4f",
@@ -167,7 +167,7 @@ def _regression_scores(
         for name, model in baselines.items()
     }
     return {
-        "task": "regression",
+        "task": preprocessor.task,
         "test_rows": len(y_true),
         "model": regression_metrics(y_true, predicted),
         "baselines": scores,

@@ -18,6 +18,7 @@ from glassbox.prepare.model_input import (
     frames_to_tensors,
 )
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.tasks import get_task
 
 
 def explain_test_set(
@@ -41,11 +42,11 @@ def explain_test_set(
     model.eval()
     with torch.no_grad():
         outputs = model(X)
-    if task == "regression":  # the one output: attributions of the predicted value
-        probabilities, target = outputs, torch.zeros(len(X), dtype=torch.long)
-    else:
+    if get_task(task).predicts_classes:
         probabilities = torch.softmax(outputs, dim=1)
         target = probabilities.argmax(dim=1) if params.target == "predicted" else labels
+    else:  # the one output: attributions of the predicted value
+        probabilities, target = outputs, torch.zeros(len(X), dtype=torch.long)
     baselines = ex.reference_rows(feature_tensor(X_train.to_numpy(np.float32)), params, generator)
 
     attributions = ex.attribute_all(model, X, target, baselines, params)
@@ -104,7 +105,7 @@ def summarise_explanations(
         }
     return {
         "n_samples": len(explanations["X"]),
-        "target": params.target if preprocessor.task == "classification" else "value",
+        "target": params.target if get_task(preprocessor.task).predicts_classes else "value",
         "baseline": params.baseline,
         "methods": methods,
         "agreement": views.method_agreement(importances),

@@ -13,6 +13,7 @@ from glassbox.deploy.prediction import model_outputs
 from glassbox.parameters import InferenceParams
 from glassbox.prepare.model_input import check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.tasks import get_task
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def predict_new_data(
     check_model_fits(model, preprocessor)
     if new_data is None:  # dataset.new_data is null in conf/base/globals.yml
         log.info("no new_data to predict (dataset.new_data is null in conf/base/globals.yml)")
-        outputs = len(preprocessor.classes) if preprocessor.task == "classification" else 1
+        outputs = get_task(preprocessor.task).output_dim(len(preprocessor.classes))
         return inference.prediction_table(np.zeros((0, outputs)), preprocessor)
     X = inference.model_input(new_data, preprocessor)
     if params.top_features == 0:
