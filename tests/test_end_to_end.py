@@ -147,11 +147,17 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
     for title in ("Confusion matrix (test split)", "Loss per epoch", "ROC curves (test split)"):
         assert title in page
 
-    # How a run executes (progress bars, checkpoints) changes no result: nothing re-runs.
+    # How a run executes (progress bars, checkpoints, the device) changes no result: DVC
+    # sees nothing to do, and nothing re-runs.
     params_file = project_copy / "conf/base/parameters_training.yml"
     params = yaml.safe_load(params_file.read_text())
-    params["training"].update(progress="never", checkpoint_every=2)
+    assert params["training"]["device"] == "auto"
+    params["training"].update(progress="never", checkpoint_every=2, device="cpu")
     params_file.write_text(yaml.safe_dump(params, sort_keys=False))
+    status = run_cli(["dvc", "status"], project_copy)
+    assert status.returncode == 0 and "Data and pipelines are up to date." in status.stdout, (
+        status.stdout
+    )
     unchanged = run_cli(["dvc", "repro"], project_copy)
     assert unchanged.returncode == 0 and "Running stage" not in unchanged.stdout, unchanged.stdout
 

@@ -186,11 +186,13 @@ class DistributedParams(_Strict):
 
 
 # Keys that say how a run executes, not what it computes: DVC does not re-run a stage when
-# only these change (glassbox.tools.dvc_stages tracks the other keys one by one). The training
-# stage itself still tracks `device` and `distributed`, which change its float arithmetic
-# (GPU kernels, sums over shards); the stages that only read its settings do not.
+# only these change (glassbox.tools.dvc_stages tracks the other keys one by one). The device
+# is one of them: a GPU computes the same model up to float rounding, and moving a run to
+# another machine should not re-train it (`dvc repro -f training` does, on purpose). The
+# training stage still tracks `distributed`, which changes what it computes (the batch is
+# split over processes and the shards' gradients summed).
 EXECUTION_KEYS = {"training": ("checkpoint_every", "device", "distributed", "progress")}
-TRAINING_ARITHMETIC_KEYS = ("device", "distributed")
+TRAINING_ARITHMETIC_KEYS = ("distributed",)
 
 
 class TrainingParams(_Strict):

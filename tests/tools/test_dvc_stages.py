@@ -29,7 +29,7 @@ def test_data_processing_stage_tracks_code_params_inputs_and_outputs():
     assert "data/06_models/preprocessor.json" in stage["outs"]
 
 
-def test_settings_of_how_a_run_executes_rerun_no_stage_but_training_tracks_its_arithmetic():
+def test_settings_of_how_a_run_executes_rerun_no_stage_but_training_tracks_distribution():
     stages = yaml.safe_load((PROJECT_ROOT / "dvc.yaml").read_text())["stages"]
 
     def training_keys(stage: str) -> list[str]:
@@ -40,8 +40,8 @@ def test_settings_of_how_a_run_executes_rerun_no_stage_but_training_tracks_its_a
         keys = training_keys(stage)
         assert "training.seed" in keys and "training.model" in keys
         assert not {"training.progress", "training.device", "training.distributed"} & set(keys)
-    assert {"training.device", "training.distributed"} <= set(training_keys("training"))
-    assert "training.progress" not in training_keys("training")
+    assert "training.distributed" in training_keys("training")
+    assert not {"training.progress", "training.device"} & set(training_keys("training"))
 
 
 def test_a_stale_dvc_yaml_fails_the_check_and_says_what_to_do(project_copy):
