@@ -23,7 +23,7 @@ from captum.attr import IntegratedGradients
 from sklearn.datasets import make_classification
 
 from benchmarks.digits_accuracy import digits_tensors
-from glassbox.explain.fast_integrated_gradients import integrated_gradients
+from glassbox.explain.integrated_gradients import integrated_gradients
 from glassbox.parameters import TrainingParams
 from glassbox.training.loop import TrainingData, train
 

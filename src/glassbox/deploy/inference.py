@@ -96,16 +96,10 @@ def top_attributions(attributions: np.ndarray, feature_names: list[str], k: int)
 def attributions_for(
     model: nn.Module, X: torch.Tensor, target: torch.Tensor, baseline: torch.Tensor, steps: int
 ) -> np.ndarray:
-    """Integrated Gradients of the ``target`` class against ``baseline`` (the exact fast path
-    for glassbox's MLP, Captum's otherwise)."""
-    from glassbox.explain import fast_integrated_gradients as fast_ig
+    """Integrated Gradients of the ``target`` output against ``baseline``."""
+    from glassbox.explain.integrated_gradients import integrated_gradients
 
-    if fast_ig.supports(model):
-        return fast_ig.integrated_gradients(model, X, baseline, target, steps)[0].numpy()
-    from captum.attr import IntegratedGradients
-
-    ig = IntegratedGradients(model)
-    return ig.attribute(X, baselines=baseline, target=target, n_steps=steps).detach().numpy()
+    return integrated_gradients(model, X, baseline, target, steps)[0].numpy()
 
 
 def baseline_row(X_train: np.ndarray, kind: str, preprocessor=None) -> np.ndarray:

@@ -2,8 +2,8 @@
 
 Each method is one registration: a builder that takes the model, the reference rows and
 the explainability parameters and returns a function (inputs, target) -> attributions.
-The built-in ones wrap Captum, except Integrated Gradients on glassbox's MLP, which uses
-the exact, faster computation in ``glassbox.explain.fast_integrated_gradients``. The
+The built-in ones wrap Captum, except Integrated Gradients, which uses Captum's quadrature
+with less overhead (``glassbox.explain.integrated_gradients``, the service's too). The
 parameter models accept exactly the registered names. This module imports neither torch nor
 Captum at import time, so parameters are checked before a run without loading them.
 
@@ -101,21 +101,10 @@ def _averaged(single: Callable, baselines: torch.Tensor) -> Callable:
 
 @register_method("integrated_gradients", gradients=True)
 def _integrated_gradients(model, baselines, params):
-    from captum import attr
+    from glassbox.explain.integrated_gradients import integrated_gradients
 
-    from glassbox.explain import fast_integrated_gradients as fast_ig
-
-    if fast_ig.supports(model):
-        return _averaged(
-            lambda x, t, b: fast_ig.integrated_gradients(model, x, b, t, params.ig_steps)[0],
-            baselines,
-        )
-    ig = attr.IntegratedGradients(model)
     return _averaged(
-        lambda x, t, b: ig.attribute(
-            x, baselines=b, target=t, n_steps=params.ig_steps, internal_batch_size=4096
-        ),
-        baselines,
+        lambda x, t, b: integrated_gradients(model, x, b, t, params.ig_steps)[0], baselines
     )
 
 

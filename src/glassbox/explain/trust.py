@@ -21,7 +21,7 @@ import torch
 from scipy.stats import spearmanr
 from torch import nn
 
-from glassbox.explain import fast_integrated_gradients as fast_ig
+from glassbox.explain.integrated_gradients import integrated_gradients
 from glassbox.explain.methods import explainer, seeded
 from glassbox.parameters import ExplainabilityParams
 from glassbox.tasks import DEFAULT_TASK, get_task
@@ -35,21 +35,10 @@ def completeness(
     params: ExplainabilityParams,
 ) -> dict:
     """Integrated Gradients' convergence delta, relative to the output difference it explains."""
-    from captum.attr import IntegratedGradients
-
     deltas, gaps = [], []
     for b in baselines:
         b = b[None]
-        if fast_ig.supports(model):
-            _, delta = fast_ig.integrated_gradients(model, X, b, target, params.ig_steps)
-        else:
-            _, delta = IntegratedGradients(model).attribute(
-                X,
-                baselines=b,
-                target=target,
-                n_steps=params.ig_steps,
-                return_convergence_delta=True,
-            )
+        _, delta = integrated_gradients(model, X, b, target, params.ig_steps)
         with torch.no_grad():
             rows = torch.arange(len(X))
             gap = model(X)[rows, target] - model(b.expand_as(X))[rows, target]

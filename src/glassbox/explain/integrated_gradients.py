@@ -1,0 +1,75 @@
+"""Integrated Gradients for any glassbox model: the one implementation the explainability
+report, its trust checks, batch inference and the HTTP service all call.
+
+The attributions are Captum's (the same Gauss-Legendre points and weights along the path
+``b + a(x - b)``, equal up to float rounding: tested), computed with less overhead. Captum
+asks autograd for the gradient of every path point's output separately
+(``torch.autograd.grad(torch.unbind(outputs), inputs)``: one graph root per point). Each
+row's output depends only on its own input (models are explained in eval mode), so the
+gradient of the *sum* of the target outputs gives every point's gradient in one backward
+pass; the quadrature weights are folded into that sum. Rows go through in chunks of a few
+thousand path points, which keeps memory flat and the products cache-sized.
+
+On the default MLP this is 11-13x faster than Captum's call, and as fast as or faster than
+the hand-written backward pass of the MLP's layers it replaces (2.0x on a 256-256 MLP);
+``benchmarks/integrated_gradients_speed.py`` measures it for every architecture.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+# Path points per forward/backward pass: large enough that each pass is a few big products,
+# small enough that a wide model's activations stay within a few hundred MB.
+POINTS_PER_PASS = 16_384
+
+
+def quadrature(n_steps: int, dtype: torch.dtype, method: str = "gausslegendre"):
+    """Captum's points along the path and their weights, as (1, steps, 1) tensors."""
+    from captum.attr._utils.approximation_methods import approximation_parameters
+
+    step_sizes_fn, alphas_fn = approximation_parameters(method)
+    alphas = torch.tensor(alphas_fn(n_steps), dtype=dtype).view(1, -1, 1)
+    weights = torch.tensor(step_sizes_fn(n_steps), dtype=dtype).view(1, -1, 1)
+    return alphas, weights
+
+
+def integrated_gradients(
+    model: nn.Module,
+    inputs: torch.Tensor,
+    baselines: torch.Tensor,
+    target: torch.Tensor,
+    n_steps: int = 50,
+    points_per_pass: int = POINTS_PER_PASS,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Attributions (rows x features) of each row's ``target`` output against ``baselines``
+    (one row, or one per input row), and the completeness delta per row:
+    ``sum(attributions) - (f(x) - f(b))``."""
+    model.eval()
+    alphas, weights = quadrature(n_steps, inputs.dtype)
+    alphas, weights = alphas.to(inputs.device), weights.to(inputs.device)
+    baselines = baselines.expand_as(inputs)
+    rows_per_pass = max(1, points_per_pass // n_steps)
+    attributions, deltas = [], []
+    for start in range(0, len(inputs), rows_per_pass):
+        x = inputs[start : start + rows_per_pass]
+        b = baselines[start : start + rows_per_pass]
+        t = target[start : start + rows_per_pass]
+        rows, features = x.shape
+        path = (b.unsqueeze(1) + alphas * (x - b).unsqueeze(1)).reshape(rows * n_steps, features)
+        path.requires_grad_(True)
+        with torch.enable_grad():
+            outputs = model(path).reshape(rows, n_steps, -1)
+            picked = outputs.gather(2, t.view(rows, 1, 1).expand(rows, n_steps, 1))
+            # One root: each point's output depends on that point alone, so the gradient of
+            # the weighted sum is every point's gradient times its quadrature weight.
+            (grad,) = torch.autograd.grad((picked * weights).sum(), path)
+        attribution = (x - b) * grad.reshape(rows, n_steps, features).sum(dim=1)
+        with torch.no_grad():
+            ends = model(torch.cat([x, b]))
+            index = torch.arange(rows, device=x.device)
+            gap = ends[index, t] - ends[index + rows, t]
+        attributions.append(attribution.detach())
+        deltas.append(attribution.detach().sum(dim=1) - gap)
+    return torch.cat(attributions), torch.cat(deltas)
