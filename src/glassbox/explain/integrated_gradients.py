@@ -10,15 +10,16 @@ gradient of the *sum* of the target outputs gives every point's gradient in one 
 pass; the quadrature weights are folded into that sum. Rows go through in chunks of a few
 thousand path points, which keeps memory flat and the products cache-sized.
 
-On the default MLP this is 11-13x faster than Captum's call, and as fast as or faster than
-the hand-written backward pass of the MLP's layers it replaces (2.0x on a 256-256 MLP);
-``benchmarks/integrated_gradients_speed.py`` measures it for every architecture.
+glassbox's MLP takes a hand-written path still (``glassbox.explain.fast_mlp_ig``: no
+autograd at all).
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
+
+from glassbox.explain import fast_mlp_ig
 
 # Path points per forward/backward pass: large enough that each pass is a few big products,
 # small enough that a wide model's activations stay within a few hundred MB.
@@ -47,6 +48,8 @@ def integrated_gradients(
     (one row, or one per input row), and the completeness delta per row:
     ``sum(attributions) - (f(x) - f(b))``."""
     model.eval()
+    if fast_mlp_ig.supports(model):
+        return fast_mlp_ig.integrated_gradients(model, inputs, baselines, target, n_steps)
     alphas, weights = quadrature(n_steps, inputs.dtype)
     alphas, weights = alphas.to(inputs.device), weights.to(inputs.device)
     baselines = baselines.expand_as(inputs)
