@@ -205,6 +205,58 @@ def shard_share(loss_fn: nn.Module, y_shard: torch.Tensor, y_batch: torch.Tensor
     return (weight[y_shard].sum() / weight[y_batch].sum()).item()
 
 
+def _batch_loss(forward, loss_fn, data: TrainingData, index, rank: int, world_size: int):
+    """The loss of one batch (``index`` into the training rows) as this process adds it: in
+    a data-parallel run, its shard's loss weighted by the shard's share of the batch, so
+    that DDP's average of the processes' gradients is the whole batch's gradient."""
+    if world_size == 1:
+        return loss_fn(forward(data.X_train[index]), data.y_train[index])
+    mine = index[rank::world_size]
+    out = forward(data.X_train[mine])
+    if len(mine) == 0:  # a batch smaller than the world: take part, add nothing
+        return out.sum() * 0.0
+    share = shard_share(loss_fn, data.y_train[mine], data.y_train[index])
+    return loss_fn(out, data.y_train[mine]) * (share * world_size)
+
+
+def _snapshot(state: dict, fingerprint: str, epoch: int, history: list[dict]) -> dict:
+    """A checkpoint after ``epoch``: every state that carries over, and the random streams."""
+    scheduler = state["scheduler"]
+    return {
+        "fingerprint": fingerprint,
+        "epoch": epoch,
+        "model": state["model"].state_dict(),
+        "optimizer": state["optimizer"].state_dict(),
+        "scheduler": scheduler.state_dict() if scheduler is not None else None,
+        "torch_rng": torch.get_rng_state(),
+        "shuffle_rng": state["shuffle_rng"].get_state(),
+        "early_stopping": state["early_stopping"].state_dict(),
+        "history": history,
+    }
+
+
+def _restore(saved: dict, state: dict) -> tuple[list[dict], int]:
+    """Put a checkpoint's states back; return its history and the epoch it was saved after."""
+    state["model"].load_state_dict(saved["model"])
+    state["optimizer"].load_state_dict(saved["optimizer"])
+    if state["scheduler"] is not None:
+        state["scheduler"].load_state_dict(saved["scheduler"])
+    torch.set_rng_state(saved["torch_rng"])
+    state["shuffle_rng"].set_state(saved["shuffle_rng"])
+    state["early_stopping"].load_state_dict(saved["early_stopping"])
+    return saved["history"], saved["epoch"]
+
+
+def _epochs(first_epoch: int, params: TrainingParams, shown: bool):
+    """The epochs left to run, as a progress bar where one is shown."""
+    epochs = range(first_epoch, params.epochs)
+    if not shown:
+        return epochs
+    from tqdm.auto import tqdm
+
+    return tqdm(epochs, desc="training", unit="epoch", initial=first_epoch, total=params.epochs)
+
+
 def train(
     data: TrainingData,
     params: TrainingParams,
@@ -258,27 +310,22 @@ def train(
     history: list[dict] = []
     first_epoch = 0
 
+    # Everything that carries over between epochs: what a checkpoint saves and restores.
+    state = {
+        "model": model,
+        "optimizer": optimizer,
+        "scheduler": scheduler,
+        "shuffle_rng": shuffle,
+        "early_stopping": stopper,
+    }
     saved = checkpoints.load(fingerprint) if checkpoints else None
     if saved is not None:
-        model.load_state_dict(saved["model"])
-        optimizer.load_state_dict(saved["optimizer"])
-        if scheduler is not None:
-            scheduler.load_state_dict(saved["scheduler"])
-        torch.set_rng_state(saved["torch_rng"])
-        shuffle.set_state(saved["shuffle_rng"])
-        stopper.load_state_dict(saved["early_stopping"])
-        history, first_epoch = saved["history"], saved["epoch"]
+        history, first_epoch = _restore(saved, state)
         log.info("resuming training from the checkpoint after epoch %d", first_epoch)
 
     steps = schedule_steps(sched.name)  # when the schedule steps, if there is one
     batch_norm = has_batch_norm(model)
-    epochs = range(first_epoch, params.epochs)
-    if rank == 0 and _show_progress(params.progress):
-        from tqdm.auto import tqdm
-
-        epochs = tqdm(
-            epochs, desc="training", unit="epoch", initial=first_epoch, total=params.epochs
-        )
+    epochs = _epochs(first_epoch, params, shown=rank == 0 and _show_progress(params.progress))
 
     for epoch in epochs:
         started = time.perf_counter()
@@ -290,16 +337,7 @@ def train(
             if batch_norm and len(index) == 1:
                 continue  # batch norm cannot train on a single row
             optimizer.zero_grad(set_to_none=True)
-            if world_size == 1:
-                loss = loss_fn(forward(data.X_train[index]), data.y_train[index])
-            else:
-                mine = index[rank::world_size]
-                out = forward(data.X_train[mine])
-                if len(mine) == 0:  # a batch smaller than the world: take part, add nothing
-                    loss = out.sum() * 0.0
-                else:
-                    share = shard_share(loss_fn, data.y_train[mine], data.y_train[index])
-                    loss = loss_fn(out, data.y_train[mine]) * (share * world_size)
+            loss = _batch_loss(forward, loss_fn, data, index, rank, world_size)
             loss.backward()
             if params.grad_clip_norm is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), params.grad_clip_norm)
@@ -339,19 +377,7 @@ def train(
             and params.checkpoint_every
             and (epoch + 1) % params.checkpoint_every == 0
         ):
-            checkpoints.save(
-                {
-                    "fingerprint": fingerprint,
-                    "epoch": epoch + 1,
-                    "model": model.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict() if scheduler is not None else None,
-                    "torch_rng": torch.get_rng_state(),
-                    "shuffle_rng": shuffle.get_state(),
-                    "early_stopping": stopper.state_dict(),
-                    "history": history,
-                }
-            )
+            checkpoints.save(_snapshot(state, fingerprint, epoch + 1, history))
 
     if stopper.best_state is not None:
         model.load_state_dict(stopper.best_state)
