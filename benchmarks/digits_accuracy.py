@@ -1,16 +1,18 @@
-"""Test accuracy on digits for each optimizer with its default hyperparameters, over seeds.
+"""Test accuracy on digits for each architecture and optimizer with its defaults, over seeds.
 
 Runs the data_processing steps in-process on the bundled digits (default split), then trains
-the default model once per optimizer and seed, and prints the test accuracy of each run,
-the mean, and the epochs trained (early stopping).
+each architecture (default: the MLP) with each optimizer once per seed, and prints the test
+accuracy of each run, the mean, the epochs trained (early stopping) and the seconds.
 
     .venv/bin/python -m benchmarks.digits_accuracy [--seeds 0 1 2] [--optimizers adam sgd]
+    .venv/bin/python -m benchmarks.digits_accuracy --architectures mlp cnn resnet --optimizers adam
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import time
 
 import torch
 
@@ -22,12 +24,13 @@ from glassbox.pipelines.data_processing.nodes import (
     validate_raw_data,
 )
 from glassbox.prepare.example import DIGITS_TARGET, digits_table
+from glassbox.training.architectures import ARCHITECTURES
 from glassbox.training.loop import TrainingData, train
 from glassbox.training.optimizers import OPTIMIZER_NAMES
 
 
 def digits_tensors():
-    params = DataProcessingParams(target=DIGITS_TARGET)
+    params = DataProcessingParams(target=DIGITS_TARGET, image_shape=[8, 8])
     train_rows, val_rows, test_rows = split_data(validate_raw_data(digits_table(), params), params)
     prep = fit_preprocessor(train_rows, params)
 
@@ -36,34 +39,50 @@ def digits_tensors():
         return torch.tensor(X.to_numpy()), torch.tensor(y.iloc[:, 0].to_numpy())
 
     (X_tr, y_tr), (X_va, y_va), (X_te, y_te) = map(tensors, (train_rows, val_rows, test_rows))
-    return TrainingData(X_tr, y_tr, X_va, y_va, n_classes=len(prep.classes)), X_te, y_te
-
-
-def accuracy_of(optimizer: str, seed: int, data, X_test, y_test) -> tuple[float, int]:
-    params = TrainingParams(
-        seed=seed, optimizer={"name": optimizer}, checkpoint_every=0, progress="never"
+    data = TrainingData(
+        X_tr, y_tr, X_va, y_va, n_classes=len(prep.classes), image_layout=prep.image_layout()
     )
+    return data, X_te, y_te
+
+
+def accuracy_of(
+    optimizer: str, seed: int, data, X_test, y_test, architecture: str = "mlp"
+) -> tuple[float, int, float]:
+    params = TrainingParams(
+        seed=seed,
+        model={"name": architecture},
+        optimizer={"name": optimizer},
+        checkpoint_every=0,
+        progress="never",
+    )
+    started = time.perf_counter()
     model, history = train(data, params)
+    seconds = time.perf_counter() - started
     with torch.no_grad():
         accuracy = (model(X_test).argmax(dim=1) == y_test).float().mean().item()
-    return accuracy, len(history)
+    return accuracy, len(history), seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--optimizers", nargs="+", default=list(OPTIMIZER_NAMES))
+    parser.add_argument("--architectures", nargs="+", default=["mlp"], choices=ARCHITECTURES)
     args = parser.parse_args()
 
     data, X_test, y_test = digits_tensors()
     print(f"digits: {len(data.X_train)} train / {len(data.X_val)} val / {len(X_test)} test rows")
-    for optimizer in args.optimizers:
-        runs = [accuracy_of(optimizer, s, data, X_test, y_test) for s in args.seeds]
-        accuracies = [a for a, _ in runs]
-        print(
-            f"{optimizer:>9}: mean test accuracy {statistics.mean(accuracies):.4f}  "
-            f"runs {[round(a, 4) for a in accuracies]}  epochs {[e for _, e in runs]}"
-        )
+    for architecture in args.architectures:
+        for optimizer in args.optimizers:
+            runs = [
+                accuracy_of(optimizer, s, data, X_test, y_test, architecture) for s in args.seeds
+            ]
+            accuracies = [a for a, _, _ in runs]
+            print(
+                f"{architecture:>6} {optimizer:>9}: mean test accuracy "
+                f"{statistics.mean(accuracies):.4f}  runs {[round(a, 4) for a in accuracies]}  "
+                f"epochs {[e for _, e, _ in runs]}  seconds {[round(t, 1) for _, _, t in runs]}"
+            )
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
-"""Integrated Gradients speed: glassbox's exact fast path against the straightforward Captum call.
+"""Integrated Gradients speed: glassbox's implementation against the straightforward Captum call.
 
-Two cases, each on a trained model: the digits test split (360 rows, default model), and
-2,000 rows of a 200,000 x 100 synthetic table (10 classes) with its own trained model.
+Each case is a trained model of one architecture: the digits test split (360 rows) with the
+MLP, the CNN and the residual MLP, each with its default settings; and 2,000 rows of a
+200,000 x 100 synthetic table (10 classes) with an MLP and a residual MLP trained on it.
 Both implementations use 50 Gauss-Legendre steps and the same zero baseline; the script
 checks that attributions agree (max abs difference <= 1e-5) and prints the median time of
 each over alternating repeats, and their ratio (Captum / glassbox).
 
-    .venv/bin/python -m benchmarks.integrated_gradients_speed [--repeats 7]
+    .venv/bin/python -m benchmarks.integrated_gradients_speed [--repeats 7] [--architectures cnn]
 
 When CUDA is present both cases are measured on the GPU as well (model and rows moved to
 the device); elsewhere it says the GPU variant was not run.
@@ -25,25 +26,29 @@ from sklearn.datasets import make_classification
 from benchmarks.digits_accuracy import digits_tensors
 from glassbox.explain.integrated_gradients import integrated_gradients
 from glassbox.parameters import TrainingParams
+from glassbox.training.architectures import ARCHITECTURES, architecture
 from glassbox.training.loop import TrainingData, train
 
 
-def digits_case():
+def digits_case(name: str):
     data, X_test, _ = digits_tensors()
-    model, _ = train(data, TrainingParams(checkpoint_every=0, progress="never", epochs=50))
-    return "digits test split", model, X_test
+    params = TrainingParams(model={"name": name}, checkpoint_every=0, progress="never", epochs=50)
+    model, _ = train(data, params)
+    return f"{name}, digits test split", model, X_test
 
 
-def synthetic_case(rows: int = 200_000):
+def synthetic_case(name: str, rows: int = 200_000):
     X, y = make_classification(
         n_samples=rows, n_features=100, n_informative=20, n_classes=10, random_state=0
     )
     X, y = torch.tensor(X, dtype=torch.float32), torch.tensor(y)
     cut = rows - 10_000
     data = TrainingData(X[:cut], y[:cut], X[cut:], y[cut:], n_classes=10)
-    params = TrainingParams(checkpoint_every=0, progress="never", epochs=2, batch_size=256)
+    params = TrainingParams(
+        model={"name": name}, checkpoint_every=0, progress="never", epochs=2, batch_size=256
+    )
     model, _ = train(data, params)
-    return "2,000 rows of a 200,000 x 100 table", model, X[cut : cut + 2000]
+    return f"{name}, 2,000 rows of a 200,000 x 100 table", model, X[cut : cut + 2000]
 
 
 def measure(name, model, X, repeats: int, device: torch.device) -> None:
@@ -85,6 +90,7 @@ def measure(name, model, X, repeats: int, device: torch.device) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--architectures", nargs="+", default=list(ARCHITECTURES))
     args = parser.parse_args()
     print(f"torch threads: {torch.get_num_threads()}")
     devices = [torch.device("cpu")]
@@ -92,9 +98,14 @@ def main() -> None:
         devices.append(torch.device("cuda"))
     else:
         print("CUDA not available: the GPU variant is not run on this machine")
-    for case in (digits_case(), synthetic_case()):
-        for device in devices:
-            measure(*case, repeats=args.repeats, device=device)
+    for name in args.architectures:
+        cases = [digits_case]
+        if not architecture(name).needs_image:  # the synthetic table is not an image
+            cases.append(synthetic_case)
+        for case in cases:
+            built = case(name)
+            for device in devices:
+                measure(*built, repeats=args.repeats, device=device)
 
 
 if __name__ == "__main__":

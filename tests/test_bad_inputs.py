@@ -273,6 +273,17 @@ CASES = {
         "stopped before any work, because: - data_processing.image_shape is [7, 7] (49 pixels), "
         "but raw_data has 64 feature columns",
     ),
+    "image architecture on a table without an image shape": Case(
+        "data_processing,training",
+        local_file(
+            "parameters_data_processing.yml",
+            "data_processing: {target: digit, image_shape: null}\n",
+        ),
+        "stopped before any work, because: - training.model.name is 'cnn', which needs "
+        "image-shaped inputs, but the data has no image shape. If the feature columns are an "
+        "image's pixels in row order, set dataset.image_shape",
+        ("training.model.name=cnn",),
+    ),
     # ---- saved model, preprocessor and model input ----
     "model file of random bytes": Case(
         "evaluation", garbage_model, "model.safetensors is not a readable safetensors file"

@@ -58,8 +58,9 @@ class DataProcessingParams(_Strict):
     image_shape: list[int] | None = Field(
         None,
         min_length=2,
-        max_length=2,
-        description="height, width: the feature columns are an image's pixels in row order",
+        max_length=3,
+        description="height, width (or channels, height, width): the feature columns are an "
+        "image's pixels in row order",
     )
 
     @model_validator(mode="after")
@@ -118,6 +119,11 @@ class ModelParams(BaseModel):
     def settings(self) -> dict:
         """The architecture's own settings (every key but the name)."""
         return self.model_dump(exclude={"name"})
+
+    def batch_norm(self) -> bool:
+        """Whether the model normalises by batch statistics."""
+        entry = architecture(self.name)
+        return entry.batch_norm(entry.settings.model_validate(self.settings()))
 
 
 class OptimizerParams(_Strict):
@@ -214,13 +220,13 @@ class TrainingParams(_Strict):
 
     @model_validator(mode="after")
     def _no_batch_norm_across_processes(self) -> TrainingParams:
-        # (an architecture with batch normalisation says so by a `batch_norm: true` setting)
-        if getattr(self.model, "batch_norm", False) and self.distributed.world_size > 1:
+        if self.model.batch_norm() and self.distributed.world_size > 1:
             raise ValueError(
-                "training.model.batch_norm cannot be combined with distributed training "
-                f"({self.distributed.world_size} processes): each process would normalise "
-                "by its own shard's statistics. Set batch_norm: false, or nproc_per_node "
-                "and nnodes to 1"
+                f"training.model ({self.model.name}) normalises by batch statistics, which "
+                f"cannot be combined with distributed training ({self.distributed.world_size} "
+                "processes): each process would normalise by its own shard's statistics. "
+                "Set batch_norm: false (mlp) or normalization: layer_norm (resnet), or "
+                "nproc_per_node and nnodes to 1"
             )
         return self
 

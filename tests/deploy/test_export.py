@@ -5,13 +5,37 @@ import pytest
 import torch
 
 from glassbox.deploy import export as model_export
+from glassbox.parameters import TrainingParams
 from glassbox.training.architectures import build_model
+from tests.training.test_architectures import LAYOUT, SMALL
 
 
 @pytest.fixture
 def model():
     torch.manual_seed(0)
     return build_model({"name": "mlp", "input_dim": 6, "hidden_sizes": [8, 4], "output_dim": 3})
+
+
+def small_model(name: str) -> torch.nn.Module:
+    """An untrained model of each architecture on 15 features (for the CNN: a 4 x 4 image
+    with one pixel dropped)."""
+    settings = TrainingParams(model=SMALL[name]).model.model_dump()
+    extra = LAYOUT if name == "cnn" else {}
+    torch.manual_seed(0)
+    return build_model({**settings, "input_dim": 15, "output_dim": 3, **extra}).eval()
+
+
+@pytest.mark.parametrize("name", list(SMALL))
+def test_every_architecture_exports_to_both_formats_with_parity(name):
+    model = small_model(name)
+    X = np.random.default_rng(1).normal(size=(40, 15)).astype(np.float32)
+    example = torch.from_numpy(X[:2])
+    program = model_export.to_program(model, example)
+    onnx_model = model_export.to_onnx(model, example)
+    result = model_export.parity(model, program, onnx_model, X)  # 40 rows, exported with 2
+    model_export.check_parity(result)
+    for fmt in ("torch_export", "onnx"):
+        assert result[fmt]["max_abs_difference"] <= 1e-5
 
 
 def test_both_exports_match_the_eager_model_for_any_number_of_rows(model):

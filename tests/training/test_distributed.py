@@ -61,9 +61,42 @@ def test_two_processes_train_the_same_model_as_one(rows, loss):
     assert list(two_history["epoch"]) == [1, 2, 3, 4]
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        {"name": "cnn", "channels": [4, 8], "hidden": 16, "dropout": 0.0},
+        {"name": "resnet", "width": 16, "depth": 2, "hidden_dropout": 0.0},
+    ],
+    ids=["cnn", "resnet"],
+)
+def test_two_processes_train_every_architecture_as_one(model):
+    """Without dropout (whose masks each process draws for its own shard)."""
+    data = _digits(200)
+    data.image_layout = {"image_shape": [1, 8, 8], "pixel_index": list(range(64))}
+    settings = {
+        "epochs": 4,
+        "batch_size": 50,
+        "model": model,
+        "checkpoint_every": 0,
+        "progress": "never",
+        "early_stopping": {"patience": None},
+    }
+    one, _ = train(data, TrainingParams(**settings))
+    two, _ = train_as_configured(
+        data, TrainingParams(**settings, distributed={"nproc_per_node": 2}), None
+    )
+    assert two.architecture == one.architecture
+    assert _max_weight_difference(one, two) <= 1e-5
+    torch.manual_seed(42)
+    # Adam's steps are at most about lr (1e-3) each: 16 steps moved the weights this far.
+    assert _max_weight_difference(one, build_trained_model(TrainingParams(**settings), data)) > 5e-3
+
+
 def test_settings_that_cannot_work_across_processes_are_refused_up_front():
-    with pytest.raises(ValueError, match="batch_norm cannot be combined with distributed"):
-        TrainingParams(model={"batch_norm": True}, distributed={"nproc_per_node": 2})
+    for model in ({"batch_norm": True}, {"name": "resnet", "normalization": "batch_norm"}):
+        with pytest.raises(ValueError, match="batch statistics, which cannot be combined"):
+            TrainingParams(model=model, distributed={"nproc_per_node": 2})
+    TrainingParams(model={"name": "resnet"}, distributed={"nproc_per_node": 2})  # layer norm
     with pytest.raises(ValueError, match="rdzv_endpoint .* is needed when nnodes is 2"):
         TrainingParams(distributed={"nnodes": 2})
     on_cpu = TrainingParams(device="cpu", distributed={"nproc_per_node": 2, "backend": "nccl"})

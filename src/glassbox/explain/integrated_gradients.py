@@ -10,16 +10,17 @@ gradient of the *sum* of the target outputs gives every point's gradient in one 
 pass; the quadrature weights are folded into that sum. Rows go through in chunks of a few
 thousand path points, which keeps memory flat and the products cache-sized.
 
-glassbox's MLP takes a hand-written path still (``glassbox.explain.fast_mlp_ig``: no
-autograd at all).
+This replaced a hand-written backward pass of the MLP's layers: measured side by side on
+one thread, the general path was as fast on the default 64-32 MLP (17 against 20 ms on
+digits' test split, 95 against 93 ms on 2,000 rows of 100 features) and 1.8x faster on a
+256-256 MLP, so one implementation serves every architecture.
+``benchmarks/integrated_gradients_speed.py`` compares it with Captum for each.
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
-
-from glassbox.explain import fast_mlp_ig
 
 # Path points per forward/backward pass: large enough that each pass is a few big products,
 # small enough that a wide model's activations stay within a few hundred MB.
@@ -48,8 +49,6 @@ def integrated_gradients(
     (one row, or one per input row), and the completeness delta per row:
     ``sum(attributions) - (f(x) - f(b))``."""
     model.eval()
-    if fast_mlp_ig.supports(model):
-        return fast_mlp_ig.integrated_gradients(model, inputs, baselines, target, n_steps)
     alphas, weights = quadrature(n_steps, inputs.dtype)
     alphas, weights = alphas.to(inputs.device), weights.to(inputs.device)
     baselines = baselines.expand_as(inputs)

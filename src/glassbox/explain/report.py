@@ -20,14 +20,10 @@ from glassbox.prepare.preprocessing import Preprocessor  # noqa: E402
 from glassbox.tasks import DEFAULT_TASK, get_task  # noqa: E402
 
 
-def as_image(vector: np.ndarray, preprocessor: Preprocessor, shape: list[int]) -> np.ndarray:
-    """Model-input values back on the raw image grid (dropped pixels are 0)."""
-    position = {name: i for i, name in enumerate(preprocessor.feature_names)}
-    grid = np.zeros(len(preprocessor.raw_feature_columns))
-    for i, column in enumerate(preprocessor.raw_feature_columns):
-        if column in position:
-            grid[i] = vector[position[column]]
-    return grid.reshape(shape)
+def as_image(vector: np.ndarray, preprocessor: Preprocessor) -> np.ndarray:
+    """Model-input values on the image grid, channels averaged (one picture per row)."""
+    grid = preprocessor.as_image(vector)
+    return grid.mean(axis=0) if grid.ndim == 3 else grid
 
 
 def unscaled(row: np.ndarray, preprocessor: Preprocessor) -> np.ndarray:
@@ -55,7 +51,7 @@ def _heatmap(ax, attribution: np.ndarray, title: str, original: np.ndarray | Non
     )
 
 
-def class_heatmaps(explanations: dict, preprocessor: Preprocessor, shape: list[int]) -> str:
+def class_heatmaps(explanations: dict, preprocessor: Preprocessor) -> str:
     methods = list(explanations["attributions"])
     classes = preprocessor.classes
     target = explanations["target"]
@@ -73,9 +69,9 @@ def class_heatmaps(explanations: dict, preprocessor: Preprocessor, shape: list[i
             mean_image = unscaled(explanations["X"][rows].mean(axis=0), preprocessor)
             _heatmap(
                 axes[r][c],
-                as_image(values[rows].mean(axis=0), preprocessor, shape),
+                as_image(values[rows].mean(axis=0), preprocessor),
                 f"{label}" if r == 0 else "",
-                original=as_image(mean_image, preprocessor, shape),
+                original=as_image(mean_image, preprocessor),
             )
         axes[r][0].set_ylabel(method.replace("_", "\n"), fontsize=8)
     fig.suptitle(
@@ -185,12 +181,10 @@ def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str
         if preprocessor.image_shape:
             fig, axes = plt.subplots(1, len(rows), squeeze=False, figsize=(2.2 * len(rows), 2.4))
             for ax, row in zip(axes[0], rows, strict=True):
-                image = as_image(
-                    unscaled(X[row], preprocessor), preprocessor, preprocessor.image_shape
-                )
+                image = as_image(unscaled(X[row], preprocessor), preprocessor)
                 _heatmap(
                     ax,
-                    as_image(values[row], preprocessor, preprocessor.image_shape),
+                    as_image(values[row], preprocessor),
                     f"true {preprocessor.classes[labels[row]]}, "
                     f"pred {preprocessor.classes[predicted[row]]}",
                     original=image,
@@ -281,7 +275,7 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
     if not regression:
         body.append("<h2>Per class</h2>")
         if preprocessor.image_shape:
-            body.append(class_heatmaps(explanations, preprocessor, preprocessor.image_shape))
+            body.append(class_heatmaps(explanations, preprocessor))
         body.append(
             f"<p>Top features per class ({escape(first.replace('_', ' '))}, mean "
             "|attribution| over the rows of that class):</p>"

@@ -91,6 +91,12 @@ class Preprocessor:
                 f"{len(raw_feature_columns)} feature columns. Set image_shape to null unless "
                 "your features are the pixels of an image, in row order."
             )
+        if params.image_shape and categorical_columns:
+            raise InputDataError(
+                f"data_processing.image_shape is set, but columns {categorical_columns[:5]} are "
+                "not numeric: an image's pixels are numbers. Set image_shape to null unless "
+                "your features are the pixels of an image, in row order."
+            )
         dropped = []
         if params.drop_constant_columns:
             dropped = [
@@ -160,6 +166,26 @@ class Preprocessor:
             image_shape=list(params.image_shape) if params.image_shape else None,
             input_means=input_means,
         )
+
+    # ----- images ----------------------------------------------------------------------------
+    def image_layout(self) -> dict | None:
+        """Where the image's pixels (channels x height x width, in row order) are in model
+        input: each pixel's feature position, or -1 for a pixel dropped as constant in
+        training (0 in model input: its standardised value). None for a table."""
+        if not self.image_shape:
+            return None
+        shape = list(self.image_shape)
+        position = {name: i for i, name in enumerate(self.feature_names)}
+        return {
+            "image_shape": shape if len(shape) == 3 else [1, *shape],
+            "pixel_index": [position.get(c, -1) for c in self.raw_feature_columns],
+        }
+
+    def as_image(self, vector: np.ndarray) -> np.ndarray:
+        """Model-input values (one row) on the image's grid (image_shape); dropped pixels 0."""
+        index = np.asarray(self.image_layout()["pixel_index"])
+        grid = np.where(index >= 0, np.asarray(vector)[np.maximum(index, 0)], 0.0)
+        return grid.reshape(self.image_shape)
 
     # ----- applying --------------------------------------------------------------------------
     @property

@@ -19,10 +19,11 @@ import pandas as pd
 import torch
 from torch import nn
 
+from glassbox.errors import InputDataError
 from glassbox.parameters import TrainingParams
 from glassbox.prepare.model_input import frames_to_tensors
 from glassbox.tasks import DEFAULT_TASK, get_task
-from glassbox.training.architectures import build_model
+from glassbox.training.architectures import architecture, build_model, image_shape_problem
 from glassbox.training.checkpoints import CheckpointStore
 from glassbox.training.losses import build_loss
 from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
@@ -46,7 +47,8 @@ HISTORY_COLUMNS = history_columns()
 class TrainingData:
     """Model input as tensors: features float32; targets int64 class codes, or float32
     (scaled) values for regression, with ``target_scale`` to report errors in the
-    target's own units."""
+    target's own units. ``image_layout``: where an image's pixels are in a row, for
+    architectures that need it (Preprocessor.image_layout); None for a table."""
 
     X_train: torch.Tensor
     y_train: torch.Tensor
@@ -55,6 +57,7 @@ class TrainingData:
     n_classes: int
     task: str = DEFAULT_TASK
     target_scale: float = 1.0
+    image_layout: dict | None = None
 
     @classmethod
     def from_frames(
@@ -66,6 +69,7 @@ class TrainingData:
         n_classes: int,
         task: str = DEFAULT_TASK,
         target_scale: float = 1.0,
+        image_layout: dict | None = None,
     ) -> TrainingData:
         return cls(
             *frames_to_tensors(X_train, y_train, task),
@@ -73,6 +77,7 @@ class TrainingData:
             n_classes=n_classes,
             task=task,
             target_scale=target_scale,
+            image_layout=image_layout,
         )
 
     @classmethod
@@ -87,6 +92,7 @@ class TrainingData:
             n_classes=len(preprocessor.classes),
             task=preprocessor.task,
             target_scale=preprocessor.target_scale,
+            image_layout=preprocessor.image_layout(),
         )
 
     @property
@@ -95,7 +101,7 @@ class TrainingData:
 
     def to(self, device: torch.device) -> TrainingData:
         moved = [t.to(device) for t in (self.X_train, self.y_train, self.X_val, self.y_val)]
-        return TrainingData(*moved, self.n_classes, self.task, self.target_scale)
+        return TrainingData(*moved, self.n_classes, self.task, self.target_scale, self.image_layout)
 
     def cpu_fields(self) -> dict:
         """The fields as plain values and CPU tensors (for torch.save)."""
@@ -105,16 +111,23 @@ class TrainingData:
         digest = hashlib.sha256()
         for tensor in (self.X_train, self.y_train, self.X_val, self.y_val):
             digest.update(tensor.cpu().contiguous().numpy().tobytes())
+        if self.image_layout is not None:  # the same pixels on another grid: another run
+            digest.update(json.dumps(self.image_layout, sort_keys=True).encode())
         return digest.hexdigest()
 
 
 def build_trained_model(params: TrainingParams, data: TrainingData) -> nn.Module:
-    """The configured architecture, sized for the data's features and outputs."""
+    """The configured architecture, sized for the data's features and outputs (and, for an
+    architecture of images, laid out on the data's image grid)."""
+    problem = image_shape_problem(params.model.name, data.image_layout is not None)
+    if problem:
+        raise InputDataError(problem)
     return build_model(
         {
             **params.model.model_dump(),
             "input_dim": data.X_train.shape[1],
             "output_dim": data.output_dim,
+            **(data.image_layout if architecture(params.model.name).needs_image else {}),
         }
     )
 

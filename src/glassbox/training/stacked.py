@@ -134,7 +134,9 @@ def train_stacked(
     base = models[0]
     batch_norm = has_batch_norm(base)
     names = [name for name, _ in base.named_parameters()]
-    buffer_names = [name for name, _ in base.named_buffers()]
+    # The buffers a run changes (batch norm's statistics); constant ones (a CNN's pixel
+    # positions, not saved with the weights) are the same for every run and stay in `base`.
+    buffer_names = [name for name, _ in base.named_buffers() if name in base.state_dict()]
 
     states = [
         _RunState(

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from glassbox import parameters as p
 from glassbox.errors import ConfigurationError
 from glassbox.tasks import DEFAULT_TASK
+from glassbox.training.architectures import image_shape_problem
 from glassbox.training.losses import losses_for
 
 PARAMETER_MODELS: dict[str, type[BaseModel]] = {
@@ -116,6 +117,12 @@ class DataFacts:
         rows = self.raw_columns([data_processing.target])
         return None if rows is None else resolve_task(rows, data_processing)[0]
 
+    def image_shape(self, data_processing: p.DataProcessingParams) -> list[int] | None:
+        """The image shape the model will be trained with: the fitted preprocessor's, or
+        the parameters' when it is fitted in this run."""
+        fitted = self.preprocessor()
+        return fitted.get("image_shape") if fitted is not None else data_processing.image_shape
+
     def feature_columns(self, data_processing: p.DataProcessingParams) -> int | None:
         fitted = self.preprocessor()
         if fitted is not None:
@@ -144,6 +151,9 @@ def cross_checks(params: dict[str, Any], facts: DataFacts) -> list[str]:
                 f"training.loss.name is {loss!r}, but the task is {task}: use 'auto' (picks "
                 f"{fitting[0]!r}) or one of {fitting}"
             )
+    problem = image_shape_problem(training.model.name, facts.image_shape(data) is not None)
+    if problem:
+        problems.append(problem)
     shape = data.image_shape
     if shape is not None:
         columns = facts.feature_columns(data)
