@@ -21,7 +21,7 @@ from pydantic import (
 
 from glassbox.explain.methods import METHODS, default_methods
 from glassbox.registries import check_name
-from glassbox.training.architectures import architecture
+from glassbox.training.architectures import ARCHITECTURES, architecture
 from glassbox.training.losses import LOSSES
 from glassbox.training.optimizers import OPTIMIZERS, SCHEDULES
 
@@ -88,9 +88,13 @@ SchedulerName = _registered(SCHEDULES, "schedule")
 
 
 class ModelParams(BaseModel):
-    """`training.model`: ``name`` picks an architecture of glassbox.training.architectures;
-    the other keys are that architecture's own, checked by its settings model (defaults
-    filled in, so a run's parameters always name every setting)."""
+    """`training.model`: ``name`` picks an architecture of glassbox.training.architectures.
+    Each architecture's own keys go in a section under its name, so that switching is one
+    edit of ``name`` (``training.model.cnn.channels``); keys given directly beside ``name``
+    (``training.model.hidden_sizes``, as ``--params`` overrides write them) are the chosen
+    architecture's and take precedence over its section. Every section is checked by its
+    architecture's settings model, and the chosen one's settings, defaults filled in, are
+    what a run uses: after validation the model is ``name`` plus those settings."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     name: str = "mlp"
@@ -99,19 +103,17 @@ class ModelParams(BaseModel):
     def _settings_of_the_architecture(self) -> ModelParams:
         entry = architecture(self.name)
         given = dict(self.__pydantic_extra__ or {})
-        try:
-            settings = entry.settings.model_validate(given)
-        except ValidationError as e:
-            problems = "; ".join(
-                ".".join(map(str, err["loc"] or ("model",)))
-                + ": "
-                + err["msg"].removeprefix("Value error, ")
-                for err in e.errors()
-            )
-            raise ValueError(
-                f"{problems} (training.model.name {self.name!r} takes "
-                f"{list(entry.settings.model_fields)})"
-            ) from None
+        sections = {key: given.pop(key) for key in list(given) if key in ARCHITECTURES}
+        for other, section in sections.items():
+            if not isinstance(section, dict):
+                raise ValueError(
+                    f"{other}: expected the {other} architecture's settings as a mapping "
+                    f"(keys {list(ARCHITECTURES[other].settings.model_fields)}); got {section!r}"
+                )
+            if other != self.name:  # unused now, but a typo there would bite after a switch
+                _validated_settings(other, section, f"{other}.")
+        chosen = {**sections.get(self.name, {}), **given}
+        settings = _validated_settings(self.name, chosen, "")
         self.__pydantic_extra__.clear()
         self.__pydantic_extra__.update(settings.model_dump())
         return self
@@ -120,10 +122,27 @@ class ModelParams(BaseModel):
         """The architecture's own settings (every key but the name)."""
         return self.model_dump(exclude={"name"})
 
-    def batch_norm(self) -> bool:
-        """Whether the model normalises by batch statistics."""
+    def uses_batch_statistics(self) -> bool:
+        """Whether the model normalises by batch statistics (batch norm)."""
         entry = architecture(self.name)
         return entry.batch_norm(entry.settings.model_validate(self.settings()))
+
+
+def _validated_settings(name: str, given: dict, prefix: str) -> BaseModel:
+    entry = architecture(name)
+    try:
+        return entry.settings.model_validate(given)
+    except ValidationError as e:
+        problems = "; ".join(
+            prefix
+            + ".".join(map(str, err["loc"] or ("model",)))
+            + ": "
+            + err["msg"].removeprefix("Value error, ")
+            for err in e.errors()
+        )
+        raise ValueError(
+            f"{problems} (the {name} architecture takes {list(entry.settings.model_fields)})"
+        ) from None
 
 
 class OptimizerParams(_Strict):
@@ -220,7 +239,7 @@ class TrainingParams(_Strict):
 
     @model_validator(mode="after")
     def _no_batch_norm_across_processes(self) -> TrainingParams:
-        if self.model.batch_norm() and self.distributed.world_size > 1:
+        if self.model.uses_batch_statistics() and self.distributed.world_size > 1:
             raise ValueError(
                 f"training.model ({self.model.name}) normalises by batch statistics, which "
                 f"cannot be combined with distributed training ({self.distributed.world_size} "

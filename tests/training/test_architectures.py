@@ -129,7 +129,7 @@ def test_the_resnet_is_residual_blocks_with_layer_norm_by_default():
     assert isinstance(batch.blocks[0].branch[0], nn.BatchNorm1d)
     assert TrainingParams(
         model={"name": "resnet", "normalization": "batch_norm"}
-    ).model.batch_norm()
+    ).model.uses_batch_statistics()
 
 
 @pytest.mark.parametrize("name", list(SMALL))
@@ -219,3 +219,26 @@ def test_every_architecture_killed_mid_training_resumes_to_the_uninterrupted_wei
     uninterrupted, _ = train(image_blobs(), resumable_params(name))
     assert len(history) == 10
     assert model_bytes(resumed) == model_bytes(uninterrupted)
+
+
+def test_each_architecture_keeps_its_settings_under_its_name_so_switching_is_one_edit():
+    model = {
+        "name": "mlp",
+        "mlp": {"hidden_sizes": [8], "dropout": 0.1},
+        "cnn": {"channels": [4], "dropout": 0.2},
+        "resnet": {"width": 16},
+    }
+    assert TrainingParams(model=model).model.settings() == {
+        "hidden_sizes": [8],
+        "dropout": 0.1,
+        "batch_norm": False,
+    }
+    cnn = TrainingParams(model={**model, "name": "cnn"}).model
+    assert cnn.settings()["channels"] == [4] and cnn.settings()["dropout"] == 0.2
+    # A key given beside the name (a --params override) is the chosen architecture's.
+    assert TrainingParams(model={**model, "hidden_sizes": [3]}).model.hidden_sizes == [3]
+    # A typo in a section not in use fails now, not after the switch.
+    with pytest.raises(ValidationError, match=r"resnet.widht: Extra inputs.*resnet architecture"):
+        TrainingParams(model={**model, "resnet": {"widht": 16}})
+    with pytest.raises(ValidationError, match=r"channels: Extra inputs.*mlp architecture takes"):
+        TrainingParams(model={**model, "channels": [8]})
