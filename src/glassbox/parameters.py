@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     model_validator,
 )
@@ -98,10 +99,11 @@ class ModelParams(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
     name: str = "mlp"
+    _sections: dict[str, dict] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _settings_of_the_architecture(self) -> ModelParams:
-        entry = architecture(self.name)
+        architecture(self.name)  # an unknown name: the known ones, before anything else
         given = dict(self.__pydantic_extra__ or {})
         sections = {key: given.pop(key) for key in list(given) if key in ARCHITECTURES}
         for other, section in sections.items():
@@ -110,13 +112,30 @@ class ModelParams(BaseModel):
                     f"{other}: expected the {other} architecture's settings as a mapping "
                     f"(keys {list(ARCHITECTURES[other].settings.model_fields)}); got {section!r}"
                 )
-            if other != self.name:  # unused now, but a typo there would bite after a switch
-                _validated_settings(other, section, f"{other}.")
+        # Every section is checked now (a typo in one not in use would bite after a
+        # switch) and kept for the architecture comparison, defaults filled in.
+        self._sections = {
+            other: _validated_settings(other, section, f"{other}.").model_dump()
+            for other, section in sections.items()
+            if other != self.name
+        }
         chosen = {**sections.get(self.name, {}), **given}
         settings = _validated_settings(self.name, chosen, "")
+        self._sections[self.name] = settings.model_dump()
         self.__pydantic_extra__.clear()
         self.__pydantic_extra__.update(settings.model_dump())
         return self
+
+    def settings_of(self, name: str) -> dict:
+        """The settings of architecture ``name`` as configured (its section), or its
+        defaults: a comparison trains each architecture this way."""
+        if name in self._sections:
+            return dict(self._sections[name])
+        return architecture(name).settings().model_dump()
+
+    def with_architecture(self, name: str) -> ModelParams:
+        """The model configuration with ``name`` chosen, with its configured settings."""
+        return ModelParams(name=name, **self.settings_of(name))
 
     def settings(self) -> dict:
         """The architecture's own settings (every key but the name)."""
@@ -305,6 +324,24 @@ class OptimizerComparisonParams(_Strict):
         if bad:
             raise ValueError(f"learning_rates must be greater than 0; got {bad}")
         return self
+
+
+ArchitectureName = _registered(ARCHITECTURES, "architecture")
+
+
+class ArchitectureComparisonParams(_Strict):
+    """`architecture_comparison` in conf/base/parameters_architecture_comparison.yml.
+
+    Each run is `training` with the architecture swapped in (with the settings configured
+    under its name in `training.model`), so the comparison uses the same data, optimizer,
+    epochs and early stopping as training.
+    """
+
+    architectures: list[ArchitectureName] = Field(
+        default_factory=lambda: list(ARCHITECTURES), min_length=1, description="default: all"
+    )
+    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
+    epochs: int | None = Field(None, ge=1, description="null: training.epochs")
 
 
 # Names from the registry in glassbox.explain.methods (torch- and Captum-free at import).

@@ -1,12 +1,7 @@
 import pytest
 
-from glassbox.evaluate.optimizer_comparison import (
-    mean_curves,
-    recommend,
-    render_report,
-    run_settings,
-    summarise,
-)
+from glassbox.evaluate.comparison import mean_curves, recommend
+from glassbox.evaluate.optimizer_comparison import render_report, run_settings, summarise
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 
 

@@ -1,0 +1,133 @@
+"""Which model suits this data? Every listed architecture trained once per seed, with the
+settings configured under its name in `training.model` (the shipped file: its defaults),
+the rest of the training configuration unchanged; then the summary, a recommendation
+chosen on validation loss only (glassbox.evaluate.comparison), and the report.
+
+An architecture of images (cnn) is left out, and the report says so, when the data has no
+image shape.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import torch
+
+from glassbox.evaluate.comparison import curves_chart, describe_run, recommend, summarise_runs
+from glassbox.parameters import ArchitectureComparisonParams, DistributedParams, TrainingParams
+from glassbox.tasks import DEFAULT_TASK, get_task
+from glassbox.training.architectures import architecture
+from glassbox.training.loop import TrainingData
+from glassbox.training.stacked import train_stacked
+
+log = logging.getLogger(__name__)
+
+
+def run_settings(
+    training: TrainingParams, comparison: ArchitectureComparisonParams, name: str, seed: int
+) -> TrainingParams:
+    """The training configuration of one comparison run."""
+    return training.model_copy(
+        update={
+            "seed": seed,
+            "epochs": comparison.epochs or training.epochs,
+            "model": training.model.with_architecture(name),
+            "checkpoint_every": 0,
+            "progress": "never",
+            "distributed": DistributedParams(),  # many small runs in one process
+        }
+    )
+
+
+def fitting_architectures(names: list[str], data: TrainingData) -> tuple[list[str], dict[str, str]]:
+    """The architectures that can take this data, and why each other one is left out."""
+    left_out = {
+        name: "needs an image shape (dataset.image_shape), and the data has none"
+        for name in names
+        if architecture(name).needs_image and data.image_layout is None
+    }
+    for name, why in left_out.items():
+        log.info("architecture comparison: %s left out: it %s", name, why)
+    return [n for n in names if n not in left_out], left_out
+
+
+def train_all(
+    data: TrainingData,
+    X_test: torch.Tensor,
+    y_test: torch.Tensor,
+    training: TrainingParams,
+    comparison: ArchitectureComparisonParams,
+) -> dict:
+    """Every fitting architecture's runs, one per seed; its seeds are trained together
+    (glassbox.training.stacked), one architecture after another."""
+    names, left_out = fitting_architectures(comparison.architectures, data)
+    runs, used = {}, {}
+    for name in names:
+        settings = [run_settings(training, comparison, name, seed) for seed in comparison.seeds]
+        trained = train_stacked(data, settings)
+        runs[name] = [
+            describe_run(model, history, params, data, X_test, y_test)
+            for (model, history), params in zip(trained, settings, strict=True)
+        ]
+        used[name] = settings[0].model.settings()
+    return {"runs": runs, "settings": used, "left_out": left_out}
+
+
+def summarise(trained: dict, task: str = DEFAULT_TASK) -> dict:
+    """Per architecture: mean and standard deviation over seeds; then the recommendation."""
+    entries = summarise_runs(trained["runs"], task)
+    for name, entry in entries.items():
+        entry["settings"] = trained["settings"][name]
+    return {
+        "task": task,
+        "architectures": entries,
+        "left_out": trained["left_out"],
+        "recommendation": recommend(entries, task, noun="architecture"),
+    }
+
+
+def render_report(summary: dict, settings: dict) -> str:
+    """The comparison as one self-contained HTML page."""
+    from glassbox.html_report import escape, page, table
+
+    entries = summary["architectures"]
+    task = get_task(summary["task"])
+    score, label = task.score, task.score_label
+    chart = curves_chart(entries, summary["task"], "architecture")
+    rows = [
+        (
+            name,
+            ", ".join(f"{k} {v}" for k, v in e["settings"].items()),
+            f"{e['parameters']:,}",
+            f"{e[f'test_{score}_mean']:.4f} ± {e[f'test_{score}_std']:.4f}",
+            f"{e['best_val_loss_mean']:.4f} ± {e['best_val_loss_std']:.4f}",
+            f"{e['best_epoch_mean']:.1f}",
+            f"{e['total_seconds_mean']:.2f}",
+        )
+        for name, e in sorted(entries.items(), key=lambda kv: kv[1]["best_val_loss_mean"])
+    ]
+    header = (
+        "architecture",
+        "settings",
+        "parameters",
+        f"test {label}",
+        "best validation loss",
+        "epochs to best",
+        "seconds per run",
+    )
+    left_out = "".join(
+        f"<li>{escape(name)}: it {escape(why)}.</li>" for name, why in summary["left_out"].items()
+    )
+    advice = escape(summary["recommendation"]["text"])
+    body = (
+        f'<p class="note"><strong>Recommendation.</strong> {advice}</p>'
+        + (f"<p>Left out:</p><ul>{left_out}</ul>" if left_out else "")
+        + "<h2>Curves</h2><p>Mean over seeds at each epoch (runs stop early at different "
+        f"epochs).</p>{chart}<h2>Results</h2><p>Mean ± standard deviation over seeds, best "
+        f"first by validation loss. Test {label} is measured on the held-out test split and "
+        "was not used to rank. An architecture's seeds train together (one pass computes "
+        "every seed's batch); seconds per run are a run's share of those passes.</p>"
+        f"{table(header, rows)}"
+        f"<h2>Settings</h2>{table(('setting', 'value'), list(settings.items()))}"
+    )
+    return page("Which model suits this data?", body)
