@@ -1,5 +1,7 @@
 """Attribution methods on a table whose answer is known, and the trust checks."""
 
+import functools
+
 import numpy as np
 import pytest
 import torch
@@ -14,21 +16,31 @@ INFORMATIVE = [3, 7, 11, 14, 18]  # of 20 features
 GRADIENT_METHODS = [n for n in ex.METHOD_NAMES if ex.METHODS[n].gradients]
 
 
-@pytest.fixture(scope="module")
-def known_answer():
-    """The label depends only on five known features out of twenty."""
+@functools.cache
+def _known_answer(architecture: str):
+    """The label depends only on five known features out of twenty; a model of
+    ``architecture`` (its default settings) trained on it."""
     g = torch.Generator().manual_seed(0)
     X = torch.randn(3000, 20, generator=g)
     score = X[:, INFORMATIVE] @ torch.tensor([1.5, -1.2, 1.0, 1.3, -1.1])
     y = (score > 0).long() + (score > 1.5).long()  # three classes
     data = TrainingData(X[:2400], y[:2400], X[2400:2700], y[2400:2700], n_classes=3)
-    model, _ = train(data, TrainingParams(epochs=60, progress="never", checkpoint_every=0))
+    params = TrainingParams(
+        model={"name": architecture}, epochs=60, progress="never", checkpoint_every=0
+    )
+    model, _ = train(data, params)
     return model, X[2700:], y[2700:], X[:2400]
 
 
+@pytest.fixture(scope="module")
+def known_answer():
+    return _known_answer("mlp")
+
+
+@pytest.mark.parametrize("architecture", ["mlp", "resnet"])
 @pytest.mark.parametrize("method", GRADIENT_METHODS)
-def test_every_gradient_method_ranks_the_informative_features_first(known_answer, method):
-    model, X, y, X_train = known_answer
+def test_every_gradient_method_ranks_the_informative_features_first(architecture, method):
+    model, X, y, X_train = _known_answer(architecture)
     params = ExplainabilityParams(methods=[method])
     baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
     with torch.no_grad():

@@ -43,6 +43,23 @@ def test_stacked_runs_match_the_same_runs_trained_one_by_one():
     assert min(lengths) < 40 and max(lengths) == 40  # early stopping is each run's own
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        {"name": "cnn", "channels": [4, 8], "hidden": 16, "dropout": 0.0},
+        {"name": "resnet", "width": 16, "depth": 2, "hidden_dropout": 0.0},
+    ],
+    ids=["cnn", "resnet"],
+)
+def test_every_architecture_trains_stacked_as_one_by_one(model):
+    """Without dropout, whose masks differ between stacked and single runs."""
+    from tests.training.test_architectures import image_blobs
+
+    data = image_blobs()
+    runs = _settings(["momentum", "adam"], seeds=[0, 1], epochs=8, model=model)
+    _assert_same_runs(train_stacked(data, runs), [train(data, r) for r in runs], atol=1e-5)
+
+
 def test_gradient_clipping_and_schedules_act_on_each_run_alone():
     data = blobs()
     runs = _settings(["sgd", "rmsprop"], seeds=[0, 1], grad_clip_norm=0.05)

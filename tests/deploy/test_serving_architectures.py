@@ -1,0 +1,63 @@
+"""The HTTP service with a model of every architecture (in process, through FastAPI's test
+client): /predict gives the batch path's probabilities, /explain the batch path's
+attributions."""
+
+import numpy as np
+import pytest
+import torch
+from fastapi.testclient import TestClient
+
+from glassbox.deploy import inference
+from glassbox.deploy.prediction import model_outputs
+from glassbox.deploy.serving import ServedModel, create_app
+from glassbox.parameters import DataProcessingParams, InferenceParams, TrainingParams
+from glassbox.pipelines.data_processing.nodes import (
+    fit_preprocessor,
+    split_data,
+    transform_rows,
+    validate_raw_data,
+)
+from glassbox.prepare.example import DIGITS_TARGET, digits_table
+from glassbox.training.loop import TrainingData, train
+from tests.training.test_architectures import SMALL
+
+
+@pytest.fixture(scope="module")
+def digits_split():
+    params = DataProcessingParams(target=DIGITS_TARGET, image_shape=[8, 8])
+    train_rows, val_rows, test_rows = split_data(validate_raw_data(digits_table(), params), params)
+    preprocessor = fit_preprocessor(train_rows, params)
+    frames = [*transform_rows(train_rows, preprocessor), *transform_rows(val_rows, preprocessor)]
+    return preprocessor, TrainingData.for_preprocessor(preprocessor, *frames), test_rows
+
+
+@pytest.mark.parametrize("name", ["cnn", "resnet"])
+def test_predict_and_explain_answer_for_every_architecture(digits_split, name):
+    preprocessor, data, test_rows = digits_split
+    params = TrainingParams(model=SMALL[name], epochs=3, progress="never", checkpoint_every=0)
+    model, _ = train(data, params)
+    settings = InferenceParams(ig_steps=16)
+    client = TestClient(create_app(ServedModel(model, preprocessor, settings=settings)))
+    rows = test_rows.head(3)
+    records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+
+    predicted = client.post("/predict", json={"records": records})
+    assert predicted.status_code == 200, predicted.text
+    X = preprocessor.transform_features(rows).to_numpy(np.float32, copy=True)
+    expected = model_outputs(model, X, preprocessor)
+    classes = [str(c) for c in preprocessor.classes]
+    got = [[p["probabilities"][c] for c in classes] for p in predicted.json()["predictions"]]
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+
+    explained = client.post("/explain", json={"records": records})
+    assert explained.status_code == 200, explained.text
+    X_train = np.zeros((1, X.shape[1]), np.float32)  # unused: the preprocessor has the means
+    reference = inference.baseline_row(X_train, "training_mean", preprocessor)
+    target = torch.from_numpy(expected.argmax(axis=1))
+    batch = inference.attributions_for(
+        model, torch.from_numpy(X), target, torch.from_numpy(reference), 16
+    )
+    names = preprocessor.feature_names
+    served = explained.json()["explanations"]
+    got = np.array([[row["attributions"][n] for n in names] for row in served])
+    np.testing.assert_allclose(got, batch, rtol=1e-5, atol=1e-7)
