@@ -146,6 +146,12 @@ def set_parameters(project: Path, pipeline: str, **values) -> None:
     path.write_text(yaml.safe_dump(params, sort_keys=False))
 
 
+def small_comparisons(project: Path) -> None:
+    """The comparisons at their smallest: one optimizer and one architecture, one seed."""
+    set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    set_parameters(project, "architecture_comparison", architectures=["mlp"], seeds=[0])
+
+
 def use_dataset(project: Path, **values) -> None:
     """The README's one edit for your own data: the `dataset` block of conf/base/globals.yml
     (raw_data, target, image_shape, new_data)."""
@@ -197,7 +203,7 @@ def trained_project(tmp_path_factory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("trained") / "project")
     write_digits(project)
     set_parameters(project, "training", epochs=5)
-    set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    small_comparisons(project)
     set_parameters(project, "explainability", max_rows=40)
     result = kedro_run(project)
     assert result.returncode == 0, result.stderr[-3000:]

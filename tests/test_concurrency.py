@@ -14,7 +14,14 @@ import pytest
 
 from glassbox.training.model_files import load_model
 from glassbox.wiring.run_lock import RunLock
-from tests.conftest import cli_env, file_digests, kedro_run, run_cli, set_parameters
+from tests.conftest import (
+    cli_env,
+    file_digests,
+    kedro_run,
+    run_cli,
+    set_parameters,
+    small_comparisons,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -76,7 +83,7 @@ def test_a_second_kedro_run_is_turned_away_while_one_runs(processed_project):
 
 def test_a_second_dvc_repro_is_turned_away_while_one_runs(project_copy):
     project = project_copy
-    set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    small_comparisons(project)
     set_parameters(project, "training", epochs=30)
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
         assert run_cli(args, project).returncode == 0

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import cli_env, copy_project, run_cli, set_parameters
+from tests.conftest import cli_env, copy_project, run_cli, set_parameters, small_comparisons
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,7 @@ CHECKPOINT = "data/06_models/checkpoints/training.pt"
 def quick_project(target: Path) -> Path:
     project = copy_project(target)
     set_parameters(project, "training", epochs=40, checkpoint_every=2)
-    set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    small_comparisons(project)
     set_parameters(project, "explainability", max_rows=60)
     # A fixed date: the same tree committed twice gets the same commit id (the model card
     # names it). Only here: DVC's own experiment commits reject this date format.

@@ -17,6 +17,7 @@ from tests.conftest import (
     kedro_run,
     run_cli,
     set_parameters,
+    small_comparisons,
     use_dataset,
     write_digits,
 )
@@ -70,14 +71,18 @@ def test_a_table_never_seen_before_runs_through_conf_alone(
     assert np.isfinite(X_train.to_numpy()).all()
 
 
-def shrink_optimizer_comparison(project: Path) -> None:
-    """Two optimizers, one seed: the comparison's own tests cover its defaults."""
+def shrink_comparisons(project: Path) -> None:
+    """Two optimizers, two architectures, one seed: the comparisons' own tests cover their
+    defaults."""
     set_parameters(project, "optimizer_comparison", optimizers=["sgd", "adam"], seeds=[0])
+    set_parameters(
+        project, "architecture_comparison", architectures=["mlp", "cnn"], seeds=[0], epochs=5
+    )
 
 
 def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(project_copy):
     write_digits(project_copy)
-    shrink_optimizer_comparison(project_copy)
+    shrink_comparisons(project_copy)
     result = kedro_run(project_copy)
     assert result.returncode == 0, result.stderr[-3000:]
 
@@ -89,6 +94,10 @@ def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(p
     for figure in ("confusion_matrix", "roc_curves", "reliability_diagram", "training_curves"):
         assert (project_copy / f"data/08_reporting/figures/evaluation/{figure}.png").is_file()
     assert (project_copy / "data/08_reporting/optimizer_comparison.html").is_file()
+    architectures = json.loads(
+        (project_copy / "data/08_reporting/architecture_comparison.json").read_text()
+    )
+    assert list(architectures["architectures"]) == ["mlp", "cnn"]  # digits: an image shape
 
     # Explainability with its defaults on digits: IG complete within 1 %, heatmaps drawn.
     summary = json.loads(
@@ -103,7 +112,7 @@ def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(p
 
 def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(project_copy):
     # Short settings: this is about which stages run, not how well (tests above do that).
-    set_parameters(project_copy, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    small_comparisons(project_copy)
     set_parameters(project_copy, "training", epochs=20)
     set_parameters(project_copy, "explainability", max_rows=60)
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
@@ -114,13 +123,15 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
     lines = (first.stdout + first.stderr).splitlines()
     assert len(lines) <= 200, first.stdout + first.stderr
     assert not [line for line in lines if "WARNING" in line or "Traceback" in line], lines
-    assert first.stdout.splitlines()[-3].startswith("Test split (360 rows): accuracy 0.")
+    assert first.stdout.splitlines()[-4].startswith("Test split (360 rows): accuracy 0.")
+    assert first.stdout.splitlines()[-2].startswith("Lowest validation loss: optimizer adam")
     stages = (
         "example_data",
         "data_processing",
         "training",
         "evaluation",
         "optimizer_comparison",
+        "architecture_comparison",
         "explainability",
         "export",
         "inference",
@@ -168,7 +179,13 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
     assert third.returncode == 0, third.stdout[-2000:]
     # The stages that read `training`, and those that read the new model.
     rerun = set(re.findall(r"Running stage '(\w+)'", third.stdout))
-    downstream = {"training", "evaluation", "optimizer_comparison", "explainability"}
+    downstream = {
+        "training",
+        "evaluation",
+        "optimizer_comparison",
+        "architecture_comparison",
+        "explainability",
+    }
     assert rerun == downstream | {"export", "inference"}, rerun
     assert "Stage 'data_processing' didn't change, skipping" in third.stdout
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.conftest import run_cli, set_parameters, use_dataset
+from tests.conftest import run_cli, set_parameters, small_comparisons, use_dataset
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +55,7 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(projec
     )
     # Small budgets, so that the test is about the route, not about training.
     set_parameters(project_copy, "training", epochs=10)
-    set_parameters(project_copy, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    small_comparisons(project_copy)
     set_parameters(project_copy, "explainability", max_rows=30)
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
         assert run_cli(args, project_copy).returncode == 0
@@ -76,8 +76,10 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(projec
     ), output
     assert "column 'weight' is missing in" in output
     assert "imputed 'weight' in" in output
-    summary = result.stdout.splitlines()[-3:]  # DVC and the summary print on stdout
+    summary = result.stdout.splitlines()[-4:]  # DVC and the summary print on stdout
     assert summary[0].startswith("Test split (") and "best baseline" in summary[0], summary
+    # A table: the comparison leaves the CNN out, and the summary names the best model.
+    assert summary[-2] == "Lowest validation loss: optimizer adam, model mlp (see the comparisons)"
     assert summary[-1].startswith("Read: ") and "model_card.md" in summary[-1]
 
     card = json.loads((project_copy / "data/06_models/model_card.json").read_text())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import kedro_run, run_cli, set_parameters, use_dataset
+from tests.conftest import kedro_run, run_cli, set_parameters, small_comparisons, use_dataset
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,7 @@ def test_column_names_and_labels_from_the_data_are_escaped_in_every_report(
         image_shape=None,
     )
     set_parameters(project_copy, "training", epochs=5)
-    set_parameters(project_copy, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    small_comparisons(project_copy)
     set_parameters(project_copy, "explainability", max_rows=30)
 
     result = kedro_run(project_copy)

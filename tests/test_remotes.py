@@ -20,6 +20,7 @@ from tests.conftest import (
     kedro_run,
     run_cli,
     set_parameters,
+    small_comparisons,
     write_digits,
 )
 from tests.flaky_proxy import FlakyProxy
@@ -107,7 +108,7 @@ def dvc_outputs(project: Path) -> dict[str, str]:
 
 def quick_parameters(project: Path) -> None:
     set_parameters(project, "training", epochs=10)
-    set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
+    small_comparisons(project)
     set_parameters(project, "explainability", max_rows=60)
 
 

@@ -14,8 +14,11 @@ def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_
     (project / "out/metrics.json").write_text(json.dumps(metrics))
     (project / "out/report.html").write_text("<html></html>")
     (elsewhere / "card.md").write_text("# Model card")
+    (project / "out/models.json").write_text(json.dumps({"recommendation": {"best": "cnn"}}))
     catalog = {
         "metrics": {"filepath": "out/metrics.json"},
+        "architecture_comparison_summary": {"filepath": "out/models.json"},
+        "optimizer_comparison_summary": {"filepath": "out/not_written_yet.json"},
         "explainability_report": {"filepath": "out/report.html"},
         "model_card_markdown": {"filepath": str(elsewhere / "card.md")},  # outside the project
     }
@@ -23,4 +26,5 @@ def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_
     assert lines[0] == (
         "Test split (50 rows): accuracy 0.9000; best baseline (logistic_regression) 0.8000"
     )
+    assert lines[-2] == "Lowest validation loss: model cnn (see the comparisons)"
     assert lines[-1] == f"Read: out/report.html, {elsewhere / 'card.md'}"

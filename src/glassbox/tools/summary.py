@@ -11,7 +11,17 @@ import json
 import sys
 from pathlib import Path
 
-REPORTS = ("explainability_report", "optimizer_comparison_report", "model_card_markdown")
+REPORTS = (
+    "explainability_report",
+    "optimizer_comparison_report",
+    "architecture_comparison_report",
+    "model_card_markdown",
+)
+# The comparisons' recommendations (chosen on validation loss), one phrase each.
+COMPARISONS = {
+    "optimizer": "optimizer_comparison_summary",
+    "model": "architecture_comparison_summary",
+}
 
 
 def _read_json(path: Path) -> dict | None:
@@ -45,6 +55,13 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
         lines.append(
             f"Explanations: {verdict}" + (f" (not: {', '.join(failing)})" if failing else "")
         )
+    advice = []
+    for what, dataset in COMPARISONS.items():
+        compared = _read_json(path_of(dataset)) if path_of(dataset) else None
+        if compared and compared.get("recommendation"):
+            advice.append(f"{what} {compared['recommendation']['best']}")
+    if advice:
+        lines.append(f"Lowest validation loss: {', '.join(advice)} (see the comparisons)")
     written = [_shown(path_of(d), project_path) for d in REPORTS if _exists(path_of(d))]
     if written:
         lines.append("Read: " + ", ".join(written))
