@@ -14,11 +14,32 @@ import pandas as pd
 import torch
 
 from glassbox.parameters import TrainingParams
+from glassbox.prepare.model_input import check_features, frames_to_tensors
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.loop import TrainingData
 
 # Per-run figures summarised as mean and standard deviation over seeds.
 SUMMARISED = ("best_val_loss", "best_epoch", "seconds_to_best", "total_seconds")
+
+
+def comparison_inputs(
+    preprocessor, X_train, y_train, X_val, y_val, X_test, y_test
+) -> tuple[TrainingData, torch.Tensor, torch.Tensor]:
+    """The splits as a comparison trains and scores on them: training and validation as
+    TrainingData (the preprocessor's task, classes and image layout), test as tensors."""
+    check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
+    data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
+    return data, *frames_to_tensors(X_test, y_test, preprocessor.task)
+
+
+def shared_settings(training: TrainingParams, seeds: list[int], epochs: int | None) -> dict:
+    """What every run of a comparison has in common, as its report lists it."""
+    return {
+        "seeds": seeds,
+        "epochs (upper bound)": epochs or training.epochs,
+        "early stopping patience": training.early_stopping.patience,
+        "batch size": training.batch_size,
+    }
 
 
 def describe_run(

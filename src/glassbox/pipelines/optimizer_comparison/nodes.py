@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from glassbox.evaluate.comparison import comparison_inputs, shared_settings
 from glassbox.evaluate.optimizer_comparison import render_report, summarise, train_all
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
-from glassbox.prepare.model_input import check_features, frames_to_tensors
 from glassbox.prepare.preprocessing import Preprocessor
-from glassbox.training.loop import TrainingData
 
 
 def train_every_optimizer(
@@ -24,10 +23,8 @@ def train_every_optimizer(
     comparison: OptimizerComparisonParams,
 ) -> dict[str, list[dict]]:
     """Every optimizer's runs over all seeds, by optimizer name."""
-    check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
-    data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
-    X_test_t, y_test_t = frames_to_tensors(X_test, y_test, preprocessor.task)
-    return train_all(data, X_test_t, y_test_t, training, comparison)
+    inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
+    return train_all(*inputs, training, comparison)
 
 
 def compare_optimizers(
@@ -39,10 +36,7 @@ def compare_optimizers(
     """The summary (JSON) and the HTML report, from every optimizer's runs."""
     summary = summarise(runs, preprocessor.task)
     settings = {
-        "seeds": comparison.seeds,
-        "epochs (upper bound)": comparison.epochs or training.epochs,
-        "early stopping patience": training.early_stopping.patience,
-        "batch size": training.batch_size,
+        **shared_settings(training, comparison.seeds, comparison.epochs),
         "model": f"{training.model.name} {training.model.settings()}",
         "weight decay": (
             "each optimizer's default"
