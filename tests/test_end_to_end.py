@@ -88,7 +88,13 @@ def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(p
 
     metrics = json.loads((project_copy / "data/08_reporting/evaluation_details.json").read_text())
     model, baselines = metrics["model"]["accuracy"], metrics["baselines"]
-    assert set(baselines) == {"majority_class", "logistic_regression", "mlp_classifier"}
+    assert set(baselines) == {
+        "majority_class",
+        "logistic_regression",
+        "mlp_classifier",
+        "hist_gradient_boosting",
+        "random_forest",
+    }
     assert model > baselines["logistic_regression"]["accuracy"]
     assert model >= baselines["mlp_classifier"]["accuracy"]
     for figure in ("confusion_matrix", "roc_curves", "reliability_diagram", "training_curves"):

@@ -15,6 +15,19 @@ def test_baselines_fit_and_give_one_column_per_class():
     accuracy = {n: (p.argmax(axis=1) == y).mean() for n, p in proba.items()}
     assert accuracy["logistic_regression"] > 0.95 > accuracy["majority_class"]
     assert accuracy["mlp_classifier"] > 0.9
+    assert min(accuracy["hist_gradient_boosting"], accuracy["random_forest"]) > 0.95
+
+
+def test_regression_baselines_include_the_tree_ensembles():
+    from glassbox.evaluate.baselines import REGRESSION_BASELINE_NAMES, fit_regression_baselines
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = np.where(X[:, 0] > 0, 2.0, -1.0) + 0.1 * rng.normal(size=300)  # a step: trees fit it
+    models = fit_regression_baselines(X, y, hidden_sizes=[8], seed=0)
+    assert tuple(models) == REGRESSION_BASELINE_NAMES
+    for name in ("hist_gradient_boosting", "random_forest"):
+        assert np.sqrt(np.mean((models[name].predict(X) - y) ** 2)) < 0.3
 
 
 def test_baselines_fit_on_a_seeded_sample_when_baseline_rows_is_set():
