@@ -129,7 +129,8 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
     lines = (first.stdout + first.stderr).splitlines()
     assert len(lines) <= 200, first.stdout + first.stderr
     assert not [line for line in lines if "WARNING" in line or "Traceback" in line], lines
-    assert first.stdout.splitlines()[-4].startswith("Test split (360 rows): accuracy 0.")
+    assert first.stdout.splitlines()[-5].startswith("Test split (360 rows): accuracy 0.")
+    assert first.stdout.splitlines()[-4].startswith("Network against it: ")
     assert first.stdout.splitlines()[-2].startswith("Lowest validation loss: optimizer adam")
     stages = (
         "example_data",

@@ -280,6 +280,10 @@ class EvaluationParams(_Strict):
     baseline_hidden_sizes: list[int] = Field(
         default_factory=lambda: [64, 32], description="scikit-learn's MLP baseline's layers"
     )
+    bootstrap_resamples: int = Field(
+        1000, ge=100, description="paired bootstrap resamples of the test rows, for intervals"
+    )
+    confidence_level: float = Field(0.95, gt=0.5, lt=1, description="of every interval")
 
     @model_validator(mode="after")
     def _positive_sizes(self) -> EvaluationParams:

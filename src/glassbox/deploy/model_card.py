@@ -123,6 +123,7 @@ def build_card(
         "optimizer": training["optimizer"],
         "metrics": {
             "test_rows": metrics.get("test_rows"),
+            "verdict": (metrics.get("verdict") or {}).get("text"),
             "model": {k: metrics["model"][k] for k in headline},
             "baselines": {
                 name: {k: scores[k] for k in headline}
@@ -198,6 +199,11 @@ def render_markdown(card: dict) -> str:
         "",
         f"## Test metrics ({metrics['test_rows']} rows)",
         "",
+        *(
+            [f"**Is a neural network warranted here?** {metrics['verdict']}", ""]
+            if metrics.get("verdict")
+            else []
+        ),
         "| model | " + " | ".join(headline) + " |",
         "| --- |" + " --- |" * len(headline),
         "| **this model** | " + " | ".join(_fmt(metrics["model"][k]) for k in headline) + " |",

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 REPORTS = (
+    "evaluation_report",
     "explainability_report",
     "optimizer_comparison_report",
     "architecture_comparison_report",
@@ -46,6 +47,14 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
             f"Test split ({metrics['test_rows']} rows): {key} {metrics[key]:.4f}; "
             f"best baseline ({metrics['best_baseline']}) {metrics['best_baseline_' + key]:.4f}"
         )
+        if "network_vs_best_baseline" in metrics:
+            low, high = metrics[f"{key}_difference_interval"]
+            level = round(metrics["interval_level"] * 100)
+            lines.append(
+                f"Network against it: {metrics['network_vs_best_baseline']} ({key} "
+                f"{metrics[f'{key}_difference']:+.4f}, {level} % interval {low:+.4f} to "
+                f"{high:+.4f})"
+            )
     explained = path_of("explainability_summary")
     summary = _read_json(explained) if explained else None
     if summary:

@@ -26,6 +26,7 @@ def test_evaluation_scores_the_model_beside_the_baselines(tmp_path):
     # Consumed by the headline node, so kept in a file (the runner releases memory).
     catalog["evaluation_details"] = JSONDataset(filepath=str(tmp_path / "details.json"))
     outputs = SequentialRunner().run(data_processing() + training() + evaluation(), catalog)
+    _check_intervals_and_verdict(catalog.load("evaluation_details"), outputs)
 
     metrics = catalog.load("evaluation_details")
     assert metrics["test_rows"] == 360
@@ -61,3 +62,56 @@ def test_evaluation_scores_the_model_beside_the_baselines(tmp_path):
         "reliability_diagram.png",
         "training_curves.png",
     }
+
+
+def _check_intervals_and_verdict(details: dict, outputs: dict) -> None:
+    """Every metric of every model has an interval around it; the verdict follows the
+    interval of the difference against the best baseline; metrics.json and the report
+    carry both."""
+    for scores in [details["model"], *details["baselines"].values()]:
+        for metric, (low, high) in scores["intervals"].items():
+            assert low <= scores[metric] + 1e-12 and scores[metric] <= high + 1e-12, metric
+    found = details["verdict"]
+    best = max(details["baselines"], key=lambda n: details["baselines"][n]["accuracy"])
+    assert found["best_baseline"] == best
+    low, high = details["differences"][best]["accuracy"]
+    expected = "better" if low > 0 else "worse" if high < 0 else "indistinguishable"
+    assert found["outcome"] == expected and found["interval"] == [low, high]
+    headline = outputs["metrics"].load()
+    assert headline["network_vs_best_baseline"] == expected
+    assert headline["accuracy_interval"] == details["model"]["intervals"]["accuracy"]
+    for name, scores in details["baselines"].items():  # [value, low, high]
+        triple = [scores["accuracy"], *scores["intervals"]["accuracy"]]
+        assert headline[f"{name}_accuracy"] == triple
+    report = outputs["evaluation_report"].load()
+    assert f"Verdict: {expected}." in report and best in report
+    assert report.count("<img") == 4  # the four figures, embedded
+
+
+def test_on_a_table_where_trees_win_the_verdict_says_no_network_and_names_the_ensemble(tmp_path):
+    """A target that is a step function of two features among eighteen that do not matter:
+    axis-aligned splits fit it exactly, a smooth network only approximately."""
+    import numpy as np
+    import pandas as pd
+
+    from glassbox.evaluate.baselines import TREE_BASELINES
+    from glassbox.parameters import DataProcessingParams
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(2400, 20))
+    steps = (np.floor(X[:, 0] * 4) + np.floor(X[:, 1] * 3)) % 3
+    table = pd.DataFrame(X, columns=[f"x{i}" for i in range(20)]).assign(label=steps.astype(int))
+    catalog = digits_catalog(
+        tmp_path,
+        data_processing=DataProcessingParams(target="label"),
+        training=TrainingParams(epochs=40, progress="never"),
+        evaluation=EvaluationParams(),
+    )
+    catalog["raw_data"] = MemoryDataset(table)
+    catalog["training_checkpoint"] = MemoryDataset(CheckpointStore(tmp_path / "ckpt.pt"))
+    catalog["evaluation_details"] = JSONDataset(filepath=str(tmp_path / "details.json"))
+    SequentialRunner().run(data_processing() + training() + evaluation(), catalog)
+    found = catalog.load("evaluation_details")["verdict"]
+    assert found["best_baseline"] in TREE_BASELINES, found
+    assert found["outcome"] in {"worse", "indistinguishable"}, found
+    assert "not warranted" in found["text"]

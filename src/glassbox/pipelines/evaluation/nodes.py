@@ -10,7 +10,7 @@ from torch import nn
 
 from glassbox.deploy.inference import prediction_table
 from glassbox.deploy.prediction import model_outputs
-from glassbox.evaluate import plots
+from glassbox.evaluate import bootstrap, plots
 from glassbox.evaluate.baselines import (
     baseline_probabilities,
     fit_baselines,
@@ -26,6 +26,8 @@ from glassbox.evaluate.metrics import (
     reliability_table,
     roc_table,
 )
+from glassbox.evaluate.report import render_evaluation_report
+from glassbox.evaluate.verdict import verdict
 from glassbox.parameters import EvaluationParams, TrainingParams
 from glassbox.prepare.model_input import check_features, check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
@@ -77,19 +79,48 @@ def score_model_and_baselines(
     training: TrainingParams,
     params: EvaluationParams,
 ) -> dict:
-    """Metrics of the model and of each baseline, side by side, on the same test rows."""
+    """Metrics of the model and of each baseline, side by side, on the same test rows; a
+    95 % interval for each (paired bootstrap) and for each difference between the model
+    and a baseline; and the verdict: is the network warranted here?"""
     X_train, y_train = _baseline_rows(X_train, y_train, params.baseline_rows, training.seed)
-    if _regression(preprocessor):
-        return _regression_scores(
-            test_probabilities[:, 0],
-            X_train,
-            y_train,
-            X_test,
-            y_test,
-            preprocessor,
-            training,
-            params,
+    score = _value_scores if _regression(preprocessor) else _class_scores
+    scores, resampled = score(
+        test_probabilities, X_train, y_train, X_test, y_test, preprocessor, training, params
+    )
+    for name, values in resampled.items():
+        scores[name]["intervals"] = bootstrap.intervals(
+            values, scores[name], params.confidence_level
         )
+    details = {
+        "task": preprocessor.task,
+        "test_rows": len(y_test),
+        "bootstrap": {
+            "resamples": params.bootstrap_resamples,
+            "level": params.confidence_level,
+            "seed": training.seed,
+            "paired": True,
+        },
+        "model": scores["model"],
+        "baselines": {name: s for name, s in scores.items() if name != "model"},
+        "differences": {
+            name: bootstrap.difference_intervals(
+                resampled["model"],
+                resampled[name],
+                {m: scores["model"][m] - scores[name][m] for m in resampled[name]},
+                params.confidence_level,
+            )
+            for name in scores
+            if name != "model"
+        },
+    }
+    details["verdict"] = verdict(details)
+    log.info("%s", details["verdict"]["text"])
+    return details
+
+
+def _class_scores(
+    test_probabilities, X_train, y_train, X_test, y_test, preprocessor, training, params
+) -> tuple[dict, dict]:
     names, y_true = _class_names(preprocessor), _labels(y_test)
     baselines = fit_baselines(
         X_train.to_numpy(), _labels(y_train), params.baseline_hidden_sizes, training.seed
@@ -105,12 +136,37 @@ def score_model_and_baselines(
     for name in scores:  # per-class figures are for the model; baselines get one line each
         if name != "model":
             scores[name].pop("per_class")
-    return {
-        "task": preprocessor.task,
-        "test_rows": len(y_true),
-        "model": scores.pop("model"),
-        "baselines": scores,
+    idx = bootstrap.resample_indices(len(y_true), params.bootstrap_resamples, training.seed)
+    resampled = {
+        name: bootstrap.classification_scores(y_true, proba, idx, params.calibration_bins)
+        for name, proba in probabilities.items()
     }
+    return scores, resampled
+
+
+def _value_scores(
+    test_probabilities, X_train, y_train, X_test, y_test, preprocessor, training, params
+) -> tuple[dict, dict]:
+    baselines = fit_regression_baselines(
+        X_train.to_numpy(),
+        y_train.iloc[:, 0].to_numpy(),
+        params.baseline_hidden_sizes,
+        training.seed,
+    )
+    y_true = _true_values(y_test, preprocessor)
+    predictions = {
+        "model": test_probabilities[:, 0],
+        **{
+            name: preprocessor.decode_values(model.predict(X_test.to_numpy()))
+            for name, model in baselines.items()
+        },
+    }
+    scores = {name: regression_metrics(y_true, p) for name, p in predictions.items()}
+    idx = bootstrap.resample_indices(len(y_true), params.bootstrap_resamples, training.seed)
+    resampled = {
+        name: bootstrap.regression_scores(y_true, p, idx) for name, p in predictions.items()
+    }
+    return scores, resampled
 
 
 def summarise_metrics(evaluation_details: dict) -> dict:
@@ -141,37 +197,6 @@ def _baseline_rows(
     rows = np.sort(np.random.default_rng(seed).choice(len(X_train), limit, replace=False))
     log.info("baselines fit on a sample of %d of %d training rows", limit, len(X_train))
     return X_train.iloc[rows], y_train.iloc[rows]
-
-
-def _regression_scores(
-    predicted: np.ndarray,
-    X_train: pd.DataFrame,
-    y_train: pd.DataFrame,
-    X_test: pd.DataFrame,
-    y_test: pd.DataFrame,
-    preprocessor: Preprocessor,
-    training: TrainingParams,
-    params: EvaluationParams,
-) -> dict:
-    baselines = fit_regression_baselines(
-        X_train.to_numpy(),
-        y_train.iloc[:, 0].to_numpy(),
-        params.baseline_hidden_sizes,
-        training.seed,
-    )
-    y_true = _true_values(y_test, preprocessor)
-    scores = {
-        name: regression_metrics(
-            y_true, preprocessor.decode_values(model.predict(X_test.to_numpy()))
-        )
-        for name, model in baselines.items()
-    }
-    return {
-        "task": preprocessor.task,
-        "test_rows": len(y_true),
-        "model": regression_metrics(y_true, predicted),
-        "baselines": scores,
-    }
 
 
 def test_predictions(
@@ -225,6 +250,27 @@ def evaluation_figures(
     preprocessor: Preprocessor,
 ) -> dict:
     """The same evidence as images, one PNG each."""
+    return _figures(confusion, roc, reliability, regression_points, training_history, preprocessor)
+
+
+def evaluation_report(
+    evaluation_details: dict,
+    confusion: pd.DataFrame,
+    roc: pd.DataFrame,
+    reliability: pd.DataFrame,
+    regression_points: pd.DataFrame,
+    training_history: pd.DataFrame,
+    preprocessor: Preprocessor,
+) -> str:
+    """One offline page: the verdict first, every model's figures with intervals, the
+    differences from the network, then the figures (drawn again from the same tables)."""
+    figures = _figures(
+        confusion, roc, reliability, regression_points, training_history, preprocessor
+    )
+    return render_evaluation_report(evaluation_details, figures)
+
+
+def _figures(confusion, roc, reliability, regression_points, training_history, preprocessor):
     if _regression(preprocessor):
         return {
             "predicted_vs_true.png": plots.predicted_vs_true_figure(regression_points),

@@ -4,6 +4,7 @@ from kedro.pipeline import Node, Pipeline
 
 from .nodes import (
     evaluation_figures,
+    evaluation_report,
     evaluation_tables,
     predict_test_set,
     score_model_and_baselines,
@@ -61,6 +62,20 @@ def create_pipeline(**kwargs) -> Pipeline:
                 ],
                 "evaluation_figures",
                 name="evaluation_figures",
+            ),
+            Node(
+                evaluation_report,
+                [
+                    "evaluation_details",
+                    "confusion_matrix",
+                    "roc_curves",
+                    "calibration",
+                    "regression_points",
+                    "training_history",
+                    "preprocessor",
+                ],
+                "evaluation_report",
+                name="evaluation_report",
             ),
         ]
     )

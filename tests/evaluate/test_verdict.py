@@ -1,0 +1,44 @@
+"""The verdict: better, indistinguishable or worse than the best baseline, by the interval
+of the paired difference, in the direction the task's score improves."""
+
+import pytest
+
+from glassbox.evaluate.verdict import verdict
+
+
+def _details(task, model, baselines, difference_interval):
+    metric = "accuracy" if task == "classification" else "rmse"
+    best = max(baselines, key=lambda n: baselines[n] * (1 if metric == "accuracy" else -1))
+    return {
+        "task": task,
+        "test_rows": 200,
+        "bootstrap": {"level": 0.95},
+        "model": {metric: model},
+        "baselines": {name: {metric: value} for name, value in baselines.items()},
+        "differences": {
+            name: {metric: difference_interval if name == best else [-9.0, 9.0]}
+            for name in baselines
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("task", "model", "interval", "outcome"),
+    [
+        ("classification", 0.95, [0.01, 0.05], "better"),
+        ("classification", 0.91, [-0.02, 0.03], "indistinguishable"),
+        ("classification", 0.85, [-0.08, -0.02], "worse"),
+        ("regression", 1.0, [-0.5, -0.1], "better"),  # lower RMSE is better
+        ("regression", 1.3, [0.1, 0.5], "worse"),
+        ("regression", 1.2, [-0.1, 0.2], "indistinguishable"),
+    ],
+)
+def test_the_outcome_follows_the_interval_in_the_scores_direction(task, model, interval, outcome):
+    baselines = {"logistic_regression": 0.80, "random_forest": 0.90}
+    if task == "regression":
+        baselines = {"training_mean": 3.0, "hist_gradient_boosting": 1.2}
+    found = verdict(_details(task, model, baselines, interval))
+    assert found["outcome"] == outcome
+    best = "random_forest" if task == "classification" else "hist_gradient_boosting"
+    assert found["best_baseline"] == best and best in found["text"]
+    assert ("not warranted" in found["text"]) == (outcome != "better")
