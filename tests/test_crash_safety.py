@@ -57,7 +57,7 @@ def outputs(project: Path) -> dict[str, object]:
         rel = str(path.relative_to(project))
         if not path.is_file() or path.name in {".gitkeep", ".gitignore"} or "checkpoints" in rel:
             continue
-        if rel.endswith("summary.json") or rel.endswith("optimizer_comparison.json"):
+        if rel.endswith(("summary.json", "comparison.json")):
             found[rel] = _without_timings(json.loads(path.read_text()))
         elif rel.endswith("training_history.csv"):
             found[rel] = pd.read_csv(path).drop(columns="epoch_seconds").to_csv(index=False)

@@ -37,8 +37,13 @@ def test_column_names_and_labels_from_the_data_are_escaped_in_every_report(
     assert result.returncode == 0, result.stderr[-3000:]
 
     reports = sorted((project_copy / "data/08_reporting").glob("*.html"))
-    assert [r.name for r in reports] == ["explainability_report.html", "optimizer_comparison.html"]
-    explainability = reports[0].read_text()
+    assert [r.name for r in reports] == [
+        "architecture_comparison.html",
+        "evaluation_report.html",
+        "explainability_report.html",
+        "optimizer_comparison.html",
+    ]
+    explainability = reports[2].read_text()
     assert "&lt;img src=x onerror=alert(1)&gt;" in explainability  # shown, as text
     for report in reports:
         page = report.read_text()
