@@ -6,11 +6,14 @@ says "Running stage ..." (a stage's time includes DVC's hashing of its outputs).
 telemetry is off (set KEDRO_DISABLE_TELEMETRY=0 to measure it on: it adds its consent
 notice and a network attempt to every stage).
 
-    python -m benchmarks.make_run_stages
+    python -m benchmarks.make_run_stages [--compare yes|no|all]
+
+``--compare`` picks the stages as `make run COMPARE=...` does (the Makefile's STAGES_*).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -36,7 +39,19 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+# The targets of `make run COMPARE=...` (the Makefile's STAGES_yes / _no / _all).
+MAIN_STAGES = ["explainability", "export", "inference"]
+TARGETS = {
+    "no": MAIN_STAGES,
+    "yes": [*MAIN_STAGES, "optimizer_comparison"],
+    "all": [*MAIN_STAGES, "optimizer_comparison", "architecture_comparison"],
+}
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--compare", choices=TARGETS, default="yes")
+    args = parser.parse_args()
     env = thread_policy.without_glassbox_settings()  # each stage applies the policy itself
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     env["PYTHONPATH"] = ""
@@ -51,7 +66,7 @@ def main() -> None:
         seconds: dict[str, float] = {}
         stage, stage_started = None, started
         with subprocess.Popen(
-            ["dvc", "repro"],
+            ["dvc", "repro", *TARGETS[args.compare]],
             cwd=project,
             env=env,
             stdout=subprocess.PIPE,

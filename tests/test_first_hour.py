@@ -80,8 +80,7 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(projec
     summary = result.stdout.splitlines()[-5:]  # DVC and the summary print on stdout
     assert summary[0].startswith("Test split (") and "best baseline" in summary[0], summary
     assert re.match(r"Network against it: (better|indistinguishable|worse) \(", summary[1])
-    # A table: the comparison leaves the CNN out, and the summary names the best model.
-    assert summary[-2] == "Lowest validation loss: optimizer adam, model mlp (see the comparisons)"
+    assert summary[-2] == "Lowest validation loss: optimizer adam (see the comparisons)"
     assert summary[-1].startswith("Read: ") and "model_card.md" in summary[-1]
 
     card = json.loads((project_copy / "data/06_models/model_card.json").read_text())

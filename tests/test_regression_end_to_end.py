@@ -69,3 +69,11 @@ def test_diabetes_runs_through_every_pipeline_and_holds_up_against_its_baselines
     assert "test RMSE" in comparison["recommendation"]["text"]
     card = json.loads((project_copy / "data/06_models/model_card.json").read_text())
     assert card["task"] == "regression" and card["metrics"]["model"]["r2"] == r2
+    # The verdict is on RMSE, lower being better, and the card repeats it.
+    details = json.loads((reporting / "evaluation_details.json").read_text())
+    verdict = details["verdict"]
+    assert verdict["metric"] == "rmse" and verdict["best_baseline"] in details["baselines"]
+    best = min(details["baselines"], key=lambda n: details["baselines"][n]["rmse"])
+    assert verdict["best_baseline"] == best and card["metrics"]["verdict"] == verdict["text"]
+    markdown = (project_copy / "data/06_models/model_card.md").read_text()
+    assert "**Is a neural network warranted here?** " + verdict["text"] in markdown

@@ -9,14 +9,28 @@ def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_
     project, elsewhere = tmp_path / "project", tmp_path / "shared"
     (project / "out").mkdir(parents=True)
     elsewhere.mkdir()
-    metrics = {"accuracy": 0.9, "best_baseline": "logistic_regression"}
-    metrics |= {"best_baseline_accuracy": 0.8, "test_rows": 50}
-    (project / "out/metrics.json").write_text(json.dumps(metrics))
+    details = {
+        "task": "classification",
+        "test_rows": 50,
+        "model": {"accuracy": 0.9},
+        "baselines": {
+            "majority_class": {"accuracy": 0.3},
+            "logistic_regression": {"accuracy": 0.8},
+        },
+        "bootstrap": {"level": 0.95},
+        "verdict": {
+            "outcome": "better",
+            "metric": "accuracy",
+            "difference": 0.1,
+            "interval": [0.02, 0.18],
+        },
+    }
+    (project / "out/details.json").write_text(json.dumps(details))
     (project / "out/report.html").write_text("<html></html>")
     (elsewhere / "card.md").write_text("# Model card")
     (project / "out/models.json").write_text(json.dumps({"recommendation": {"best": "cnn"}}))
     catalog = {
-        "metrics": {"filepath": "out/metrics.json"},
+        "evaluation_details": {"filepath": "out/details.json"},
         "architecture_comparison_summary": {"filepath": "out/models.json"},
         "optimizer_comparison_summary": {"filepath": "out/not_written_yet.json"},
         "explainability_report": {"filepath": "out/report.html"},
@@ -25,6 +39,10 @@ def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_
     lines = summary_lines(project, catalog)
     assert lines[0] == (
         "Test split (50 rows): accuracy 0.9000; best baseline (logistic_regression) 0.8000"
+    )
+    assert (
+        lines[1]
+        == "Network against it: better (accuracy +0.1000, 95 % interval +0.0200 to +0.1800)"
     )
     assert lines[-2] == "Lowest validation loss: model cnn (see the comparisons)"
     assert lines[-1] == f"Read: out/report.html, {elsewhere / 'card.md'}"

@@ -123,34 +123,30 @@ def regression_table(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
 
 
 def headline_metrics(details: dict) -> dict:
-    """The model's headline figures (the task's ``headline_metrics``, as `dvc metrics show`
-    lists them), each with its interval, the best baseline's, the verdict, and every
-    baseline's score as [value, low, high], as one JSON object. Intervals are lists, which
-    `dvc metrics show` leaves out, so that its table stays one screen wide. The whole
-    evaluation (every metric, per class, every baseline) is in evaluation_details.json."""
+    """What `dvc metrics show` and `dvc exp show` list, one screen wide: the model's headline
+    figures (the task's ``headline_metrics``), the best baseline's score, and the verdict
+    (better, indistinguishable, worse). Beside them, as lists, which DVC's tables leave
+    out: each headline figure's interval (``accuracy_ci95``: [low, high]), the difference
+    from the best baseline and its interval, and every baseline's score with its interval
+    ([value, low, high]). Everything else is in evaluation_details.json."""
     task = get_task(details.get("task", DEFAULT_TASK))
     key, sign = task.score, (-1 if task.higher_is_better else 1)
     baselines = details["baselines"]
     best = sorted(baselines, key=lambda n: baselines[n][key] * sign)[0]
+    ci = f"ci{round(details['bootstrap']['level'] * 100)}" if "bootstrap" in details else None
     headline = {}
     for name in task.headline_metrics:
         headline[name] = details["model"][name]
-        if "intervals" in details["model"]:
-            headline[f"{name}_interval"] = details["model"]["intervals"][name]
-    headline |= {
-        "best_baseline": best,
-        f"best_baseline_{key}": baselines[best][key],
-        "test_rows": details["test_rows"],
-    }
-    if "verdict" in details:
+        if ci:
+            headline[f"{name}_{ci}"] = details["model"]["intervals"][name]
+    headline |= {"best_baseline": best, f"best_baseline_{key}": baselines[best][key]}
+    if ci:
         found = details["verdict"]
         headline |= {
-            "network_vs_best_baseline": found["outcome"],
-            f"{key}_difference": found["difference"],
-            f"{key}_difference_interval": found["interval"],
-            "interval_level": details["bootstrap"]["level"],
+            "verdict": found["outcome"],
+            f"{key}_difference_{ci}": [found["difference"], *found["interval"]],
             **{
-                f"{name}_{key}": [scores[key], *scores["intervals"][key]]
+                f"{name}_{key}_{ci}": [scores[key], *scores["intervals"][key]]
                 for name, scores in baselines.items()
             },
         }

@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from glassbox.tasks import DEFAULT_TASK, get_task
+
 REPORTS = (
     "evaluation_report",
     "explainability_report",
@@ -38,22 +40,22 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
         return None if not filepath else project_path / filepath
 
     lines = []
-    metrics = _read_json(path_of("metrics")) if path_of("metrics") else None
-    if metrics:
-        key = next(k for k in metrics if k.startswith("best_baseline_")).removeprefix(
-            "best_baseline_"
-        )
+    details = _read_json(path_of("evaluation_details")) if path_of("evaluation_details") else None
+    if details:
+        task = get_task(details.get("task", DEFAULT_TASK))
+        key, sign = task.score, (1 if task.higher_is_better else -1)
+        best = max(details["baselines"], key=lambda n: sign * details["baselines"][n][key])
         lines.append(
-            f"Test split ({metrics['test_rows']} rows): {key} {metrics[key]:.4f}; "
-            f"best baseline ({metrics['best_baseline']}) {metrics['best_baseline_' + key]:.4f}"
+            f"Test split ({details['test_rows']} rows): {key} {details['model'][key]:.4f}; "
+            f"best baseline ({best}) {details['baselines'][best][key]:.4f}"
         )
-        if "network_vs_best_baseline" in metrics:
-            low, high = metrics[f"{key}_difference_interval"]
-            level = round(metrics["interval_level"] * 100)
+        found = details.get("verdict")
+        if found:
+            low, high = found["interval"]
+            level = round(details["bootstrap"]["level"] * 100)
             lines.append(
-                f"Network against it: {metrics['network_vs_best_baseline']} ({key} "
-                f"{metrics[f'{key}_difference']:+.4f}, {level} % interval {low:+.4f} to "
-                f"{high:+.4f})"
+                f"Network against it: {found['outcome']} ({found['metric']} "
+                f"{found['difference']:+.4f}, {level} % interval {low:+.4f} to {high:+.4f})"
             )
     explained = path_of("explainability_summary")
     summary = _read_json(explained) if explained else None

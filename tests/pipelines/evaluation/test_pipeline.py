@@ -78,11 +78,12 @@ def _check_intervals_and_verdict(details: dict, outputs: dict) -> None:
     expected = "better" if low > 0 else "worse" if high < 0 else "indistinguishable"
     assert found["outcome"] == expected and found["interval"] == [low, high]
     headline = outputs["metrics"].load()
-    assert headline["network_vs_best_baseline"] == expected
-    assert headline["accuracy_interval"] == details["model"]["intervals"]["accuracy"]
+    assert headline["verdict"] == expected
+    assert headline["accuracy_ci95"] == details["model"]["intervals"]["accuracy"]
+    assert headline["accuracy_difference_ci95"] == [found["difference"], low, high]
     for name, scores in details["baselines"].items():  # [value, low, high]
         triple = [scores["accuracy"], *scores["intervals"]["accuracy"]]
-        assert headline[f"{name}_accuracy"] == triple
+        assert headline[f"{name}_accuracy_ci95"] == triple
     report = outputs["evaluation_report"].load()
     assert f"Verdict: {expected}." in report and best in report
     assert report.count("<img") == 4  # the four figures, embedded

@@ -177,7 +177,7 @@ def summarise_metrics(evaluation_details: dict) -> dict:
     best = metrics["best_baseline"]
     log.info(
         "test split (%d rows): %s; best baseline %s: %s %.4f",
-        metrics["test_rows"],
+        evaluation_details["test_rows"],
         ", ".join(f"{name} {metrics[name]:.4f}" for name in names),
         best,
         names[0],
