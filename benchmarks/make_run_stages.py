@@ -51,7 +51,7 @@ TARGETS = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compare", choices=TARGETS, default="yes")
-    args = parser.parse_args()
+    options = parser.parse_args()
     env = thread_policy.without_glassbox_settings()  # each stage applies the policy itself
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     env["PYTHONPATH"] = ""
@@ -66,7 +66,7 @@ def main() -> None:
         seconds: dict[str, float] = {}
         stage, stage_started = None, started
         with subprocess.Popen(
-            ["dvc", "repro", *TARGETS[args.compare]],
+            ["dvc", "repro", *TARGETS[options.compare]],
             cwd=project,
             env=env,
             stdout=subprocess.PIPE,
