@@ -42,3 +42,28 @@ def test_the_outcome_follows_the_interval_in_the_scores_direction(task, model, i
     best = "random_forest" if task == "classification" else "hist_gradient_boosting"
     assert found["best_baseline"] == best and best in found["text"]
     assert ("not warranted" in found["text"]) == (outcome != "better")
+
+
+def test_when_the_best_baseline_is_itself_a_network_the_best_other_one_decides():
+    details = {
+        "task": "classification",
+        "test_rows": 360,
+        "bootstrap": {"level": 0.95},
+        "model": {"accuracy": 0.978},
+        "baselines": {
+            "mlp_classifier": {"accuracy": 0.975},
+            "random_forest": {"accuracy": 0.950},
+            "logistic_regression": {"accuracy": 0.969},
+        },
+        "differences": {
+            "mlp_classifier": {"accuracy": [-0.011, 0.019]},
+            "random_forest": {"accuracy": [0.01, 0.05]},
+            "logistic_regression": {"accuracy": [-0.008, 0.025]},
+        },
+    }
+    found = verdict(details)
+    assert found["outcome"] == "indistinguishable" and found["best_baseline"] == "mlp_classifier"
+    plain = found["against_best_non_network"]
+    assert plain["baseline"] == "logistic_regression" and plain["outcome"] == "indistinguishable"
+    assert "mlp_classifier is itself a small neural network" in found["text"]
+    assert found["text"].endswith("logistic_regression does as well.")
