@@ -365,6 +365,12 @@ class QualityParams(_Strict):
         description="signed rank correlation with a random model's attributions below this: passes",
     )
     completeness_tolerance: float = Field(0.01, gt=0, description="IG delta / output difference")
+    stability_threshold: float = Field(
+        0.8,
+        gt=-1,
+        le=1,
+        description="rank correlation of global importances between seeds at least this: stable",
+    )
 
 
 class ExplainabilityParams(_Strict):
@@ -379,6 +385,10 @@ class ExplainabilityParams(_Strict):
     smoothgrad_samples: int = Field(20, ge=1)
     smoothgrad_stdev: float = Field(0.1, gt=0)
     top_features: int = Field(10, ge=1)
+    stability_seeds: list[int] = Field(
+        default_factory=lambda: [0, 1, 2],
+        description="retrain with each and compare the explanations; fewer than 2: skipped",
+    )
     local_examples: int = Field(4, ge=1, description="per group: confident correct, misclassified")
     seed: int = Field(0, ge=0)
     quality: QualityParams = Field(default_factory=QualityParams)

@@ -8,6 +8,7 @@ import torch
 
 from glassbox.explain import methods as ex
 from glassbox.explain import trust, views
+from glassbox.explain.imputation import GaussianImputer
 from glassbox.parameters import ExplainabilityParams, TrainingParams
 from glassbox.training.loop import TrainingData, train
 
@@ -57,8 +58,16 @@ def test_trust_checks_pass_for_integrated_gradients_on_a_trained_model(known_ans
     with torch.no_grad():
         target = model(X).argmax(1)
     values = ex.attribute_all(model, X, target, baselines, params)["integrated_gradients"].values
-    result = trust.assess("integrated_gradients", model, X, target, y, values, baselines, params)
+    imputer = GaussianImputer(X_train)
+    result = trust.assess(
+        "integrated_gradients", model, X, target, y, values, baselines, params, imputer=imputer
+    )
     assert result["passes"], result["checks"]
+    # Drawn from the data instead of set to the mean, the removed features still cost
+    # accuracy faster in the method's order than in random order.
+    on_data = result["deletion"]["on_data"]
+    assert result["checks"]["deletion_on_data_beats_random"]
+    assert on_data["area"] < on_data["random_area"] and len(on_data["accuracy"]) == 11
     assert result["completeness"]["relative_delta"] < 0.01
     assert result["deletion"]["area"] < result["deletion"]["random_area"]
     assert result["infidelity"] >= 0 and result["sensitivity_max"] >= 0
@@ -169,3 +178,68 @@ def test_for_regression_deletion_raises_the_error_faster_than_random(known_regre
     assert deletion["rmse"][0] < deletion["rmse"][-1]  # removing features hurts
     assert deletion["area"] > deletion["random_area"]
     assert result["checks"]["deletion_beats_random"] and result["passes"]
+
+
+@functools.cache
+def _seed_models(architecture: str = "mlp"):
+    """The known-answer model retrained with three seeds (together, as the pipeline does)."""
+    from glassbox.training.stacked import train_stacked
+
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(3000, 20, generator=g)
+    score = X[:, INFORMATIVE] @ torch.tensor([1.5, -1.2, 1.0, 1.3, -1.1])
+    y = (score > 0).long() + (score > 1.5).long()
+    data = TrainingData(X[:2400], y[:2400], X[2400:2700], y[2400:2700], n_classes=3)
+    runs = [
+        TrainingParams(model={"name": architecture}, seed=s, epochs=60, progress="never")
+        for s in (0, 1, 2)
+    ]
+    return [model for model, _ in train_stacked(data, runs)], X[2700:], X[:2400]
+
+
+def test_every_gradient_method_is_stable_across_seeds_on_the_known_answer():
+    models, X, X_train = _seed_models()
+    params = ExplainabilityParams(methods=GRADIENT_METHODS)
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    per_method: dict[str, list] = {}
+    for model in models:
+        with torch.no_grad():
+            target = model(X).argmax(1)
+        for method, result in ex.attribute_all(model, X, target, baselines, params).items():
+            per_method.setdefault(method, []).append(views.global_importance(result.values))
+    for method, importances in per_method.items():
+        stability = views.stability_across_seeds(importances, top_k=5)
+        assert stability["top_k_shared"] == 1.0, method  # the same five features every time
+        assert stability["top_k_rank_correlation"] >= 0.9, (method, stability)
+        assert (stability["low"] <= stability["high"]).all()
+
+
+def test_the_tree_ensembles_permutation_importance_agrees_with_every_gradient_method():
+    from glassbox.explain import tree_agreement
+
+    model, X, y, X_train = _known_answer("mlp")
+    g = torch.Generator().manual_seed(0)  # the same rows as _known_answer draws
+    X_all = torch.randn(3000, 20, generator=g)
+    score = X_all[:, INFORMATIVE] @ torch.tensor([1.5, -1.2, 1.0, 1.3, -1.1])
+    y_all = ((score > 0).long() + (score > 1.5).long()).numpy()
+    trees = tree_agreement.tree_importance(
+        X_all[:2400].numpy(),
+        y_all[:2400],
+        X_all[2400:2700].numpy(),
+        y_all[2400:2700],
+        X.numpy(),
+        y.numpy(),
+        "classification",
+        seed=0,
+    )
+    assert set(np.argsort(-trees["importances"])[:5]) == set(INFORMATIVE)
+    params = ExplainabilityParams(methods=GRADIENT_METHODS)
+    baselines = ex.reference_rows(X_train, params, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        target = model(X).argmax(1)
+    for method, result in ex.attribute_all(model, X, target, baselines, params).items():
+        found = tree_agreement.agreement(
+            trees["importances"], views.global_importance(result.values), top_k=5
+        )
+        assert found["top_k_overlap"] == 1.0, method
+        assert found["rank_correlation"] > 0.3, (method, found)

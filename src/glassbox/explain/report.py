@@ -215,11 +215,19 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
     for method, entry in methods.items():
         q = entry["quality"]
         completeness = q.get("completeness", {}).get("relative_delta")
+        on_data = q["deletion"].get("on_data")
+        stable = entry.get("stability_across_seeds")
+        tree = entry.get("agreement_with_tree")
         trust_rows.append(
             (
                 method,
                 "yes" if q["passes"] else "no",
                 f"{q['deletion']['area']:.3f} / {q['deletion']['random_area']:.3f}",
+                "—" if on_data is None else f"{on_data['area']:.3f} / {on_data['random_area']:.3f}",
+                "—" if stable is None else f"{stable['rank_correlation']:.2f}",
+                "—"
+                if tree is None
+                else f"{tree['rank_correlation']:.2f}, {tree['top_k_overlap']:.0%}",
                 f"{q['randomisation_rank_correlation']:.2f}",
                 f"{q['infidelity']:.4g}",
                 f"{q['sensitivity_max']:.4g}",
@@ -243,12 +251,18 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
         + ("predicted value" if regression else f"{escape(summary['target'])} class")
         + f". Methods: {escape(', '.join(names))}.</p>",
         "<h2>Can these explanations be trusted?</h2>",
+        f'<p class="note"><strong>{escape(summary["read_first"]["text"])}</strong></p>'
+        if "read_first" in summary
+        else "",
         f'<div class="note"><ul>{verdicts}</ul></div>',
         table(
             (
                 "method",
                 "passes",
                 "deletion area / random",
+                "… drawn from the data",
+                "stability across seeds",
+                "agreement with a tree (rank corr., top 5)",
                 "rank corr. with random model",
                 "infidelity",
                 "max-sensitivity",
@@ -263,7 +277,12 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
             else "<p>Deletion area: RMSE averaged over the removal curve (higher is more "
             "faithful). "
         )
-        + "Rank correlation with a randomised model: lower means the explanation depends on what "
+        + "Drawn from the data: the removed features drawn from their distribution given the "
+        "kept ones instead of set to the reference (rows stay like the data). Stability: rank "
+        "correlation of global importances between models retrained with other seeds. "
+        "Agreement with a tree: the better tree ensemble's permutation importance against the "
+        "network's global importance. "
+        "Rank correlation with a randomised model: lower means the explanation depends on what "
         "the model learned. Infidelity and max-sensitivity: Captum's metrics, lower is better. "
         "Completeness gap: how far Integrated Gradients' attributions miss f(x) − f(baseline).</p>",
         deletion_figure(summary, preprocessor.task),

@@ -21,6 +21,7 @@ import torch
 from scipy.stats import spearmanr
 from torch import nn
 
+from glassbox.explain.imputation import GaussianImputer
 from glassbox.explain.integrated_gradients import integrated_gradients
 from glassbox.explain.methods import explainer, seeded
 from glassbox.parameters import ExplainabilityParams
@@ -63,10 +64,13 @@ def deletion_curve(
     generator: torch.Generator,
     task: str = DEFAULT_TASK,
     target_scale: float = 1.0,
+    imputer: GaussianImputer | None = None,
 ) -> dict:
     """The task's score (accuracy; regression: RMSE in target units) as the top-ranked (by
     |attribution|) features are replaced by the reference, against replacing features in
-    random order."""
+    random order; with an ``imputer``, the same two curves once more with the removed
+    features drawn from their distribution given the kept ones (``on_data``: rows that
+    stay like the data, glassbox.explain.imputation)."""
     t = get_task(task)
     metric = t.score
 
@@ -77,23 +81,30 @@ def deletion_curve(
     by_method = torch.from_numpy(np.argsort(-np.abs(attributions), axis=1, kind="stable").copy())
     by_chance = torch.argsort(torch.rand(n, d, generator=generator), dim=1)
     fractions = np.linspace(0, 1, steps + 1)
-    curves = {"method": [], "random": []}
-    with torch.no_grad():
-        for name, order in (("method", by_method), ("random", by_chance)):
-            for fraction in fractions:
-                k = int(round(fraction * d))
-                removed = torch.zeros(n, d, dtype=torch.bool)
-                removed.scatter_(1, order[:, :k], True)
-                x = torch.where(removed, reference.expand_as(X), X)
-                curves[name].append(score(x))
-    area = {name: float(np.trapezoid(curve, fractions)) for name, curve in curves.items()}
-    return {
+
+    def curves(replace) -> dict:
+        found = {"method": [], "random": []}
+        with torch.no_grad():
+            for name, order in (("method", by_method), ("random", by_chance)):
+                for fraction in fractions:
+                    removed = torch.zeros(n, d, dtype=torch.bool)
+                    removed.scatter_(1, order[:, : int(round(fraction * d))], True)
+                    found[name].append(score(replace(removed)))
+        return {
+            metric: found["method"],
+            f"random_{metric}": found["random"],
+            "area": float(np.trapezoid(found["method"], fractions)),
+            "random_area": float(np.trapezoid(found["random"], fractions)),
+        }
+
+    result = {
         "fractions": fractions.tolist(),
-        metric: curves["method"],
-        f"random_{metric}": curves["random"],
-        "area": area["method"],
-        "random_area": area["random"],
+        **curves(lambda removed: torch.where(removed, reference.expand_as(X), X)),
     }
+    if imputer is not None:
+        draws = torch.Generator().manual_seed(int(torch.randint(2**31, (1,), generator=generator)))
+        result["on_data"] = curves(lambda removed: imputer.impute(X, removed, draws))
+    return result
 
 
 def randomised_copy(model: nn.Module, seed: int) -> nn.Module:
@@ -127,8 +138,11 @@ def assess(
     params: ExplainabilityParams,
     task: str = DEFAULT_TASK,
     target_scale: float = 1.0,
+    imputer: GaussianImputer | None = None,
 ) -> dict:
-    """The trust checks of one method, on a sample of the explained rows."""
+    """The trust checks of one method, on a sample of the explained rows (the deletion
+    curves on all of them; with an ``imputer``, also with removed features drawn from the
+    data's distribution)."""
     from captum.metrics import infidelity, sensitivity_max
 
     q = params.quality
@@ -173,6 +187,7 @@ def assess(
                 generator,
                 task,
                 target_scale,
+                imputer,
             ),
         }
         random_model = randomised_copy(model, params.seed + 1)
@@ -207,12 +222,16 @@ def verdict_checks(
 ) -> dict[str, bool]:
     q = params.quality
     deletion = result["deletion"]
-    if get_task(task).higher_is_better:  # a score should fall faster, an error grow faster
-        beats_random = deletion["area"] < deletion["random_area"]
-    else:
-        beats_random = deletion["area"] > deletion["random_area"]
-    checks = {
-        "deletion_beats_random": beats_random,
+
+    def beats_random(curves: dict) -> bool:  # a score should fall faster, an error grow faster
+        if get_task(task).higher_is_better:
+            return curves["area"] < curves["random_area"]
+        return curves["area"] > curves["random_area"]
+
+    checks = {"deletion_beats_random": beats_random(deletion)}
+    if "on_data" in deletion:
+        checks["deletion_on_data_beats_random"] = beats_random(deletion["on_data"])
+    checks |= {
         "changes_with_random_weights": result["randomisation_rank_correlation"]
         < q.randomisation_threshold,
     }
@@ -258,5 +277,86 @@ def verdict_sentence(method: str, result: dict, task: str = DEFAULT_TASK) -> str
             if checks["complete"]
             else f"its attributions miss the output difference by {delta:.2%}: use more steps"
         )
+    if "deletion_on_data_beats_random" in checks:
+        on_data = deletion["on_data"]
+        parts.insert(
+            1,
+            (
+                "so it does when the removed features are drawn from the data instead "
+                if checks["deletion_on_data_beats_random"]
+                else "but not when the removed features are drawn from the data instead "
+            )
+            + f"(area {on_data['area']:.3f} against {on_data['random_area']:.3f})",
+        )
+    if "stable_across_seeds" in checks:
+        correlation, seeds = result["stability_rank_correlation"], result["stability_seeds"]
+        parts.append(
+            f"its global importances agree across {seeds} retrainings with other seeds (rank "
+            f"correlation {correlation:.2f})"
+            if checks["stable_across_seeds"]
+            else f"its global importances change when the model is retrained with another seed "
+            f"(rank correlation {correlation:.2f} across {seeds} seeds): not a stable explanation"
+        )
     head = "passes" if result["passes"] else "does not pass"
     return f"{method.replace('_', ' ').capitalize()} {head}: " + "; ".join(parts) + "."
+
+
+def stability_check(result: dict, stability: dict, params: ExplainabilityParams) -> None:
+    """Add the across-seed check to a method's checks: an explanation that changes when the
+    model is retrained with another seed does not pass, whatever its other scores."""
+    result["stability_rank_correlation"] = stability["rank_correlation"]
+    result["stability_seeds"] = stability["seeds"]
+    result["checks"]["stable_across_seeds"] = (
+        stability["rank_correlation"] >= params.quality.stability_threshold
+    )
+    result["passes"] = all(result["checks"].values())
+
+
+def read_first(methods: dict, task: str = DEFAULT_TASK) -> dict:
+    """Which method to read first, and why: among those that pass every check, the one whose
+    top features cost the score fastest when removed (drawn from the data where measured,
+    else set to the reference), relative to random order; ties go to the more stable one.
+    Every method's failed checks are named."""
+    higher = get_task(task).higher_is_better
+
+    def deletion_gain(quality: dict) -> float:
+        curves = quality["deletion"].get("on_data", quality["deletion"])
+        gain = curves["random_area"] - curves["area"]
+        return gain if higher else -gain
+
+    failed = {
+        m: [name for name, ok in r["quality"]["checks"].items() if not ok]
+        for m, r in methods.items()
+    }
+    passing = [m for m in methods if not failed[m]]
+    ranked = sorted(
+        passing,
+        key=lambda m: (
+            -deletion_gain(methods[m]["quality"]),
+            -methods[m].get("stability_across_seeds", {}).get("rank_correlation", 0.0),
+        ),
+    )
+    found = {"order": ranked, "failed_checks": {m: f for m, f in failed.items() if f}}
+    if not ranked:
+        found["text"] = (
+            "No method passes every check: read none of them as an explanation of the model; "
+            "the failed checks are listed per method."
+        )
+        return found
+    best = ranked[0]
+    quality = methods[best]["quality"]
+    curves = quality["deletion"].get("on_data", quality["deletion"])
+    how = "drawn from the data" if "on_data" in quality["deletion"] else "set to the reference"
+    text = (
+        f"Read {best.replace('_', ' ')} first: it passes every check, and removing its "
+        f"top-ranked features ({how}) hurts {get_task(task).score_phrase} most against "
+        f"random order (area {curves['area']:.3f} against {curves['random_area']:.3f})"
+    )
+    stability = methods[best].get("stability_across_seeds")
+    if stability:
+        text += (
+            f"; its global importances agree across {stability['seeds']} retrainings "
+            f"(rank correlation {stability['rank_correlation']:.2f})"
+        )
+    found |= {"read_first": best, "text": text + "."}
+    return found

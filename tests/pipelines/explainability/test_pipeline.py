@@ -50,3 +50,31 @@ def test_report_and_summary_with_every_data_string_escaped(tmp_path):
     ig = summary["methods"]["integrated_gradients"]
     assert ig["global_importance"][HOSTILE] > ig["global_importance"]["plain"]
     assert ig["quality"]["completeness"]["relative_delta"] < 0.01
+    # Retrained with two other seeds, explained again; a forest's permutation importance;
+    # the deletion with removed features drawn from the data; which method to read first.
+    for method, entry in summary["methods"].items():
+        stability = entry["stability_across_seeds"]
+        assert stability["seeds"] == 3 and -1 <= stability["rank_correlation"] <= 1
+        assert set(stability["importance_range"]) == {HOSTILE, "plain"}
+        low, high = stability["importance_range"][HOSTILE]
+        assert low <= high
+        assert entry["quality"]["checks"]["stable_across_seeds"] == (
+            stability["rank_correlation"] >= 0.8
+        )
+        assert entry["agreement_with_tree"]["tree"] == "random_forest"
+        assert set(entry["quality"]["deletion"]["on_data"]) >= {"area", "random_area"}
+        assert entry["passes"] == all(entry["quality"]["checks"].values()), method
+    forest = summary["tree_permutation_importance"]["importances"]
+    assert forest[HOSTILE] > forest["plain"]  # the label is the sign of HOSTILE
+    first = summary["read_first"]
+    assert first["order"] == [m for m in first["order"] if summary["methods"][m]["passes"]]
+    if first["order"]:
+        assert first["read_first"] == first["order"][0]
+        assert first["text"].startswith(f"Read {first['read_first'].replace('_', ' ')} first")
+        assert escape_free(first["text"]) in html
+
+
+def escape_free(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)

@@ -9,8 +9,9 @@ from torch import nn
 
 from glassbox.explain import methods as ex
 from glassbox.explain import report as explainability_report
-from glassbox.explain import trust, views
-from glassbox.parameters import ExplainabilityParams
+from glassbox.explain import tree_agreement, trust, views
+from glassbox.explain.imputation import GaussianImputer
+from glassbox.parameters import DistributedParams, ExplainabilityParams, TrainingParams
 from glassbox.prepare.model_input import (
     check_features,
     check_model_fits,
@@ -19,6 +20,8 @@ from glassbox.prepare.model_input import (
 )
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.tasks import get_task
+from glassbox.training.loop import TrainingData
+from glassbox.training.stacked import train_stacked
 
 
 def explain_test_set(
@@ -32,24 +35,12 @@ def explain_test_set(
     """Attributions of every method for the test rows (or a seeded sample), and their checks."""
     check_features(preprocessor, X_train=X_train, X_test=X_test)
     check_model_fits(model, preprocessor)
-    generator = torch.Generator().manual_seed(params.seed)
     task = preprocessor.task
-    X, labels = frames_to_tensors(X_test, y_test, task)
-    row_ids = np.arange(len(X))
-    if params.max_rows is not None and params.max_rows < len(X):
-        row_ids = np.sort(torch.randperm(len(X), generator=generator)[: params.max_rows].numpy())
-        X, labels = X[row_ids], labels[row_ids]
-    model.eval()
-    with torch.no_grad():
-        outputs = model(X)
-    if get_task(task).predicts_classes:
-        probabilities = torch.softmax(outputs, dim=1)
-        target = probabilities.argmax(dim=1) if params.target == "predicted" else labels
-    else:  # the one output: attributions of the predicted value
-        probabilities, target = outputs, torch.zeros(len(X), dtype=torch.long)
-    baselines = ex.reference_rows(feature_tensor(X_train.to_numpy(np.float32)), params, generator)
+    row_ids, X, labels, baselines = _explained_rows(X_train, X_test, y_test, task, params)
+    probabilities, target = _targets(model, X, labels, task, params)
 
     attributions = ex.attribute_all(model, X, target, baselines, params)
+    imputer = GaussianImputer(feature_tensor(X_train.to_numpy(np.float32)))
     quality = {
         method: trust.assess(
             method,
@@ -62,6 +53,7 @@ def explain_test_set(
             params,
             task,
             preprocessor.target_scale,
+            imputer,
         )
         for method, result in attributions.items()
     }
@@ -77,8 +69,129 @@ def explain_test_set(
     }
 
 
+def _explained_rows(X_train, X_test, y_test, task: str, params: ExplainabilityParams):
+    """The test rows explained (all, or a seeded sample of max_rows) and the reference rows:
+    the same for every model explained."""
+    generator = torch.Generator().manual_seed(params.seed)
+    X, labels = frames_to_tensors(X_test, y_test, task)
+    row_ids = np.arange(len(X))
+    if params.max_rows is not None and params.max_rows < len(X):
+        row_ids = np.sort(torch.randperm(len(X), generator=generator)[: params.max_rows].numpy())
+        X, labels = X[row_ids], labels[row_ids]
+    baselines = ex.reference_rows(feature_tensor(X_train.to_numpy(np.float32)), params, generator)
+    return row_ids, X, labels, baselines
+
+
+def _sample(X, labels, params: ExplainabilityParams):
+    """The seeded sample of the explained rows that the costlier checks use (as the trust
+    checks do: quality.sample_size rows): retraining with other seeds and the tree's
+    permutation importance compare global importances, which a sample estimates well."""
+    generator = torch.Generator().manual_seed(params.seed)
+    rows = torch.randperm(len(X), generator=generator)[: params.quality.sample_size]
+    return X[rows], labels[rows]
+
+
+def _targets(model: nn.Module, X, labels, task: str, params: ExplainabilityParams):
+    """The model's outputs as the report shows them, and the output each row is explained
+    for: the predicted (or true) class, or the one predicted value."""
+    model.eval()
+    with torch.no_grad():
+        outputs = model(X)
+    if get_task(task).predicts_classes:
+        probabilities = torch.softmax(outputs, dim=1)
+        return probabilities, probabilities.argmax(
+            dim=1
+        ) if params.target == "predicted" else labels
+    return outputs, torch.zeros(len(X), dtype=torch.long)  # attributions of the value
+
+
+def explain_across_seeds(
+    X_train: pd.DataFrame,
+    y_train: pd.DataFrame,
+    X_val: pd.DataFrame,
+    y_val: pd.DataFrame,
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    preprocessor: Preprocessor,
+    training: TrainingParams,
+    params: ExplainabilityParams,
+) -> dict:
+    """Would the explanation be the same after retraining? The configured model trained
+    once per seed of ``stability_seeds`` (together: glassbox.training.stacked), each
+    explained by every method on the same rows (the trust checks' sample) against the same
+    reference rows; per method, how its global importances agree between seeds
+    (glassbox.explain.views)."""
+    if len(params.stability_seeds) < 2:
+        return {}
+    check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
+    data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
+    runs = [
+        training.model_copy(
+            update={
+                "seed": seed,
+                "checkpoint_every": 0,
+                "progress": "never",
+                "distributed": DistributedParams(),
+            }
+        )
+        for seed in params.stability_seeds
+    ]
+    _, X, labels, baselines = _explained_rows(X_train, X_test, y_test, preprocessor.task, params)
+    X, labels = _sample(X, labels, params)
+    importances: dict[str, list[np.ndarray]] = {}
+    for model, _ in train_stacked(data, runs):
+        _, target = _targets(model, X, labels, preprocessor.task, params)
+        for method, result in ex.attribute_all(model, X, target, baselines, params).items():
+            importances.setdefault(method, []).append(views.global_importance(result.values))
+    names = preprocessor.feature_names
+    found = {}
+    for method, per_seed in importances.items():
+        stability = views.stability_across_seeds(per_seed, min(params.top_features, len(names)))
+        low, high = stability.pop("low"), stability.pop("high")
+        stability["importance_range"] = {
+            n: [float(a), float(b)] for n, a, b in zip(names, low, high, strict=True)
+        }
+        found[method] = stability
+    return {"seeds": params.stability_seeds, "methods": found}
+
+
+def explain_with_trees(
+    X_train: pd.DataFrame,
+    y_train: pd.DataFrame,
+    X_val: pd.DataFrame,
+    y_val: pd.DataFrame,
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    preprocessor: Preprocessor,
+    params: ExplainabilityParams,
+) -> dict:
+    """The better tree ensemble's permutation importance on the explained rows
+    (glassbox.explain.tree_agreement), by feature name."""
+    check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
+    task = preprocessor.task
+    _, X, labels, _ = _explained_rows(X_train, X_test, y_test, task, params)
+    X, labels = _sample(X, labels, params)
+    found = tree_agreement.tree_importance(
+        X_train.to_numpy(np.float32),
+        y_train.iloc[:, 0].to_numpy(),
+        X_val.to_numpy(np.float32),
+        y_val.iloc[:, 0].to_numpy(),
+        X.numpy(),
+        labels.numpy(),
+        task,
+        params.seed,
+    )
+    names = preprocessor.feature_names
+    found["importances"] = {n: float(v) for n, v in zip(names, found["importances"], strict=True)}
+    return found
+
+
 def summarise_explanations(
-    explanations: dict, preprocessor: Preprocessor, params: ExplainabilityParams
+    explanations: dict,
+    stability: dict,
+    trees: dict,
+    preprocessor: Preprocessor,
+    params: ExplainabilityParams,
 ) -> dict:
     """The report's numbers: per method the global importance by feature name, the quality
     checks, the number of rows and the seconds taken; and the methods' agreement."""
@@ -103,7 +216,18 @@ def summarise_explanations(
             "passes": explanations["quality"][method]["passes"],
             "seconds": result.seconds,
         }
+        if method in stability.get("methods", {}):
+            methods[method]["stability_across_seeds"] = stability["methods"][method]
+            trust.stability_check(methods[method]["quality"], stability["methods"][method], params)
+            methods[method]["passes"] = methods[method]["quality"]["passes"]
+        tree = np.array([trees["importances"][n] for n in names])
+        methods[method]["agreement_with_tree"] = {
+            "tree": trees["tree"],
+            **tree_agreement.agreement(tree, importances[method], min(5, len(names))),
+        }
     return {
+        "read_first": trust.read_first(methods, preprocessor.task),
+        "tree_permutation_importance": trees,
         "n_samples": len(explanations["X"]),
         "target": params.target if get_task(preprocessor.task).predicts_classes else "value",
         "baseline": params.baseline,

@@ -3,7 +3,9 @@
 from kedro.pipeline import Node, Pipeline
 
 from .nodes import (
+    explain_across_seeds,
     explain_test_set,
+    explain_with_trees,
     explainability_metrics,
     render_explainability_report,
     summarise_explanations,
@@ -20,8 +22,45 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="explain_test_set",
             ),
             Node(
+                explain_across_seeds,
+                [
+                    "X_train",
+                    "y_train",
+                    "X_val",
+                    "y_val",
+                    "X_test",
+                    "y_test",
+                    "preprocessor",
+                    "params:training",
+                    "params:explainability",
+                ],
+                "explanation_stability",
+                name="explain_across_seeds",
+            ),
+            Node(
+                explain_with_trees,
+                [
+                    "X_train",
+                    "y_train",
+                    "X_val",
+                    "y_val",
+                    "X_test",
+                    "y_test",
+                    "preprocessor",
+                    "params:explainability",
+                ],
+                "tree_importance",
+                name="explain_with_trees",
+            ),
+            Node(
                 summarise_explanations,
-                ["explanations", "preprocessor", "params:explainability"],
+                [
+                    "explanations",
+                    "explanation_stability",
+                    "tree_importance",
+                    "preprocessor",
+                    "params:explainability",
+                ],
                 "explainability_summary",
                 name="summarise_explanations",
             ),
