@@ -89,10 +89,19 @@ def importance_figure(summary: dict, top: int) -> str:
     for ax, (method, entry) in zip(axes[0], methods.items(), strict=True):
         ranked = sorted(entry["global_importance"].items(), key=lambda kv: -kv[1])[:top][::-1]
         values = np.array([v for _, v in ranked])
-        ax.barh([k for k, _ in ranked], values / (values.max() or 1))
+        scale = values.max() or 1
+        ax.barh([k for k, _ in ranked], values / scale)
+        spread = entry.get("stability_across_seeds", {}).get("importance_range")
+        if spread:  # the range over the models retrained with other seeds
+            for i, (name, _) in enumerate(ranked):
+                low, high = spread[name]
+                ax.plot([low / scale, high / scale], [i, i], color="black", linewidth=1.5)
         ax.set_title(method.replace("_", " "), fontsize=9)
         ax.tick_params(labelsize=7)
-    fig.suptitle("Global importance: mean |attribution|, scaled to the top feature")
+    fig.suptitle(
+        "Global importance: mean |attribution|, scaled to the top feature"
+        + ("; black: the range over models retrained with other seeds" if spread else "")
+    )
     fig.tight_layout()
     return figure_to_img(fig, "global feature importance per method")
 
@@ -104,12 +113,23 @@ def deletion_figure(summary: dict, task: str) -> str:
     metric = t.score
     for method, entry in summary["methods"].items():
         deletion = entry["quality"]["deletion"]
-        ax.plot(deletion["fractions"], deletion[metric], label=method)
+        (line,) = ax.plot(deletion["fractions"], deletion[metric], label=method)
+        if "on_data" in deletion:  # the same order, removed features drawn from the data
+            ax.plot(
+                deletion["fractions"], deletion["on_data"][metric], "--", color=line.get_color()
+            )
     ax.plot(any_entry["fractions"], any_entry[f"random_{metric}"], "k:", label="random order")
+    if "on_data" in any_entry:
+        ax.plot(
+            any_entry["fractions"],
+            any_entry["on_data"][f"random_{metric}"],
+            "k--",
+            label="random order, drawn from the data",
+        )
     ax.set(
         xlabel="share of features removed (top-ranked first)",
         ylabel=t.score_label + ("" if t.higher_is_better else " (target units)"),
-        title="Deletion curves: steeper is more faithful",
+        title="Deletion curves (dashed: removed features drawn from the data)",
     )
     ax.legend(fontsize="small")
     return figure_to_img(fig, "deletion curves")
@@ -280,7 +300,7 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
         + "Drawn from the data: the removed features drawn from their distribution given the "
         "kept ones instead of set to the reference (rows stay like the data). Stability: rank "
         "correlation of global importances between models retrained with other seeds. "
-        "Agreement with a tree: the better tree ensemble's permutation importance against the "
+        "Agreement with a tree: a random forest's permutation importance against the "
         "network's global importance. "
         "Rank correlation with a randomised model: lower means the explanation depends on what "
         "the model learned. Infidelity and max-sensitivity: Captum's metrics, lower is better. "
