@@ -147,9 +147,13 @@ def set_parameters(project: Path, pipeline: str, **values) -> None:
 
 
 def small_comparisons(project: Path) -> None:
-    """The comparisons at their smallest: one optimizer and one architecture, one seed."""
+    """The comparisons and the costlier checks at their smallest: one optimizer and one
+    architecture, one seed; two seeds for the explanations' stability check; the baselines
+    fit on 300 training rows (their own tests cover the defaults)."""
     set_parameters(project, "optimizer_comparison", optimizers=["adam"], seeds=[0])
     set_parameters(project, "architecture_comparison", architectures=["mlp"], seeds=[0])
+    set_parameters(project, "explainability", stability_seeds=[0, 1])
+    set_parameters(project, "evaluation", baseline_rows=300)
 
 
 def use_dataset(project: Path, **values) -> None:
