@@ -243,3 +243,10 @@ def test_the_tree_ensembles_permutation_importance_agrees_with_every_gradient_me
         )
         assert found["top_k_overlap"] == 1.0, method
         assert found["rank_correlation"] > 0.3, (method, found)
+
+
+def test_agreement_with_a_forest_that_nothing_hurts_is_undefined_not_nan():
+    from glassbox.explain import tree_agreement
+
+    found = tree_agreement.agreement(np.zeros(4), np.array([0.4, 0.3, 0.2, 0.1]), top_k=2)
+    assert found["rank_correlation"] is None and 0 <= found["top_k_overlap"] <= 1

@@ -246,7 +246,7 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
                 "—" if on_data is None else f"{on_data['area']:.3f} / {on_data['random_area']:.3f}",
                 "—" if stable is None else f"{stable['rank_correlation']:.2f}",
                 "—"
-                if tree is None
+                if tree is None or tree["rank_correlation"] is None
                 else f"{tree['rank_correlation']:.2f}, {tree['top_k_overlap']:.0%}",
                 f"{q['randomisation_rank_correlation']:.2f}",
                 f"{q['infidelity']:.4g}",

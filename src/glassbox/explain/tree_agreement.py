@@ -56,9 +56,10 @@ def agreement(tree: np.ndarray, network: np.ndarray, top_k: int) -> dict:
     network's top ``top_k`` features that are in the tree's top ``top_k``."""
     top_tree = set(np.argsort(-tree, kind="stable")[:top_k])
     top_network = set(np.argsort(-network, kind="stable")[:top_k])
-    correlation = spearmanr(tree, network).statistic if np.ptp(tree) > 0 else float("nan")
+    # A forest that no shuffle hurts ranks nothing: no correlation (None, not NaN: JSON).
+    defined = np.ptp(tree) > 0 and np.ptp(network) > 0
     return {
-        "rank_correlation": float(correlation),
+        "rank_correlation": float(spearmanr(tree, network).statistic) if defined else None,
         "top_k": top_k,
         "top_k_overlap": len(top_tree & top_network) / top_k,
     }
