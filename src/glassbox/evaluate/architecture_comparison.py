@@ -14,11 +14,11 @@ import logging
 import torch
 
 from glassbox.evaluate.comparison import curves_chart, describe_run, recommend, summarise_runs
-from glassbox.parameters import ArchitectureComparisonParams, DistributedParams, TrainingParams
+from glassbox.parameters import ArchitectureComparisonParams, TrainingParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import architecture
 from glassbox.training.loop import TrainingData
-from glassbox.training.stacked import train_stacked
+from glassbox.training.stacked import stacked_run, train_stacked
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +27,11 @@ def run_settings(
     training: TrainingParams, comparison: ArchitectureComparisonParams, name: str, seed: int
 ) -> TrainingParams:
     """The training configuration of one comparison run."""
-    return training.model_copy(
-        update={
-            "seed": seed,
-            "epochs": comparison.epochs or training.epochs,
-            "model": training.model.with_architecture(name),
-            "checkpoint_every": 0,
-            "progress": "never",
-            "distributed": DistributedParams(),  # many small runs in one process
-        }
+    return stacked_run(
+        training,
+        seed=seed,
+        epochs=comparison.epochs or training.epochs,
+        model=training.model.with_architecture(name),
     )
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import torch
 
 from glassbox.evaluate.comparison import curves_chart, describe_run, recommend, summarise_runs
-from glassbox.parameters import DistributedParams, OptimizerComparisonParams, TrainingParams
+from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.loop import TrainingData
-from glassbox.training.stacked import train_stacked
+from glassbox.training.stacked import stacked_run, train_stacked
 
 
 def run_settings(
@@ -23,16 +23,8 @@ def run_settings(
     chosen = training.optimizer.model_copy(
         update={"name": optimizer, "lr": comparison.learning_rates.get(optimizer)}
     )
-    return training.model_copy(
-        update={
-            "seed": seed,
-            "epochs": comparison.epochs or training.epochs,
-            "optimizer": chosen,
-            "checkpoint_every": 0,
-            "progress": "never",
-            # Many small runs, trained together in one process (train_all), not with DDP.
-            "distributed": DistributedParams(),
-        }
+    return stacked_run(
+        training, seed=seed, epochs=comparison.epochs or training.epochs, optimizer=chosen
     )
 
 

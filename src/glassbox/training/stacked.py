@@ -34,7 +34,7 @@ import torch
 from torch import nn
 from torch.func import functional_call, vmap
 
-from glassbox.parameters import TrainingParams
+from glassbox.parameters import DistributedParams, TrainingParams
 from glassbox.tasks import get_task
 from glassbox.training.loop import (
     EarlyStopping,
@@ -49,6 +49,14 @@ from glassbox.training.losses import build_loss
 from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
 
 log = logging.getLogger(__name__)
+
+
+def stacked_run(training: TrainingParams, **changes) -> TrainingParams:
+    """``training`` with ``changes`` (a seed, an optimizer, a model), as one of many runs
+    trained together in one process: no checkpoints, no progress bar, no DDP."""
+    quiet = {"checkpoint_every": 0, "progress": "never", "distributed": DistributedParams()}
+    return training.model_copy(update={**quiet, **changes})
+
 
 # What may differ between runs trained together; everything else must be equal.
 MAY_DIFFER = {"seed", "optimizer", "scheduler", "progress", "checkpoint_every", "distributed"}

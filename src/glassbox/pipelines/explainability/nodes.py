@@ -11,7 +11,7 @@ from glassbox.explain import methods as ex
 from glassbox.explain import report as explainability_report
 from glassbox.explain import tree_agreement, trust, views
 from glassbox.explain.imputation import GaussianImputer
-from glassbox.parameters import DistributedParams, ExplainabilityParams, TrainingParams
+from glassbox.parameters import ExplainabilityParams, TrainingParams
 from glassbox.prepare.model_input import (
     check_features,
     check_model_fits,
@@ -21,7 +21,7 @@ from glassbox.prepare.model_input import (
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.tasks import get_task
 from glassbox.training.loop import TrainingData
-from glassbox.training.stacked import train_stacked
+from glassbox.training.stacked import stacked_run, train_stacked
 
 
 def explain_test_set(
@@ -125,17 +125,7 @@ def explain_across_seeds(
         return {}
     check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
     data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
-    runs = [
-        training.model_copy(
-            update={
-                "seed": seed,
-                "checkpoint_every": 0,
-                "progress": "never",
-                "distributed": DistributedParams(),
-            }
-        )
-        for seed in params.stability_seeds
-    ]
+    runs = [stacked_run(training, seed=seed) for seed in params.stability_seeds]
     _, X, labels, baselines = _explained_rows(X_train, X_test, y_test, preprocessor.task, params)
     X, labels = _sample(X, labels, params)
     importances: dict[str, list[np.ndarray]] = {}
