@@ -51,7 +51,10 @@ def test_diabetes_runs_through_every_pipeline_and_holds_up_against_its_baselines
     points = pd.read_csv(reporting / "plots/regression_points.csv")
     assert len(points) == metrics["test_rows"]
     assert pd.read_csv(reporting / "plots/confusion_matrix.csv").empty  # not this task's
-    for figure in ("predicted_vs_true", "residuals", "training_curves"):
+    comparison = pd.read_csv(reporting / "plots/model_and_baselines.csv")
+    assert comparison["metric"].eq("rmse").all() and len(comparison) == 6
+    assert comparison.set_index("model").loc["this network", "score"] == metrics["model"]["rmse"]
+    for figure in ("model_and_baselines", "predicted_vs_true", "residuals", "training_curves"):
         assert (reporting / f"figures/evaluation/{figure}.png").is_file()
     history = pd.read_csv(reporting / "training_history.csv")
     assert "val_rmse" in history and "val_accuracy" not in history

@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -237,6 +238,8 @@ class DistributedParams(_Strict):
 # split over processes and the shards' gradients summed).
 EXECUTION_KEYS = {"training": ("checkpoint_every", "device", "distributed", "progress")}
 TRAINING_ARITHMETIC_KEYS = ("distributed",)
+# Stages that train `training` with seeds of their own: its `seed` does not reach them.
+OWN_SEEDS = ("seed_runs", "optimizer_comparison", "architecture_comparison")
 
 
 class TrainingParams(_Strict):
@@ -304,6 +307,22 @@ class InferenceParams(_Strict):
         "training_mean", description="the reference row attributions are measured against"
     )
     ig_steps: int = Field(50, ge=2, description="Integrated Gradients' integration steps")
+
+
+class SeedRunsParams(_Strict):
+    """`seed_runs` in conf/base/parameters_seed_runs.yml."""
+
+    seeds: list[int] = Field(
+        default_factory=lambda: [0, 1, 2],
+        description="the configured model retrained with each; fewer than 2: none",
+    )
+
+    @field_validator("seeds")
+    @classmethod
+    def _distinct(cls, seeds: list[int]) -> list[int]:
+        if len(set(seeds)) != len(seeds) or any(s < 0 for s in seeds):
+            raise ValueError(f"seeds must be distinct and at least 0; got {seeds}")
+        return seeds
 
 
 class OptimizerComparisonParams(_Strict):
@@ -385,10 +404,6 @@ class ExplainabilityParams(_Strict):
     smoothgrad_samples: int = Field(20, ge=1)
     smoothgrad_stdev: float = Field(0.1, gt=0)
     top_features: int = Field(10, ge=1)
-    stability_seeds: list[int] = Field(
-        default_factory=lambda: [0, 1, 2],
-        description="retrain with each and compare the explanations; fewer than 2: skipped",
-    )
     local_examples: int = Field(4, ge=1, description="per group: confident correct, misclassified")
     seed: int = Field(0, ge=0)
     quality: QualityParams = Field(default_factory=QualityParams)

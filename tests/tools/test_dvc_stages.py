@@ -29,17 +29,19 @@ def test_data_processing_stage_tracks_code_params_inputs_and_outputs():
     assert "data/06_models/preprocessor.json" in stage["outs"]
 
 
-def test_settings_of_how_a_run_executes_rerun_no_stage_but_training_tracks_distribution():
+def test_settings_of_how_a_run_executes_or_seeds_replaced_rerun_no_stage():
     stages = yaml.safe_load((PROJECT_ROOT / "dvc.yaml").read_text())["stages"]
 
     def training_keys(stage: str) -> list[str]:
         (entry,) = [p for p in stages[stage]["params"] if "conf/base/parameters_training.yml" in p]
         return entry["conf/base/parameters_training.yml"]
 
-    for stage in ("evaluation", "optimizer_comparison", "export"):
+    for stage in ("evaluation", "optimizer_comparison", "seed_runs", "export"):
         keys = training_keys(stage)
-        assert "training.seed" in keys and "training.model" in keys
+        assert "training.model" in keys
         assert not {"training.progress", "training.device", "training.distributed"} & set(keys)
+        # Stages that train with seeds of their own do not rerun for another training.seed.
+        assert ("training.seed" in keys) == (stage not in {"optimizer_comparison", "seed_runs"})
     assert "training.distributed" in training_keys("training")
     assert not {"training.progress", "training.device"} & set(training_keys("training"))
 

@@ -18,7 +18,8 @@ from glassbox.parameters import ArchitectureComparisonParams, TrainingParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import architecture
 from glassbox.training.loop import TrainingData
-from glassbox.training.stacked import stacked_run, train_stacked
+from glassbox.training.seed_runs import TrainedRun, train_or_reuse
+from glassbox.training.stacked import stacked_run
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +54,19 @@ def train_all(
     y_test: torch.Tensor,
     training: TrainingParams,
     comparison: ArchitectureComparisonParams,
+    done: list[TrainedRun] = (),
 ) -> dict:
     """Every fitting architecture's runs, one per seed; its seeds are trained together
-    (glassbox.training.stacked), one architecture after another."""
+    (glassbox.training.stacked), one architecture after another; a run already in ``done``
+    (the seed runs) is reused."""
     names, left_out = fitting_architectures(comparison.architectures, data)
     runs, used = {}, {}
     for name in names:
         settings = [run_settings(training, comparison, name, seed) for seed in comparison.seeds]
-        trained = train_stacked(data, settings)
+        trained, reused = train_or_reuse(data, settings, list(done))
         runs[name] = [
-            describe_run(model, history, params, data, X_test, y_test)
-            for (model, history), params in zip(trained, settings, strict=True)
+            describe_run(model, history, params, data, X_test, y_test) | {"reused": was_reused}
+            for (model, history), params, was_reused in zip(trained, settings, reused, strict=True)
         ]
         used[name] = settings[0].model.settings()
     return {"runs": runs, "settings": used, "left_out": left_out}

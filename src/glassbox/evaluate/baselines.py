@@ -24,6 +24,8 @@ BASELINE_NAMES = (
     "hist_gradient_boosting",
     "random_forest",
 )
+# The trivial ones (no use of the features): charts leave them off the scale.
+TRIVIAL_BASELINES = ("majority_class", "training_mean")
 # The tree ensembles among them (their permutation importance is compared with the
 # network's attributions).
 TREE_BASELINES = ("hist_gradient_boosting", "random_forest")

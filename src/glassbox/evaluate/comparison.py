@@ -42,6 +42,16 @@ def shared_settings(training: TrainingParams, seeds: list[int], epochs: int | No
     }
 
 
+def reused_runs(runs: dict[str, list[dict]]) -> str:
+    """Which runs came from the seed_runs stage (same settings, same seed), for the report."""
+    found = [
+        f"{name} (seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))})"
+        for name, results in runs.items()
+        if (seeds := [r["seed"] for r in results if r.get("reused")])
+    ]
+    return "; ".join(found) or "none"
+
+
 def describe_run(
     model: torch.nn.Module,
     history: pd.DataFrame,

@@ -122,6 +122,47 @@ def regression_table(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"actual": y_true, "predicted": y_pred, "residual": y_true - y_pred})
 
 
+MODEL_AND_BASELINES_COLUMNS = [
+    "model",
+    "metric",
+    "score",
+    "score_low",
+    "score_high",
+    "difference",
+    "difference_low",
+    "difference_high",
+]
+
+
+def model_and_baselines_table(details: dict) -> pd.DataFrame:
+    """One row per model, the network first: the task's score (accuracy or RMSE) with its
+    interval, and the network's difference from that model with its paired interval (the
+    network's own row: 0). The table DVC draws as bars and the evaluation figure reads."""
+    task = get_task(details.get("task", DEFAULT_TASK))
+    key = task.score
+    rows = [("this network", details["model"], (0.0, 0.0))]
+    rows += [
+        (name, scores, details["differences"][name][key])
+        for name, scores in details["baselines"].items()
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "model": name,
+                "metric": key,
+                "score": scores[key],
+                "score_low": scores["intervals"][key][0],
+                "score_high": scores["intervals"][key][1],
+                "difference": details["model"][key] - scores[key],
+                "difference_low": low,
+                "difference_high": high,
+            }
+            for name, scores, (low, high) in rows
+        ],
+        columns=MODEL_AND_BASELINES_COLUMNS,
+    )
+
+
 def headline_metrics(details: dict) -> dict:
     """What `dvc metrics show` and `dvc exp show` list, one screen wide: the model's headline
     figures (the task's ``headline_metrics``), the best baseline's score, and the verdict

@@ -13,7 +13,8 @@ from glassbox.evaluate.comparison import curves_chart, describe_run, recommend, 
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.loop import TrainingData
-from glassbox.training.stacked import stacked_run, train_stacked
+from glassbox.training.seed_runs import TrainedRun, train_or_reuse
+from glassbox.training.stacked import stacked_run
 
 
 def run_settings(
@@ -34,22 +35,23 @@ def train_all(
     y_test: torch.Tensor,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
+    done: list[TrainedRun] = (),
 ) -> dict[str, list[dict]]:
     """Every optimizer's runs, one per seed, trained together (glassbox.training.stacked:
     one forward and backward pass for all runs; 2.3x faster than one run after another in
-    benchmarks/stacked_training.py)."""
+    benchmarks/stacked_training.py); a run already in ``done`` (the seed runs) is reused."""
     settings = [
         run_settings(training, comparison, optimizer, seed)
         for optimizer in comparison.optimizers
         for seed in comparison.seeds
     ]
-    trained = iter(train_stacked(data, settings))
+    results, reused = train_or_reuse(data, settings, list(done))
+    described = iter(
+        describe_run(model, history, params, data, X_test, y_test) | {"reused": was_reused}
+        for (model, history), params, was_reused in zip(results, settings, reused, strict=True)
+    )
     return {
-        optimizer: [
-            describe_run(*next(trained), params, data, X_test, y_test)
-            for params in settings
-            if params.optimizer.name == optimizer
-        ]
+        optimizer: [next(described) for params in settings if params.optimizer.name == optimizer]
         for optimizer in comparison.optimizers
     }
 

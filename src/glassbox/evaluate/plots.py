@@ -95,3 +95,55 @@ def residuals_figure(points: pd.DataFrame):
     ax.set(xlabel="predicted", ylabel="true − predicted", title="Residuals (test split)")
     fig.tight_layout()
     return fig
+
+
+DIFF_ENDS = ["difference_low", "difference_high"]
+
+
+def model_and_baselines_figure(table: pd.DataFrame, score_label: str, level: int):
+    """Left: every model's test score with its interval, the network highlighted. Right: the
+    network minus each baseline, paired interval, zero marked: a bar that crosses zero is
+    a difference these test rows cannot show. The axes fit the models that use the
+    features; a trivial baseline far outside is named at the edge with its figure."""
+    from glassbox.evaluate.baselines import TRIVIAL_BASELINES
+
+    rows = table.iloc[::-1].reset_index(drop=True)  # the network at the top
+    rows.loc[rows["model"] == "this network", ["difference", *DIFF_ENDS]] = np.nan
+    y = np.arange(len(rows))
+    colours = ["tab:red" if m == "this network" else "tab:blue" for m in rows["model"]]
+    fig, (score_ax, diff_ax) = plt.subplots(1, 2, figsize=(10, 0.45 * len(rows) + 1.6), sharey=True)
+    for ax, column in ((score_ax, "score"), (diff_ax, "difference")):
+        ends = rows[[f"{column}_low", f"{column}_high"]]
+        for i, (low, high) in ends.iterrows():  # errorbar takes one colour for all
+            ax.plot([low, high], [i, i], color=colours[i])
+        ax.scatter(rows[column], y, color=colours, zorder=3)
+        ax.grid(axis="x", alpha=0.3)
+        fitted = ends[~rows["model"].isin(TRIVIAL_BASELINES)].stack().dropna()
+        if column == "difference":
+            fitted = pd.concat([fitted, pd.Series([0.0])])
+        if len(fitted):
+            pad = max(fitted.max() - fitted.min(), 1e-6) * 0.1
+            left, right = fitted.min() - pad, fitted.max() + pad
+            ax.set_xlim(left, right)
+            for i, value in rows[column].items():
+                if rows["model"][i] in TRIVIAL_BASELINES and not left <= value <= right:
+                    below = value < left
+                    ax.annotate(
+                        f"← {value:.3g} (off the scale)" if below else f"{value:.3g} →",
+                        (left if below else right, i),
+                        xytext=(4 if below else -4, 0),
+                        textcoords="offset points",
+                        ha="left" if below else "right",
+                        va="center",
+                        fontsize="small",
+                        color="tab:blue",
+                    )
+    diff_ax.axvline(0, color="grey", linestyle=":")
+    score_ax.set_yticks(y, rows["model"])
+    score_ax.set(xlabel=f"{score_label} ({level} % interval)", title="Test score")
+    diff_ax.set(
+        xlabel=f"network minus model, {score_label}",
+        title="The network against each model (paired)",
+    )
+    fig.tight_layout()
+    return fig

@@ -7,6 +7,7 @@ from glassbox.html_report import escape, figure_to_img, page, table
 from glassbox.tasks import get_task
 
 FIGURE_TITLES = {
+    "model_and_baselines.png": "The network and every baseline, with intervals (test split)",
     "confusion_matrix.png": "Confusion matrix (test split)",
     "roc_curves.png": "ROC curves (test split)",
     "reliability_diagram.png": "Reliability diagram (test split)",

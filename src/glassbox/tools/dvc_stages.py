@@ -174,14 +174,17 @@ def stage_drift(project_path: Path, stage: str, pipeline, catalog: dict) -> list
 
 def _tracked_keys(params_file: Path, key: str, stage: str) -> list[str]:
     """`key`, or, where some of its settings only say how a run executes
-    (parameters.EXECUTION_KEYS), each of its other settings by name."""
-    from glassbox.parameters import EXECUTION_KEYS, TRAINING_ARITHMETIC_KEYS
+    (parameters.EXECUTION_KEYS) or are replaced by the stage (a seed, parameters.OWN_SEEDS),
+    each of its other settings by name."""
+    from glassbox.parameters import EXECUTION_KEYS, OWN_SEEDS, TRAINING_ARITHMETIC_KEYS
 
     skipped = set(EXECUTION_KEYS.get(key, ()))
     if not skipped:
         return [key]
     if stage == "training":
         skipped -= set(TRAINING_ARITHMETIC_KEYS)
+    if key == "training" and stage in OWN_SEEDS:
+        skipped.add("seed")
     settings = (yaml.safe_load(params_file.read_text()) or {}).get(key) or {}
     return [f"{key}.{name}" for name in settings if name not in skipped]
 

@@ -37,6 +37,7 @@ PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "evaluation": p.EvaluationParams,
     "explainability": p.ExplainabilityParams,
     "inference": p.InferenceParams,
+    "seed_runs": p.SeedRunsParams,
     "optimizer_comparison": p.OptimizerComparisonParams,
 }
 

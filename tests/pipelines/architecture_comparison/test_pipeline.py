@@ -4,6 +4,7 @@ it summarises, and an architecture of images left out (and said so) for a table.
 import statistics
 
 import pytest
+from kedro.io import MemoryDataset
 from kedro.runner import SequentialRunner
 
 from glassbox.parameters import ArchitectureComparisonParams, DataProcessingParams, TrainingParams
@@ -20,6 +21,7 @@ def _compare(tmp_path, image_shape, training: TrainingParams):
         training=training,
         architecture_comparison=comparison,
     )
+    catalog["seed_runs"] = MemoryDataset([])  # nothing to reuse: every run trained here
     outputs = SequentialRunner().run(data_processing() + architecture_comparison(), catalog)
     return (
         outputs["architecture_comparison_summary"].load(),

@@ -23,6 +23,7 @@ def test_evaluation_scores_the_model_beside_the_baselines(tmp_path):
     catalog["training_checkpoint"] = MemoryDataset(CheckpointStore(tmp_path / "ckpt.pt"))
     for table in ("confusion_matrix", "roc_curves", "calibration"):  # consumed, so kept in files
         catalog[table] = CSVDataset(filepath=str(tmp_path / f"{table}.csv"))
+    catalog["model_and_baselines"] = CSVDataset(filepath=str(tmp_path / "comparison.csv"))
     # Consumed by the headline node, so kept in a file (the runner releases memory).
     catalog["evaluation_details"] = JSONDataset(filepath=str(tmp_path / "details.json"))
     outputs = SequentialRunner().run(data_processing() + training() + evaluation(), catalog)
@@ -55,8 +56,20 @@ def test_evaluation_scores_the_model_beside_the_baselines(tmp_path):
     assert len(confusion) == 360 and list(confusion.columns) == ["actual", "predicted"]
     assert catalog.load("calibration")["count"].sum() == 360
     assert catalog.load("roc_curves").columns[0] == "fpr"
+    # The baselines in the plots: one row per model, the network first, the same figures
+    # and intervals as the details.
+    comparison = catalog.load("model_and_baselines")
+    assert list(comparison["model"]) == ["this network", *metrics["baselines"]]
+    for _, row in comparison.iloc[1:].iterrows():
+        scores = metrics["baselines"][row["model"]]
+        assert row["score"] == scores["accuracy"]
+        assert [row["score_low"], row["score_high"]] == scores["intervals"]["accuracy"]
+        difference = metrics["differences"][row["model"]]["accuracy"]
+        assert [row["difference_low"], row["difference_high"]] == difference
+    assert comparison["metric"].eq("accuracy").all()
     figures = outputs["evaluation_figures"].load()
     assert set(figures) == {
+        "model_and_baselines.png",
         "confusion_matrix.png",
         "roc_curves.png",
         "reliability_diagram.png",
@@ -86,7 +99,7 @@ def _check_intervals_and_verdict(details: dict, outputs: dict) -> None:
         assert headline[f"{name}_accuracy_ci95"] == triple
     report = outputs["evaluation_report"].load()
     assert f"Verdict: {expected}." in report and best in report
-    assert report.count("<img") == 4  # the four figures, embedded
+    assert report.count("<img") == 5  # the five figures, embedded
 
 
 def test_on_a_table_where_trees_win_the_verdict_says_no_network_and_names_the_ensemble(tmp_path):

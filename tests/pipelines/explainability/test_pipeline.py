@@ -6,9 +6,15 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from kedro_datasets.json import JSONDataset
 
-from glassbox.parameters import DataProcessingParams, ExplainabilityParams, TrainingParams
+from glassbox.parameters import (
+    DataProcessingParams,
+    ExplainabilityParams,
+    SeedRunsParams,
+    TrainingParams,
+)
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.explainability import create_pipeline as explainability
+from glassbox.pipelines.seed_runs import create_pipeline as seed_runs
 from glassbox.pipelines.training import create_pipeline as training
 from glassbox.training.checkpoints import CheckpointStore
 from glassbox.wiring.catalog_datasets.preprocessor import PreprocessorDataset
@@ -28,13 +34,16 @@ def test_report_and_summary_with_every_data_string_escaped(tmp_path):
             "params:explainability": MemoryDataset(
                 ExplainabilityParams(max_rows=40, quality={"sample_size": 20})
             ),
+            "params:seed_runs": MemoryDataset(SeedRunsParams()),
             "preprocessor": PreprocessorDataset(str(tmp_path / "preprocessor.json")),
             "training_checkpoint": MemoryDataset(CheckpointStore(tmp_path / "ckpt.pt")),
             # Consumed by the report node, so kept in a file to be read afterwards.
             "explainability_summary": JSONDataset(filepath=str(tmp_path / "summary.json")),
         }
     )
-    outputs = SequentialRunner().run(data_processing() + training() + explainability(), catalog)
+    outputs = SequentialRunner().run(
+        data_processing() + training() + seed_runs() + explainability(), catalog
+    )
     html = outputs["explainability_report"].load()
     summary = catalog.load("explainability_summary")
 

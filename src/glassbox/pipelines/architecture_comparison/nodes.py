@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from glassbox.evaluate.architecture_comparison import render_report, summarise, train_all
-from glassbox.evaluate.comparison import comparison_inputs, shared_settings
+from glassbox.evaluate.comparison import comparison_inputs, reused_runs, shared_settings
 from glassbox.parameters import ArchitectureComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
 
@@ -19,12 +19,13 @@ def train_every_architecture(
     X_test: pd.DataFrame,
     y_test: pd.DataFrame,
     preprocessor: Preprocessor,
+    seed_runs: list,
     training: TrainingParams,
     comparison: ArchitectureComparisonParams,
 ) -> dict:
     """Every fitting architecture's runs over all seeds, and the ones left out (and why)."""
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
-    return train_all(*inputs, training, comparison)
+    return train_all(*inputs, training, comparison, seed_runs)
 
 
 def compare_architectures(
@@ -40,5 +41,6 @@ def compare_architectures(
         "optimizer": training.optimizer.name,
         "learning rate": training.optimizer.lr or "the optimizer's default",
     }
+    settings["trained once, in seed_runs (same settings and seed)"] = reused_runs(runs["runs"])
     summary["settings"] = settings
     return summary, render_report(summary, settings)

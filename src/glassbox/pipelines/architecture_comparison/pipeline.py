@@ -24,6 +24,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "X_test",
                     "y_test",
                     "preprocessor",
+                    "seed_runs",
                     "params:training",
                     "params:architecture_comparison",
                 ],

@@ -21,6 +21,7 @@ from glassbox.evaluate.metrics import (
     classification_metrics,
     confusion_table,
     headline_metrics,
+    model_and_baselines_table,
     regression_metrics,
     regression_table,
     reliability_table,
@@ -169,6 +170,11 @@ def _value_scores(
     return scores, resampled
 
 
+def model_and_baselines(evaluation_details: dict) -> pd.DataFrame:
+    """The network and every baseline: score, interval, paired difference (a DVC plot)."""
+    return model_and_baselines_table(evaluation_details)
+
+
 def summarise_metrics(evaluation_details: dict) -> dict:
     """The headline figures DVC shows (`dvc metrics show`, `dvc exp show`): the model's and
     the best baseline's, one screen wide."""
@@ -241,45 +247,37 @@ def evaluation_tables(
     )
 
 
-def evaluation_figures(
-    confusion: pd.DataFrame,
-    roc: pd.DataFrame,
-    reliability: pd.DataFrame,
-    regression_points: pd.DataFrame,
-    training_history: pd.DataFrame,
-    preprocessor: Preprocessor,
-) -> dict:
-    """The same evidence as images, one PNG each."""
-    return _figures(confusion, roc, reliability, regression_points, training_history, preprocessor)
-
-
-def evaluation_report(
+def evaluation_figures_and_report(
     evaluation_details: dict,
     confusion: pd.DataFrame,
     roc: pd.DataFrame,
     reliability: pd.DataFrame,
     regression_points: pd.DataFrame,
     training_history: pd.DataFrame,
+    model_and_baselines: pd.DataFrame,
     preprocessor: Preprocessor,
-) -> str:
-    """One offline page: the verdict first, every model's figures with intervals, the
-    differences from the network, then the figures (drawn again from the same tables)."""
-    figures = _figures(
-        confusion, roc, reliability, regression_points, training_history, preprocessor
-    )
-    return render_evaluation_report(evaluation_details, figures)
-
-
-def _figures(confusion, roc, reliability, regression_points, training_history, preprocessor):
+) -> tuple[dict, str]:
+    """The evidence as images, one PNG each, and one offline page: the verdict first,
+    every model's figures with intervals, the differences from the network, then the
+    same images embedded."""
+    task = get_task(evaluation_details["task"])
+    level = round(evaluation_details["bootstrap"]["level"] * 100)
+    figures = {
+        "model_and_baselines.png": plots.model_and_baselines_figure(
+            model_and_baselines, task.score_label, level
+        )
+    }
     if _regression(preprocessor):
-        return {
+        figures |= {
             "predicted_vs_true.png": plots.predicted_vs_true_figure(regression_points),
             "residuals.png": plots.residuals_figure(regression_points),
-            "training_curves.png": plots.training_curves_figure(training_history),
         }
-    return {
-        "confusion_matrix.png": plots.confusion_figure(confusion, _class_names(preprocessor)),
-        "roc_curves.png": plots.roc_figure(roc),
-        "reliability_diagram.png": plots.reliability_figure(reliability),
-        "training_curves.png": plots.training_curves_figure(training_history),
-    }
+    else:
+        names = _class_names(preprocessor)
+        figures |= {
+            "confusion_matrix.png": plots.confusion_figure(confusion, names),
+            "roc_curves.png": plots.roc_figure(roc),
+            "reliability_diagram.png": plots.reliability_figure(reliability),
+        }
+    figures["training_curves.png"] = plots.training_curves_figure(training_history)
+    return figures, render_evaluation_report(evaluation_details, figures)

@@ -3,9 +3,9 @@
 from kedro.pipeline import Node, Pipeline
 
 from .nodes import (
-    evaluation_figures,
-    evaluation_report,
+    evaluation_figures_and_report,
     evaluation_tables,
+    model_and_baselines,
     predict_test_set,
     score_model_and_baselines,
     summarise_metrics,
@@ -37,6 +37,12 @@ def create_pipeline(**kwargs) -> Pipeline:
                 "evaluation_details",
                 name="score_model_and_baselines",
             ),
+            Node(
+                model_and_baselines,
+                "evaluation_details",
+                "model_and_baselines",
+                name="model_and_baselines",
+            ),
             Node(summarise_metrics, "evaluation_details", "metrics", name="summarise_metrics"),
             Node(
                 test_predictions,
@@ -51,20 +57,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="evaluation_tables",
             ),
             Node(
-                evaluation_figures,
-                [
-                    "confusion_matrix",
-                    "roc_curves",
-                    "calibration",
-                    "regression_points",
-                    "training_history",
-                    "preprocessor",
-                ],
-                "evaluation_figures",
-                name="evaluation_figures",
-            ),
-            Node(
-                evaluation_report,
+                evaluation_figures_and_report,
                 [
                     "evaluation_details",
                     "confusion_matrix",
@@ -72,10 +65,11 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "calibration",
                     "regression_points",
                     "training_history",
+                    "model_and_baselines",
                     "preprocessor",
                 ],
-                "evaluation_report",
-                name="evaluation_report",
+                ["evaluation_figures", "evaluation_report"],
+                name="evaluation_figures_and_report",
             ),
         ]
     )

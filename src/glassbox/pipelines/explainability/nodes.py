@@ -11,7 +11,7 @@ from glassbox.explain import methods as ex
 from glassbox.explain import report as explainability_report
 from glassbox.explain import tree_agreement, trust, views
 from glassbox.explain.imputation import GaussianImputer
-from glassbox.parameters import ExplainabilityParams, TrainingParams
+from glassbox.parameters import ExplainabilityParams
 from glassbox.prepare.model_input import (
     check_features,
     check_model_fits,
@@ -20,8 +20,6 @@ from glassbox.prepare.model_input import (
 )
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.tasks import get_task
-from glassbox.training.loop import TrainingData
-from glassbox.training.stacked import stacked_run, train_stacked
 
 
 def explain_test_set(
@@ -106,32 +104,27 @@ def _targets(model: nn.Module, X, labels, task: str, params: ExplainabilityParam
 
 
 def explain_across_seeds(
+    seed_runs: list,
     X_train: pd.DataFrame,
-    y_train: pd.DataFrame,
-    X_val: pd.DataFrame,
-    y_val: pd.DataFrame,
     X_test: pd.DataFrame,
     y_test: pd.DataFrame,
     preprocessor: Preprocessor,
-    training: TrainingParams,
     params: ExplainabilityParams,
 ) -> dict:
-    """Would the explanation be the same after retraining? The configured model trained
-    once per seed of ``stability_seeds`` (together: glassbox.training.stacked), each
-    explained by every method on the same rows (the trust checks' sample) against the same
-    reference rows; per method, how its global importances agree between seeds
-    (glassbox.explain.views)."""
-    if len(params.stability_seeds) < 2:
+    """Would the explanation be the same after retraining? The configured model's runs at
+    other seeds (the seed_runs pipeline), each explained by every method on the same rows
+    (the trust checks' sample) against the same reference rows; per method, how its global
+    importances agree between seeds (glassbox.explain.views)."""
+    if len(seed_runs) < 2:
         return {}
-    check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
-    data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
-    runs = [stacked_run(training, seed=seed) for seed in params.stability_seeds]
+    check_features(preprocessor, X_train=X_train, X_test=X_test)
     _, X, labels, baselines = _explained_rows(X_train, X_test, y_test, preprocessor.task, params)
     X, labels = _sample(X, labels, params)
     importances: dict[str, list[np.ndarray]] = {}
-    for model, _ in train_stacked(data, runs):
-        _, target = _targets(model, X, labels, preprocessor.task, params)
-        for method, result in ex.attribute_all(model, X, target, baselines, params).items():
+    for run in seed_runs:
+        _, target = _targets(run.model, X, labels, preprocessor.task, params)
+        attributions = ex.attribute_all(run.model, X, target, baselines, params)
+        for method, result in attributions.items():
             importances.setdefault(method, []).append(views.global_importance(result.values))
     names = preprocessor.feature_names
     found = {}
@@ -142,7 +135,7 @@ def explain_across_seeds(
             n: [float(a), float(b)] for n, a, b in zip(names, low, high, strict=True)
         }
         found[method] = stability
-    return {"seeds": params.stability_seeds, "methods": found}
+    return {"seeds": [run.settings.seed for run in seed_runs], "methods": found}
 
 
 def explain_with_trees(

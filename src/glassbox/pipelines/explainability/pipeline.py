@@ -24,14 +24,11 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 explain_across_seeds,
                 [
+                    "seed_runs",
                     "X_train",
-                    "y_train",
-                    "X_val",
-                    "y_val",
                     "X_test",
                     "y_test",
                     "preprocessor",
-                    "params:training",
                     "params:explainability",
                 ],
                 "explanation_stability",

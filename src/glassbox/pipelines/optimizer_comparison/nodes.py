@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from glassbox.evaluate.comparison import comparison_inputs, shared_settings
+from glassbox.evaluate.comparison import comparison_inputs, reused_runs, shared_settings
 from glassbox.evaluate.optimizer_comparison import render_report, summarise, train_all
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
@@ -19,12 +19,13 @@ def train_every_optimizer(
     X_test: pd.DataFrame,
     y_test: pd.DataFrame,
     preprocessor: Preprocessor,
+    seed_runs: list,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
 ) -> dict[str, list[dict]]:
     """Every optimizer's runs over all seeds, by optimizer name."""
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
-    return train_all(*inputs, training, comparison)
+    return train_all(*inputs, training, comparison, seed_runs)
 
 
 def compare_optimizers(
@@ -44,5 +45,6 @@ def compare_optimizers(
             else training.optimizer.weight_decay
         ),
     }
+    settings["trained once, in seed_runs (same settings and seed)"] = reused_runs(runs)
     summary["settings"] = settings
     return summary, render_report(summary, settings)

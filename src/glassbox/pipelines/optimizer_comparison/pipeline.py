@@ -22,6 +22,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "X_test",
                     "y_test",
                     "preprocessor",
+                    "seed_runs",
                     "params:training",
                     "params:optimizer_comparison",
                 ],

@@ -1,0 +1,53 @@
+"""Kedro dataset for the seed runs (glassbox.training.seed_runs): one folder, per run a
+safetensors file (weights and architecture) and a JSON file (settings and history)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from glassbox.atomic_io import staged_path
+from glassbox.wiring.catalog_datasets.local_file import LocalFileDataset
+
+
+class SeedRunsDataset(LocalFileDataset):
+    """A list of ``TrainedRun``; saving replaces the folder as a whole. Nothing is unpickled."""
+
+    def _exists(self) -> bool:
+        return self._filepath.is_dir()
+
+    def load(self) -> list:
+        import pandas as pd
+
+        from glassbox.parameters import TrainingParams
+        from glassbox.training.model_files import load_model
+        from glassbox.training.seed_runs import TrainedRun
+
+        runs = []
+        for record in sorted(self._filepath.glob("seed_*.json"), key=_seed_order):
+            found = json.loads(record.read_text(encoding="utf-8"))
+            runs.append(
+                TrainedRun(
+                    TrainingParams.model_validate(found["settings"]),
+                    load_model(record.with_suffix(".safetensors")),
+                    pd.DataFrame(found["history"]),
+                )
+            )
+        return runs
+
+    def save(self, data: list) -> None:
+        from glassbox.training.model_files import save_model
+
+        with staged_path(self._filepath, make_dir=True) as folder:
+            for run in data:
+                name = f"seed_{run.settings.seed}"
+                save_model(run.model, folder / f"{name}.safetensors")
+                record = {
+                    "settings": run.settings.model_dump(mode="json"),
+                    "history": run.history.to_dict(orient="list"),
+                }
+                (folder / f"{name}.json").write_text(json.dumps(record, indent=1), "utf-8")
+
+
+def _seed_order(path: Path) -> int:
+    return int(path.stem.removeprefix("seed_"))
