@@ -201,6 +201,19 @@ def digits_catalog(tmp_path: Path, **params):
     )
 
 
+def digits_splits(tmp_path: Path) -> tuple:
+    """Digits through the data_processing pipeline: (preprocessor, X_train, y_train, X_val,
+    y_val, X_test, y_test), as the comparisons take them."""
+    from kedro.runner import SequentialRunner
+
+    from glassbox.pipelines.data_processing import create_pipeline
+
+    catalog = digits_catalog(tmp_path)
+    outputs = SequentialRunner().run(create_pipeline(), catalog)
+    splits = [outputs[f"{xy}_{part}"].load() for part in ("train", "val", "test") for xy in "Xy"]
+    return (catalog.load("preprocessor"), *splits)
+
+
 @pytest.fixture(scope="session")
 def trained_project(tmp_path_factory) -> Path:
     """A project copy after one full, successful `kedro run` on digits (small budgets), shared

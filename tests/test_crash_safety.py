@@ -57,8 +57,12 @@ def outputs(project: Path) -> dict[str, object]:
         rel = str(path.relative_to(project))
         if not path.is_file() or path.name in {".gitkeep", ".gitignore"} or "checkpoints" in rel:
             continue
-        if rel.endswith(("summary.json", "comparison.json")):
+        if rel.endswith(("summary.json", "comparison.json")) or (
+            "seed_runs/" in rel and rel.endswith(".json")
+        ):
             found[rel] = _without_timings(json.loads(path.read_text()))
+        elif rel.endswith(".journal"):  # an Optuna study: its trials, not their timestamps
+            found[rel] = study_trials(path)
         elif rel.endswith("training_history.csv"):
             found[rel] = pd.read_csv(path).drop(columns="epoch_seconds").to_csv(index=False)
         elif rel.endswith(".pt2"):  # a zip archive with a random id PyTorch writes into it
@@ -73,6 +77,24 @@ def outputs(project: Path) -> dict[str, object]:
         else:
             found[rel] = path.read_bytes()
     return found
+
+
+def study_trials(journal: Path) -> dict:
+    """Per study in an Optuna journal file: each completed trial's index, learning rate and
+    value."""
+    import optuna
+
+    from glassbox.evaluate.tuning import open_storage
+
+    storage = open_storage(None, journal)
+    return {
+        summary.study_name: sorted(
+            (t.user_attrs["index"], t.params["lr"], t.value)
+            for t in optuna.load_study(storage=storage, study_name=summary.study_name).trials
+            if t.state == optuna.trial.TrialState.COMPLETE
+        )
+        for summary in optuna.get_all_study_summaries(storage)
+    }
 
 
 def first_difference(a, b, path: str = "") -> str:

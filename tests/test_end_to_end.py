@@ -192,7 +192,7 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
     assert third.returncode == 0, third.stdout[-2000:]
     # The stages that read `training`, and those that read the new model.
     rerun = set(re.findall(r"Running stage '(\w+)'", third.stdout))
-    downstream = {"training", "evaluation", "optimizer_comparison", "explainability"}
+    downstream = {"training", "seed_runs", "evaluation", "optimizer_comparison", "explainability"}
     assert rerun == downstream | {"export", "inference"}, rerun
     assert "Stage 'data_processing' didn't change, skipping" in third.stdout
 

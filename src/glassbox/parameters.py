@@ -236,7 +236,11 @@ class DistributedParams(_Strict):
 # another machine should not re-train it (`dvc repro -f training` does, on purpose). The
 # training stage still tracks `distributed`, which changes what it computes (the batch is
 # split over processes and the shards' gradients summed).
-EXECUTION_KEYS = {"training": ("checkpoint_every", "device", "distributed", "progress")}
+EXECUTION_KEYS = {
+    "training": ("checkpoint_every", "device", "distributed", "progress"),
+    # where the study is kept and by how many processes it is run, not what it finds
+    "optimizer_comparison": ("processes", "storage"),
+}
 TRAINING_ARITHMETIC_KEYS = ("distributed",)
 # Stages that train `training` with seeds of their own: its `seed` does not reach them.
 OWN_SEEDS = ("seed_runs", "optimizer_comparison", "architecture_comparison")
@@ -335,17 +339,49 @@ class OptimizerComparisonParams(_Strict):
     optimizers: list[OptimizerName] = Field(
         default_factory=lambda: list(OPTIMIZERS), min_length=1, description="default: all"
     )
-    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
+    seeds: list[int] = Field(
+        default_factory=lambda: [0, 1, 2, 3, 4],
+        min_length=1,
+        description="every final run once per seed; the first is also the trials' seed",
+    )
     learning_rates: dict[OptimizerName, float | None] = Field(
-        default_factory=dict, description="per optimizer; missing or null: its default"
+        default_factory=dict,
+        description="the untuned (defaults) column, per optimizer; missing or null: its default",
     )
     epochs: int | None = Field(None, ge=1, description="null: training.epochs")
+    trials_per_optimizer: int = Field(
+        5, ge=0, description="learning rates tried per optimizer; 0: no tuning"
+    )
+    lr_range: tuple[float, float] = Field(
+        (1e-4, 1.0), description="the learning rates tried: log-spaced over [low, high]"
+    )
+    storage: str | None = Field(
+        None,
+        description="the Optuna storage URL (sqlite:///..., postgresql://...); null: the "
+        "project's journal file (optimizer_study in the catalog)",
+    )
+    target_margin: float = Field(
+        0.25, gt=0, description="time to target: validation loss within this of the best mean"
+    )
+    processes: int = Field(
+        2, ge=1, description="processes on this machine that train the trials at once"
+    )
+
+    @field_validator("seeds")
+    @classmethod
+    def _distinct_seeds(cls, seeds: list[int]) -> list[int]:
+        if len(set(seeds)) != len(seeds) or any(s < 0 for s in seeds):
+            raise ValueError(f"seeds must be distinct and at least 0; got {seeds}")
+        return seeds
 
     @model_validator(mode="after")
     def _positive_rates(self) -> OptimizerComparisonParams:
         bad = {k: v for k, v in self.learning_rates.items() if v is not None and v <= 0}
         if bad:
             raise ValueError(f"learning_rates must be greater than 0; got {bad}")
+        low, high = self.lr_range
+        if not 0 < low < high:
+            raise ValueError(f"lr_range must be [low, high] with 0 < low < high; got {[low, high]}")
         return self
 
 

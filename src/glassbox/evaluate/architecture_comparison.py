@@ -13,7 +13,14 @@ import logging
 
 import torch
 
-from glassbox.evaluate.comparison import curves_chart, describe_run, recommend, summarise_runs
+from glassbox.evaluate.comparison import (
+    curves_chart,
+    describe_run,
+    epoch_cap_warning,
+    recommend,
+    summarise_runs,
+    with_interval,
+)
 from glassbox.parameters import ArchitectureComparisonParams, TrainingParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import architecture
@@ -72,17 +79,21 @@ def train_all(
     return {"runs": runs, "settings": used, "left_out": left_out}
 
 
-def summarise(trained: dict, task: str = DEFAULT_TASK) -> dict:
-    """Per architecture: mean and standard deviation over seeds; then the recommendation."""
+def summarise(trained: dict, task: str = DEFAULT_TASK, epochs_cap: int | None = None) -> dict:
+    """Per architecture: mean, spread and interval over seeds; then the recommendation and
+    the epoch-cap warning."""
     entries = summarise_runs(trained["runs"], task)
     for name, entry in entries.items():
         entry["settings"] = trained["settings"][name]
-    return {
+    summary = {
         "task": task,
         "architectures": entries,
         "left_out": trained["left_out"],
         "recommendation": recommend(entries, task, noun="architecture"),
     }
+    if epochs_cap is not None:
+        summary["epoch_cap_warning"] = epoch_cap_warning(entries, epochs_cap, "architecture")
+    return summary
 
 
 def render_report(summary: dict, settings: dict) -> str:
@@ -98,9 +109,12 @@ def render_report(summary: dict, settings: dict) -> str:
             name,
             ", ".join(f"{k} {v}" for k, v in e["settings"].items()),
             f"{e['parameters']:,}",
-            f"{e[f'test_{score}_mean']:.4f} ± {e[f'test_{score}_std']:.4f}",
-            f"{e['best_val_loss_mean']:.4f} ± {e['best_val_loss_std']:.4f}",
+            with_interval(e, f"test_{score}"),
+            with_interval(e, "best_val_loss"),
             f"{e['best_epoch_mean']:.1f}",
+            "not reached"
+            if e["epochs_to_target_median"] is None
+            else f"{e['epochs_to_target_median']:.0f}",
             f"{e['total_seconds_mean']:.2f}",
         )
         for name, e in sorted(entries.items(), key=lambda kv: kv[1]["best_val_loss_mean"])
@@ -112,20 +126,26 @@ def render_report(summary: dict, settings: dict) -> str:
         f"test {label}",
         "best validation loss",
         "epochs to best",
-        "seconds per run",
+        "epochs to target",
+        "seconds per run (information)",
     )
     left_out = "".join(
         f"<li>{escape(name)}: it {escape(why)}.</li>" for name, why in summary["left_out"].items()
     )
-    advice = escape(summary["recommendation"]["text"])
+    advice = summary["recommendation"]
+    warning = summary.get("epoch_cap_warning")
     body = (
-        f'<p class="note"><strong>Recommendation.</strong> {advice}</p>'
+        f'<p class="note"><strong>Recommendation.</strong> {escape(advice["text"])}</p>'
+        + (f'<p class="note"><strong>Warning.</strong> {escape(warning)}</p>' if warning else "")
         + (f"<p>Left out:</p><ul>{left_out}</ul>" if left_out else "")
-        + "<h2>Curves</h2><p>Mean over seeds at each epoch (runs stop early at different "
-        f"epochs).</p>{chart}<h2>Results</h2><p>Mean ± standard deviation over seeds, best "
-        f"first by validation loss. Test {label} is measured on the held-out test split and "
-        "was not used to rank. An architecture's seeds train together (one pass computes "
-        "every seed's batch); seconds per run are a run's share of those passes.</p>"
+        + "<h2>Curves</h2><p>The median over seeds at each epoch, the band between the lowest "
+        "and highest seed; a run that stopped early keeps its last value.</p>"
+        f"{chart}<h2>Results</h2><p>Mean over seeds with its 95 % interval (Student's t), "
+        f"best first by validation loss ({escape(advice['test'])} decides which are tied). "
+        f"Test {label} is measured on the held-out test split and was not used to rank. "
+        "Epochs to target: the median over seeds until validation loss first reached "
+        f"{advice['target_val_loss']:.4f}. An architecture's seeds train together (one pass "
+        "computes every seed's batch); seconds per run are a run's share of those passes.</p>"
         f"{table(header, rows)}"
         f"<h2>Settings</h2>{table(('setting', 'value'), list(settings.items()))}"
     )

@@ -1,12 +1,22 @@
 """What every comparison of training choices shares (which optimizer, which architecture):
-one run's record, the mean and spread over seeds, the recommendation, and the curves.
+one run's record, the mean over seeds with its interval, the recommendation, and the
+curves.
 
 The recommendation is chosen on validation loss, never on the test split (choosing on test
 scores would make them optimistic); the test score is reported beside it.
+
+Choices that the seeds cannot tell apart from the best form one group. Runs with the same
+seed start from the same initial weights and see the same batches, so two choices are
+compared seed by seed (paired): the 95 % t-interval of the mean difference in best
+validation loss; a choice whose interval reaches zero is tied with the best. The group's
+fastest is the one with the fewest epochs to the target (validation loss within a margin
+of the best choice's mean): epochs repeat from run to run, seconds depend on the
+machine's load and are shown for information only.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 
 import numpy as np
@@ -18,8 +28,9 @@ from glassbox.prepare.model_input import check_features, frames_to_tensors
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.loop import TrainingData
 
-# Per-run figures summarised as mean and standard deviation over seeds.
+# Per-run figures summarised as mean, standard deviation and interval over seeds.
 SUMMARISED = ("best_val_loss", "best_epoch", "seconds_to_best", "total_seconds")
+LEVEL = 0.95
 
 
 def comparison_inputs(
@@ -61,27 +72,55 @@ def describe_run(
     y_test: torch.Tensor,
 ) -> dict:
     """One run's curves, best epoch, timings, size and test score (accuracy, or for
-    regression RMSE in the target's units)."""
+    regression RMSE in the target's units). A run whose validation loss never was a number
+    (it diverged) has an infinite best loss."""
     task = get_task(data.task)
     score = task.score
     with torch.no_grad():
         test_score = task.in_target_units(
             task.score_of(task.outputs(model(X_test)), y_test).item(), data.target_scale
         )
-    best = int(np.argmin(history["val_loss"].to_numpy()))
+    losses = history["val_loss"].to_numpy(dtype=float)
+    finite = np.isfinite(losses)
+    best = int(np.argmin(np.where(finite, losses, np.inf))) if finite.any() else len(losses) - 1
+    seconds = history["epoch_seconds"].to_numpy(dtype=float)
     return {
         "seed": params.seed,
         "lr": params.optimizer.lr,
         "parameters": sum(p.numel() for p in model.parameters()),
         f"test_{score}": test_score,
-        "best_val_loss": float(history["val_loss"].iloc[best]),
+        "best_val_loss": float(losses[best]) if finite.any() else math.inf,
         "best_epoch": int(history["epoch"].iloc[best]),
         "epochs_trained": len(history),
-        "seconds_to_best": float(history["epoch_seconds"].iloc[: best + 1].sum()),
-        "total_seconds": float(history["epoch_seconds"].sum()),
-        "val_loss": history["val_loss"].tolist(),
-        f"val_{score}": history[f"val_{score}"].tolist(),
+        "seconds_to_best": float(seconds[: best + 1].sum()),
+        "total_seconds": float(seconds.sum()),
+        "val_loss": _finite_or_none(losses),
+        f"val_{score}": _finite_or_none(history[f"val_{score}"].to_numpy(dtype=float)),
+        "epoch_seconds": seconds.tolist(),
     }
+
+
+def _finite_or_none(values: np.ndarray) -> list:
+    """A curve for JSON: a diverged epoch (NaN, inf) as None."""
+    return [float(v) if math.isfinite(v) else None for v in values]
+
+
+def mean_interval(values: list[float], level: float = LEVEL) -> tuple[float, float, float]:
+    """Mean and its t-interval over seeds (Student's t, n - 1 degrees of freedom); one value
+    gives no interval (both ends the value)."""
+    from scipy import stats
+
+    mean = statistics.fmean(values)
+    if len(values) < 2 or not all(math.isfinite(v) for v in values):
+        return mean, mean, mean
+    half = stats.t.ppf((1 + level) / 2, len(values) - 1) * stats.sem(values)
+    return mean, mean - half, mean + half
+
+
+def with_interval(entry: dict, key: str) -> str:
+    """A summarised figure as a report shows it: the mean, then its interval."""
+    low, high = entry[f"{key}_ci95"]
+    return f"{entry[f'{key}_mean']:.4f} ({low:.4f} to {high:.4f})"
 
 
 def mean_std(values: list[float]) -> tuple[float, float]:
@@ -89,7 +128,8 @@ def mean_std(values: list[float]) -> tuple[float, float]:
 
 
 def summarise_runs(runs: dict[str, list[dict]], task: str = DEFAULT_TASK) -> dict[str, dict]:
-    """Per choice (optimizer, architecture): mean and standard deviation over seeds."""
+    """Per choice (optimizer, architecture): mean, standard deviation and 95 % interval over
+    seeds of the test score and of each of SUMMARISED."""
     score = get_task(task).score
     entries = {}
     for name, results in runs.items():
@@ -99,55 +139,152 @@ def summarise_runs(runs: dict[str, list[dict]], task: str = DEFAULT_TASK) -> dic
         if "parameters" in results[0]:
             entry["parameters"] = results[0]["parameters"]
         for key in (f"test_{score}", *SUMMARISED):
-            entry[f"{key}_mean"], entry[f"{key}_std"] = mean_std([r[key] for r in results])
+            values = [r[key] for r in results]
+            entry[f"{key}_mean"], entry[f"{key}_std"] = mean_std(values)
+            entry[f"{key}_ci95"] = list(mean_interval(values)[1:])
         entry["runs"] = results
         entries[name] = entry
     return entries
 
 
-def recommend(entries: dict[str, dict], task: str = DEFAULT_TASK, noun: str = "optimizer") -> dict:
-    """Lowest mean validation loss wins; those within one standard deviation of it are
-    called tied, and the fastest of the tied ones to its best epoch is named too: fewest
-    epochs, which repeat from run to run (seconds depend on the machine's load)."""
+def add_time_to_target(entries: dict[str, dict], margin: float) -> float:
+    """The target: the best choice's mean best validation loss, plus ``margin`` of it (not
+    the single best run's: on digits one seed's luck moves that by a factor of two). Per
+    run, the epochs (and seconds) until its validation loss first reached the target
+    (None: never); per choice, the median over seeds (None when fewer than half reached
+    it) and the share that did. Returns the target."""
+    best = min(e["best_val_loss_mean"] for e in entries.values())
+    target = best * (1 + margin)
+    for entry in entries.values():
+        epochs, seconds = [], []
+        for run in entry["runs"]:
+            reached = next(
+                (i for i, v in enumerate(run["val_loss"]) if v is not None and v <= target), None
+            )
+            run["epochs_to_target"] = None if reached is None else reached + 1
+            run["seconds_to_target"] = (
+                None if reached is None else float(sum(run["epoch_seconds"][: reached + 1]))
+            )
+            epochs.append(run["epochs_to_target"])
+            seconds.append(run["seconds_to_target"])
+        entry["reached_target"] = sum(e is not None for e in epochs) / len(epochs)
+        entry["epochs_to_target_median"] = _median_reached(epochs)
+        entry["seconds_to_target_median"] = _median_reached(seconds)
+    return target
+
+
+def _median_reached(values: list) -> float | None:
+    """The median, counting a run that never reached the target as slower than any."""
+    ranked = sorted(values, key=lambda v: math.inf if v is None else v)
+    middle = ranked[(len(ranked) - 1) // 2]  # the lower median: a half must have reached it
+    return None if middle is None else float(middle)
+
+
+def tie_group(entries: dict[str, dict], level: float = LEVEL) -> tuple[str, list[str], dict]:
+    """The best choice by mean validation loss, the choices tied with it (itself first,
+    then by mean), and per other choice the paired interval of (its - best's) best
+    validation loss over the seeds both ran."""
     best = min(entries, key=lambda n: entries[n]["best_val_loss_mean"])
-    margin = entries[best]["best_val_loss_std"]
-    tied = sorted(
-        (
-            n
-            for n in entries
-            if entries[n]["best_val_loss_mean"] <= entries[best]["best_val_loss_mean"] + margin
+    reference = {r["seed"]: r["best_val_loss"] for r in entries[best]["runs"]}
+    intervals, tied = {}, [best]
+    for name in sorted(entries, key=lambda n: entries[n]["best_val_loss_mean"]):
+        if name == best:
+            continue
+        differences = [
+            r["best_val_loss"] - reference[r["seed"]]
+            for r in entries[name]["runs"]
+            if r["seed"] in reference
+        ]
+        mean, low, high = mean_interval(differences, level) if differences else (math.inf,) * 3
+        intervals[name] = [mean, low, high]
+        if len(differences) > 1 and low <= 0:
+            tied.append(name)
+    return best, tied, intervals
+
+
+def recommend(
+    entries: dict[str, dict],
+    task: str = DEFAULT_TASK,
+    noun: str = "optimizer",
+    margin: float = 0.25,
+) -> dict:
+    """The lowest mean validation loss, the choices tied with it (paired t-interval over
+    seeds), and the fastest of the group by median epochs to the target."""
+    target = add_time_to_target(entries, margin)
+    best, tied, intervals = tie_group(entries)
+    fastest = min(
+        tied,
+        key=lambda n: (
+            math.inf
+            if entries[n]["epochs_to_target_median"] is None
+            else entries[n]["epochs_to_target_median"],
+            entries[n]["best_val_loss_mean"],
         ),
-        key=lambda n: entries[n]["best_val_loss_mean"],
     )
-    fastest = min(tied, key=lambda n: entries[n]["best_epoch_mean"])
     b = entries[best]
     score, label = get_task(task).score, get_task(task).score_label
+    low, high = b["best_val_loss_ci95"]
+    seeds = len(b["seeds"])
     text = (
         f"Lowest validation loss: {best} "
-        f"({b['best_val_loss_mean']:.4f} ± {b['best_val_loss_std']:.4f} "
-        f"over {len(b['seeds'])} seeds; test {label} "
-        f"{b[f'test_{score}_mean']:.4f} ± {b[f'test_{score}_std']:.4f})."
+        f"({b['best_val_loss_mean']:.4f}, 95 % interval {low:.4f} to {high:.4f}, over "
+        f"{seeds} seed{'s' if seeds > 1 else ''}; test {label} {b[f'test_{score}_mean']:.4f})."
     )
     others = [n for n in tied if n != best]
     if others:
+        epochs = entries[fastest]["epochs_to_target_median"]
         text += (
-            f" Within one standard deviation of it, so not reliably worse on this data: "
-            f"{', '.join(others)}. Fastest of these to its best epoch: {fastest} "
-            f"({entries[fastest]['best_epoch_mean']:.0f} epochs)."
+            f" The seeds cannot tell it apart from {', '.join(others)} (paired 95 % "
+            f"interval of the difference reaches zero): one group. Fastest of the group to "
+            f"the target (validation loss {target:.4f}, within {margin:.0%} of the best mean): "
+            f"{fastest}" + (f" ({epochs:.0f} epochs, median over seeds)." if epochs else ".")
         )
+    elif seeds < 2:
+        text += f" With one seed no {noun} can be told apart: ranked by value only."
     else:
-        text += f" No other {noun} came within one standard deviation of it."
-    return {"best": best, "tied": tied, "fastest_of_tied": fastest, "text": text}
+        text += f" Every other {noun} is worse by a paired 95 % interval over the seeds."
+    return {
+        "best": best,
+        "tied": tied,
+        "fastest_of_tied": fastest,
+        "target_val_loss": target,
+        "target_margin": margin,
+        "paired_differences": intervals,
+        "test": "paired t-interval (95 %) over seeds of the difference in best validation loss",
+        "text": text,
+    }
 
 
-def mean_curves(results: list[dict], key: str) -> pd.Series:
-    """Per epoch, the mean over the seeds still training at that epoch."""
-    frames = [pd.Series(r[key], index=range(1, len(r[key]) + 1)) for r in results]
-    return pd.concat(frames, axis=1).mean(axis=1)
+def epoch_cap_warning(entries: dict[str, dict], cap: int, noun: str) -> str | None:
+    """A warning when runs were still improving at the epoch cap (best epoch = the cap)."""
+    capped = [n for n, e in entries.items() if any(r["best_epoch"] >= cap for r in e["runs"])]
+    if not capped:
+        return None
+    return (
+        f"Still improving at the epoch cap ({cap} epochs): the best epoch of some runs of "
+        f"{', '.join(capped)} is the last one. Their results would improve with more "
+        f"epochs: raise `epochs`, or read their figures as a lower bound of what this "
+        f"{noun} can do."
+    )
+
+
+def median_curve(results: list[dict], key: str) -> pd.DataFrame:
+    """Per epoch, the median over seeds and the lowest and highest; a run that stopped
+    early carries its last value on, so the curve does not jump where a seed stops."""
+    length = max(len(r[key]) for r in results)
+    frame = pd.DataFrame(
+        {i: pd.Series(r[key], dtype=float) for i, r in enumerate(results)},
+        index=range(length),
+    ).ffill()
+    frame.index = range(1, length + 1)
+    return pd.DataFrame(
+        {"median": frame.median(axis=1), "low": frame.min(axis=1), "high": frame.max(axis=1)}
+    )
 
 
 def curves_chart(entries: dict[str, dict], task: str, noun: str) -> str:
-    """Validation loss and score per epoch, one line per choice, as an <img> tag."""
+    """Validation loss and score per epoch, one line per choice (the median over seeds,
+    the band between the lowest and highest seed), as an <img> tag."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -158,10 +295,17 @@ def curves_chart(entries: dict[str, dict], task: str, noun: str) -> str:
     score, label = get_task(task).score, get_task(task).score_label
     fig, (loss_ax, score_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
     for name, entry in entries.items():
-        loss_ax.plot(mean_curves(entry["runs"], "val_loss"), label=name)
-        score_ax.plot(mean_curves(entry["runs"], f"val_{score}"), label=name)
+        for ax, key in ((loss_ax, "val_loss"), (score_ax, f"val_{score}")):
+            curve = median_curve(entry["runs"], key)
+            (line,) = ax.plot(curve.index, curve["median"], label=name)
+            ax.fill_between(
+                curve.index, curve["low"], curve["high"], color=line.get_color(), alpha=0.15
+            )
     loss_ax.set(xlabel="epoch", ylabel="validation loss", yscale="log", title="Validation loss")
     score_ax.set(xlabel="epoch", ylabel=f"validation {label}", title=f"Validation {label}")
-    score_ax.set_ylim(bottom=max(0.0, score_ax.get_ylim()[0]))
+    if get_task(task).higher_is_better:
+        score_ax.set_ylim(bottom=max(0.0, score_ax.get_ylim()[0]))
     loss_ax.legend()
-    return figure_to_img(fig, f"validation loss and {label} per epoch, one line per {noun}")
+    return figure_to_img(
+        fig, f"validation loss and {label} per epoch, median over seeds, one line per {noun}"
+    )

@@ -1,32 +1,96 @@
-"""Which optimizer suits this data? Runs, their summary, a recommendation, and the report.
+"""Which optimizer suits this data? Tuned on equal budgets, rerun with several seeds, ties
+said out loud.
 
-Every run is the training configuration with one optimizer swapped in, trained once per
-seed. The summary and the recommendation (on validation loss only) are
-glassbox.evaluate.comparison's, shared with the architecture comparison.
+Every run is the training configuration with one optimizer swapped in. Per optimizer:
+
+- *defaults*: its configured learning rate (``learning_rates``, or the optimizer's own
+  default), once per seed;
+- *tuning*: ``trials_per_optimizer`` learning rates from one log grid, each trained once at
+  the first seed, in an Optuna study (glassbox.evaluate.tuning); the same grid, budget and
+  seed for every optimizer, chosen on validation loss only;
+- *tuned*: the best trial's learning rate, once per seed (the first seed's run is the trial
+  itself). The default rate is a candidate too: where the defaults reach a lower mean
+  validation loss than the best trial's rate, the tuned column is the defaults' column.
+
+The ranking, the tie group and the fastest of it are glassbox.evaluate.comparison's, on the
+tuned columns.
 """
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import torch
 
-from glassbox.evaluate.comparison import curves_chart, describe_run, recommend, summarise_runs
+from glassbox.evaluate.comparison import (
+    curves_chart,
+    describe_run,
+    epoch_cap_warning,
+    recommend,
+    summarise_runs,
+    with_interval,
+)
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.loop import TrainingData
 from glassbox.training.seed_runs import TrainedRun, train_or_reuse
 from glassbox.training.stacked import stacked_run
 
+log = logging.getLogger(__name__)
+
+_CONFIGURED = object()  # run_settings' default: the comparison's configured learning rate
+
 
 def run_settings(
-    training: TrainingParams, comparison: OptimizerComparisonParams, optimizer: str, seed: int
+    training: TrainingParams,
+    comparison: OptimizerComparisonParams,
+    optimizer: str,
+    seed: int,
+    lr: float | None | object = _CONFIGURED,
 ) -> TrainingParams:
-    """The training configuration of one comparison run."""
-    chosen = training.optimizer.model_copy(
-        update={"name": optimizer, "lr": comparison.learning_rates.get(optimizer)}
-    )
+    """The training configuration of one comparison run: ``optimizer`` at ``lr`` (by
+    default the configured one of the defaults column)."""
+    lr = comparison.learning_rates.get(optimizer) if lr is _CONFIGURED else lr
+    chosen = training.optimizer.model_copy(update={"name": optimizer, "lr": lr})
     return stacked_run(
         training, seed=seed, epochs=comparison.epochs or training.epochs, optimizer=chosen
     )
+
+
+def tune(
+    data: TrainingData,
+    X_test: torch.Tensor,
+    y_test: torch.Tensor,
+    training: TrainingParams,
+    comparison: OptimizerComparisonParams,
+    journal: Path,
+) -> dict[str, dict]:
+    """Every optimizer's study run to the end (glassbox.evaluate.tuning), in the storage
+    ``comparison.storage`` or the journal file ``journal``, by ``comparison.processes``
+    processes; none when ``trials_per_optimizer`` is 0."""
+    from glassbox.evaluate import tuning
+
+    if comparison.trials_per_optimizer == 0:
+        return {}
+    seed = comparison.seeds[0]
+    grid = tuning.learning_rate_grid(*comparison.lr_range, comparison.trials_per_optimizer, seed)
+    templates = {o: run_settings(training, comparison, o, seed) for o in comparison.optimizers}
+    return tuning.run_studies_in_processes(
+        comparison.processes,
+        data,
+        X_test,
+        y_test,
+        templates,
+        comparison.lr_range,
+        grid,
+        (comparison.storage, journal),
+    )
+
+
+def best_trial(study: dict) -> dict:
+    """The trial of lowest validation loss (the smaller learning rate on a tie)."""
+    return min(study["trials"], key=lambda t: (t["best_val_loss"], t["lr"]))
 
 
 def train_all(
@@ -36,30 +100,136 @@ def train_all(
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
     done: list[TrainedRun] = (),
-) -> dict[str, list[dict]]:
-    """Every optimizer's runs, one per seed, trained together (glassbox.training.stacked:
-    one forward and backward pass for all runs; 2.3x faster than one run after another in
-    benchmarks/stacked_training.py); a run already in ``done`` (the seed runs) is reused."""
-    settings = [
-        run_settings(training, comparison, optimizer, seed)
-        for optimizer in comparison.optimizers
-        for seed in comparison.seeds
-    ]
-    results, reused = train_or_reuse(data, settings, list(done))
-    described = iter(
-        describe_run(model, history, params, data, X_test, y_test) | {"reused": was_reused}
-        for (model, history), params, was_reused in zip(results, settings, reused, strict=True)
-    )
-    return {
-        optimizer: [next(described) for params in settings if params.optimizer.name == optimizer]
-        for optimizer in comparison.optimizers
+    studies: dict[str, dict] | None = None,
+) -> dict[str, dict[str, list[dict]]]:
+    """Per optimizer, its runs once per seed: ``defaults`` at the configured learning rate,
+    and (after tuning) ``best_trial`` at the best trial's. All are trained together
+    (glassbox.training.stacked); a run already in ``done`` (the seed runs) or already a
+    trial is reused."""
+    studies = studies or {}
+    first = comparison.seeds[0]
+    wanted = []  # (optimizer, column, settings)
+    for optimizer in comparison.optimizers:
+        for seed in comparison.seeds:
+            wanted.append(
+                ("defaults", optimizer, run_settings(training, comparison, optimizer, seed))
+            )
+        if optimizer in studies:
+            lr = best_trial(studies[optimizer])["lr"]
+            for seed in comparison.seeds[1:]:  # the first seed's run is the trial itself
+                wanted.append(
+                    (
+                        "best_trial",
+                        optimizer,
+                        run_settings(training, comparison, optimizer, seed, lr),
+                    )
+                )
+    results, reused = train_or_reuse(data, [s for *_, s in wanted], list(done))
+    runs: dict[str, dict[str, list[dict]]] = {
+        o: {"defaults": [], "best_trial": []} for o in comparison.optimizers
     }
+    for o in studies:
+        runs[o]["best_trial"].append({**_trial_run(best_trial(studies[o])), "seed": first})
+    for (column, optimizer, params), (model, history), was_reused in zip(
+        wanted, results, reused, strict=True
+    ):
+        run = describe_run(model, history, params, data, X_test, y_test)
+        runs[optimizer][column].append(run | {"reused": was_reused})
+    return runs
 
 
-def summarise(runs: dict[str, list[dict]], task: str = DEFAULT_TASK) -> dict:
-    """Per optimizer: mean and standard deviation over seeds; then the recommendation."""
-    optimizers = summarise_runs(runs, task)
-    return {"task": task, "optimizers": optimizers, "recommendation": recommend(optimizers, task)}
+def _trial_run(trial: dict) -> dict:
+    """A trial as a run record (what describe_run gave it), not trained again."""
+    record = {k: v for k, v in trial.items() if k not in {"number", "index"}}
+    return record | {"reused": False, "from_trial": trial["number"]}
+
+
+def summarise(
+    runs: dict[str, dict[str, list[dict]]],
+    task: str = DEFAULT_TASK,
+    studies: dict[str, dict] | None = None,
+    epochs_cap: int | None = None,
+    margin: float = 0.25,
+) -> dict:
+    """Per optimizer the tuned column (ranked), its defaults column and its trials; the
+    recommendation on the tuned columns; the epoch-cap warning."""
+    studies = studies or {}
+    defaults = summarise_runs({o: r["defaults"] for o, r in runs.items()}, task)
+    tried = summarise_runs({o: r["best_trial"] for o, r in runs.items() if r["best_trial"]}, task)
+    optimizers = {}
+    for name, default in defaults.items():
+        candidate = tried.get(name)
+        better = candidate and candidate["best_val_loss_mean"] < default["best_val_loss_mean"]
+        entry = dict(candidate if better else default)
+        entry["tuned_from"] = "trials" if better else "defaults"
+        entry["defaults"] = default
+        if name in studies:
+            entry["trials"] = [
+                {k: t[k] for k in ("index", "number", "lr", "best_val_loss", "best_epoch")}
+                for t in studies[name]["trials"]
+            ]
+            entry["trials_completed"] = len(studies[name]["trials"])
+            entry["abandoned_and_rerun"] = studies[name]["abandoned_and_rerun"]
+            entry["study"] = studies[name]["study"]
+        optimizers[name] = entry
+    summary = {
+        "task": task,
+        "tuned": bool(studies),
+        "optimizers": optimizers,
+        "recommendation": recommend(optimizers, task, margin=margin),
+    }
+    if epochs_cap is not None:
+        summary["epoch_cap_warning"] = epoch_cap_warning(optimizers, epochs_cap, "optimizer")
+    return summary
+
+
+def _lr(value: float | None) -> str:
+    return "its default" if value is None else f"{value:.3g}"
+
+
+def sensitivity_chart(optimizers: dict[str, dict]) -> str:
+    """Each trial's best validation loss against its learning rate, one line per optimizer."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from glassbox.html_report import figure_to_img
+
+    fig, (lr_ax, budget_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for name, entry in optimizers.items():
+        trials = entry.get("trials") or []
+        if not trials:
+            continue
+        by_lr = sorted(trials, key=lambda t: t["lr"])
+        (line,) = lr_ax.plot(
+            [t["lr"] for t in by_lr], [t["best_val_loss"] for t in by_lr], marker="o", label=name
+        )
+        by_order = sorted(trials, key=lambda t: t["index"])
+        so_far, best = [], float("inf")
+        for t in by_order:
+            best = min(best, t["best_val_loss"])
+            so_far.append(best)
+        budget_ax.step(
+            range(1, len(so_far) + 1), so_far, where="post", color=line.get_color(), label=name
+        )
+    lr_ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="learning rate",
+        ylabel="best validation loss (trial seed)",
+        title="Learning-rate sensitivity",
+    )
+    budget_ax.set(
+        yscale="log",
+        xlabel="trials used",
+        ylabel="best validation loss so far",
+        title="Tuning budget",
+    )
+    lr_ax.legend(fontsize="small")
+    return figure_to_img(
+        fig, "validation loss against learning rate, and best so far against trials used"
+    )
 
 
 def render_report(summary: dict, settings: dict) -> str:
@@ -69,39 +239,64 @@ def render_report(summary: dict, settings: dict) -> str:
     optimizers = summary["optimizers"]
     task = get_task(summary["task"])
     score, label = task.score, task.score_label
-    chart = curves_chart(optimizers, summary["task"], "optimizer")
-
+    advice = summary["recommendation"]
+    group = set(advice["tied"])
+    ranked = sorted(optimizers.items(), key=lambda kv: kv[1]["best_val_loss_mean"])
     rows = [
         (
-            name,
-            "default" if e["lr"] is None else f"{e['lr']:g}",
-            f"{e[f'test_{score}_mean']:.4f} ± {e[f'test_{score}_std']:.4f}",
-            f"{e['best_val_loss_mean']:.4f} ± {e['best_val_loss_std']:.4f}",
-            f"{e['best_epoch_mean']:.1f}",
-            f"{e['seconds_to_best_mean']:.2f}",
-            f"{e['total_seconds_mean']:.2f}",
+            name + (" ★" if name in group else ""),
+            _lr(e["defaults"]["lr"]),
+            with_interval(e["defaults"], "best_val_loss"),
+            with_interval(e["defaults"], f"test_{score}"),
+            _lr(e["lr"]) + (" (defaults)" if e["tuned_from"] == "defaults" else ""),
+            with_interval(e, "best_val_loss"),
+            with_interval(e, f"test_{score}"),
+            "not reached"
+            if e["epochs_to_target_median"] is None
+            else f"{e['epochs_to_target_median']:.0f} ({e['reached_target']:.0%} of seeds)",
+            "–"
+            if e["seconds_to_target_median"] is None
+            else f"{e['seconds_to_target_median']:.2f}",
         )
-        for name, e in sorted(optimizers.items(), key=lambda kv: kv[1]["best_val_loss_mean"])
+        for name, e in ranked
     ]
     header = (
         "optimizer",
-        "learning rate",
-        f"test {label}",
-        "best validation loss",
-        "epochs to best",
-        "seconds to best",
-        "seconds in all",
+        "defaults: learning rate",
+        "defaults: validation loss",
+        f"defaults: test {label}",
+        "tuned: learning rate",
+        "tuned: validation loss",
+        f"tuned: test {label}",
+        "epochs to target",
+        "seconds to target (information)",
     )
-    settings_rows = [(k, v) for k, v in settings.items()]
-    advice = escape(summary["recommendation"]["text"])
+    warning = summary.get("epoch_cap_warning")
+    seeds = len(next(iter(optimizers.values()))["seeds"])
     body = (
-        f'<p class="note"><strong>Recommendation.</strong> {advice}</p>'
-        "<h2>Curves</h2><p>Mean over seeds at each epoch (runs stop early at different epochs).</p>"
-        f"{chart}<h2>Results</h2><p>Mean ± standard deviation over seeds, best first by "
-        f"validation loss. Test {label} is measured on the held-out test split and was not "
-        f"used to rank. The runs train together (one pass computes every run's batch); a "
-        "run's seconds are its share of those passes plus its own optimizer's steps."
-        f"</p>{table(header, rows)}"
-        f"<h2>Settings</h2>{table(('setting', 'value'), settings_rows)}"
+        f'<p class="note"><strong>Recommendation.</strong> {escape(advice["text"])}</p>'
+        + (f'<p class="note"><strong>Warning.</strong> {escape(warning)}</p>' if warning else "")
+        + f"<h2>Results</h2><p>Mean over {seeds} seeds with its 95 % interval (Student's t), "
+        f"best first by the tuned validation loss; ★ marks the group the seeds cannot tell "
+        f"apart from the best ({escape(advice['test'])}). Test {label} is measured on the "
+        "held-out test split and was used for nothing else. Epochs to target: the median "
+        f"over seeds of the epochs until validation loss first reached "
+        f"{advice['target_val_loss']:.4f} (within {advice['target_margin']:.0%} of the "
+        "best optimizer's mean); seconds are shown for information, as they depend on "
+        f"the machine's load.</p>{table(header, rows)}"
+        "<h2>Curves (tuned)</h2><p>The median over seeds at each epoch, the band between the "
+        "lowest and highest seed; a run that stopped early keeps its last value.</p>"
+        f"{curves_chart(optimizers, summary['task'], 'optimizer')}"
     )
+    if summary["tuned"]:
+        trials = {n: e.get("trials_completed", 0) for n, e in optimizers.items()}
+        body += (
+            "<h2>Tuning</h2><p>Every optimizer had the same budget: "
+            f"{escape(', '.join(f'{n} {c}' for n, c in trials.items()))} completed trials, "
+            "the same log grid of learning rates, the same seed; each trial's value is its "
+            "best validation loss. Left: each trial against its learning rate. Right: the "
+            "best so far against the trials used, in the study's order.</p>"
+            f"{sensitivity_chart(optimizers)}"
+        )
+    body += f"<h2>Settings</h2>{table(('setting', 'value'), list(settings.items()))}"
     return page("Which optimizer suits this data?", body)

@@ -132,16 +132,26 @@ def _filepath(catalog: dict, dataset: str) -> str | None:
     return catalog.get(dataset, {}).get("filepath")
 
 
-def data_files(pipeline, catalog: dict) -> tuple[list[str], list[str], list[str]]:
-    """The catalog files a pipeline reads, writes, and writes as DVC metrics."""
-    inputs = sorted(d for d in pipeline.inputs() if _filepath(catalog, d))
+def data_files(pipeline, catalog: dict) -> tuple[list[str], list, list[str]]:
+    """The catalog files a pipeline reads, writes, and writes as DVC metrics. A dataset
+    marked `persist: true` is a store the nodes update in place (an Optuna study): an
+    input to Kedro, a persistent output to DVC (kept, not deleted, before the stage runs,
+    so that an interrupted run resumes from it)."""
+    persistent = sorted(d for d in pipeline.inputs() if _dvc_options(catalog, d).get("persist"))
+    inputs = sorted(d for d in pipeline.inputs() if _filepath(catalog, d) and d not in persistent)
     outputs = sorted(d for d in pipeline.all_outputs() if _filepath(catalog, d))
     metrics = [d for d in outputs if _dvc_options(catalog, d).get("metrics")]
     return (
         [_filepath(catalog, d) for d in inputs],
-        [_filepath(catalog, d) for d in outputs if d not in metrics],
+        [_filepath(catalog, d) for d in outputs if d not in metrics]
+        + [{_filepath(catalog, d): {"persist": True}} for d in persistent],
         [_filepath(catalog, d) for d in metrics],
     )
+
+
+def out_path(entry: str | dict) -> str:
+    """An `outs` entry's path (an entry with options is a one-key mapping)."""
+    return entry if isinstance(entry, str) else next(iter(entry))
 
 
 def stage_drift(project_path: Path, stage: str, pipeline, catalog: dict) -> list[str]:
@@ -157,7 +167,7 @@ def stage_drift(project_path: Path, stage: str, pipeline, catalog: dict) -> list
         f"{what}: dvc.yaml has {sorted(listed)}, the catalog {sorted(expected)}"
         for what, listed, expected in (
             ("reads", tracked_inputs, inputs),
-            ("writes", entry.get("outs", []), outs),
+            ("writes", [out_path(o) for o in entry.get("outs", [])], [out_path(o) for o in outs]),
             ("metrics", entry.get("metrics", []), metrics),
         )
         if sorted(listed) != sorted(expected)
@@ -216,11 +226,13 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
         }
     for name in sorted(n for n in pipelines if n != "__default__"):
         pipeline = pipelines[name]
-        inputs = sorted(d for d in pipeline.inputs() if filepath(d))
+        stores = {d for d in pipeline.inputs() if dvc_options(d).get("persist")}
+        inputs = sorted(d for d in pipeline.inputs() if filepath(d) and d not in stores)
         outputs = sorted(d for d in pipeline.all_outputs() if filepath(d))
+        datasets = set(inputs) | set(outputs) | stores
         stage = {
             "cmd": f"kedro run --pipelines {name}",
-            "deps": _code_deps(pipeline, name, set(inputs) | set(outputs), catalog, project_path)
+            "deps": _code_deps(pipeline, name, datasets, catalog, project_path)
             + [filepath(d) for d in inputs],
         }
         # Every `params:<key>` the nodes read, from conf/base/parameters_<key>.yml.
@@ -254,7 +266,9 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
     # the comparisons last: `dvc repro` runs stages in this order, so the model, its
     # evaluation and its explanation are ready first (nothing reads a comparison's output).
     producers = {
-        out: s for s, spec in stages.items() for out in spec["outs"] + spec.get("metrics", [])
+        out_path(out): s
+        for s, spec in stages.items()
+        for out in spec["outs"] + spec.get("metrics", [])
     }
     graph = {
         s: {producers[d] for d in spec["deps"] if d in producers} for s, spec in stages.items()

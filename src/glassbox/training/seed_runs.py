@@ -63,9 +63,18 @@ def train_or_reuse(
     data: TrainingData, settings: list[TrainingParams], done: list[TrainedRun]
 ) -> tuple[list[tuple[nn.Module, pd.DataFrame]], list[bool]]:
     """Per run of ``settings``, in order, its model and history: taken from ``done`` where
-    a run there has the same settings, trained (together) otherwise; and which were reused."""
+    a run there has the same settings, trained (together) otherwise, and once where the
+    same run is asked for twice; and which were taken from ``done``."""
     found = [next((run for run in done if same_run(run.settings, s)), None) for s in settings]
-    missing = [s for s, run in zip(settings, found, strict=True) if run is None]
-    trained = iter(train_stacked(data, missing))
-    results = [(run.model, run.history) if run is not None else next(trained) for run in found]
+    missing: list[TrainingParams] = []
+    for s, run in zip(settings, found, strict=True):
+        if run is None and not any(same_run(s, m) for m in missing):
+            missing.append(s)
+    trained = train_stacked(data, missing)
+    results = [
+        (run.model, run.history)
+        if run is not None
+        else trained[next(i for i, m in enumerate(missing) if same_run(s, m))]
+        for s, run in zip(settings, found, strict=True)
+    ]
     return results, [run is not None for run in found]

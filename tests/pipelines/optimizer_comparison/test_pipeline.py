@@ -9,16 +9,23 @@ from glassbox.parameters import OptimizerComparisonParams, SeedRunsParams, Train
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.optimizer_comparison import create_pipeline as optimizer_comparison
 from glassbox.pipelines.seed_runs import create_pipeline as seed_runs
+from glassbox.wiring.catalog_datasets.optuna_storage import OptunaJournalDataset
 from tests.conftest import digits_catalog
 
 
 def test_summary_matches_the_runs_it_summarises(tmp_path):
     comparison = OptimizerComparisonParams(
-        optimizers=["sgd", "adam"], seeds=[0, 1], epochs=4, learning_rates={"sgd": 0.2}
+        optimizers=["sgd", "adam"],
+        seeds=[0, 1],
+        epochs=4,
+        learning_rates={"sgd": 0.2},
+        trials_per_optimizer=2,
+        lr_range=(0.01, 0.1),
+        processes=2,  # a helper process shares the study, as in a default run
     )
     # The configured model (Adam at 0.001, its default rate, 4 epochs) has seed runs 1 and 5:
-    # the comparison's Adam run with seed 1 (at the default rate) is the same run, and is
-    # reused, not trained again.
+    # the comparison's defaults run of Adam with seed 1 (at the default rate) is the same
+    # run, and is reused, not trained again.
     training = TrainingParams(progress="never", epochs=4, optimizer={"name": "adam", "lr": 0.001})
     catalog = digits_catalog(
         tmp_path,
@@ -26,6 +33,7 @@ def test_summary_matches_the_runs_it_summarises(tmp_path):
         optimizer_comparison=comparison,
         seed_runs=SeedRunsParams(seeds=[1, 5]),
     )
+    catalog["optimizer_study"] = OptunaJournalDataset(str(tmp_path / "study.journal"))
     outputs = SequentialRunner().run(
         data_processing() + seed_runs() + optimizer_comparison(), catalog
     )
@@ -34,23 +42,38 @@ def test_summary_matches_the_runs_it_summarises(tmp_path):
 
     assert list(summary["optimizers"]) == ["sgd", "adam"]
     for entry in summary["optimizers"].values():
-        runs = entry["runs"]
-        assert [r["seed"] for r in runs] == [0, 1]
-        assert all(r["epochs_trained"] == 4 == len(r["val_loss"]) for r in runs)
-        accuracies = [r["test_accuracy"] for r in runs]
-        assert entry["test_accuracy_mean"] == pytest.approx(statistics.fmean(accuracies))
-        assert entry["test_accuracy_std"] == pytest.approx(statistics.stdev(accuracies))
-        assert entry["best_val_loss_mean"] == pytest.approx(
-            statistics.fmean(min(r["val_loss"]) for r in runs)
-        )
-    assert [r["reused"] for r in summary["optimizers"]["adam"]["runs"]] == [False, True]
-    assert not any(r["reused"] for r in summary["optimizers"]["sgd"]["runs"])
-    assert "adam (seed 1)" in report
-    assert summary["optimizers"]["sgd"]["lr"] == 0.2 and summary["optimizers"]["adam"]["lr"] is None
+        assert entry["trials_completed"] == 2 and entry["abandoned_and_rerun"] == 0
+        assert sorted(t["lr"] for t in entry["trials"]) == pytest.approx([0.01, 0.1])
+        for column in (entry, entry["defaults"]):
+            runs = column["runs"]
+            assert [r["seed"] for r in runs] == [0, 1]
+            assert all(r["epochs_trained"] == 4 == len(r["val_loss"]) for r in runs)
+            accuracies = [r["test_accuracy"] for r in runs]
+            assert column["test_accuracy_mean"] == pytest.approx(statistics.fmean(accuracies))
+            assert column["best_val_loss_mean"] == pytest.approx(
+                statistics.fmean(min(r["val_loss"]) for r in runs)
+            )
+        # Tuned: the better (on validation loss) of the best trial's rate and the default.
+        best = min(entry["trials"], key=lambda t: t["best_val_loss"])
+        tuned_lr = best["lr"] if entry["tuned_from"] == "trials" else entry["defaults"]["lr"]
+        assert entry["lr"] == tuned_lr
+        assert entry["best_val_loss_mean"] <= entry["defaults"]["best_val_loss_mean"]
+    assert summary["optimizers"]["sgd"]["defaults"]["lr"] == 0.2
+    assert summary["optimizers"]["adam"]["defaults"]["lr"] is None
     assert summary["recommendation"]["best"] in {"sgd", "adam"}
     assert "Which optimizer suits this data?" in report
+    adam = summary["optimizers"]["adam"]["defaults"]["runs"]
+    assert [r["reused"] for r in adam] == [False, True]
+    assert "adam (seed 1)" in report
     # Two seeds of the same optimizer differ, so the seed really reaches the run.
-    assert (
-        summary["optimizers"]["adam"]["runs"][0]["val_loss"]
-        != summary["optimizers"]["adam"]["runs"][1]["val_loss"]
-    )
+    assert adam[0]["val_loss"] != adam[1]["val_loss"]
+
+
+def test_the_report_shows_a_storage_url_without_its_password():
+    from glassbox.pipelines.optimizer_comparison.nodes import _without_password
+
+    url = "postgresql://me:s3cr3t@db:5432/x"  # pragma: allowlist secret
+    assert _without_password(url) == "postgresql://me:***@db:5432/x"
+    assert _without_password("postgresql://me@db/x") == "postgresql://me@db/x"
+    assert _without_password("sqlite:///study.db") == "sqlite:///study.db"
+    assert _without_password(None) is None

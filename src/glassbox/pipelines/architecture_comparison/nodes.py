@@ -35,7 +35,7 @@ def compare_architectures(
     comparison: ArchitectureComparisonParams,
 ) -> tuple[dict, str]:
     """The summary (JSON) and the HTML report, from every architecture's runs."""
-    summary = summarise(runs, preprocessor.task)
+    summary = summarise(runs, preprocessor.task, comparison.epochs or training.epochs)
     settings = {
         **shared_settings(training, comparison.seeds, comparison.epochs),
         "optimizer": training.optimizer.name,

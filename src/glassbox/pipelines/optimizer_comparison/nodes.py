@@ -3,12 +3,35 @@ glassbox.evaluate.optimizer_comparison."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 
 from glassbox.evaluate.comparison import comparison_inputs, reused_runs, shared_settings
-from glassbox.evaluate.optimizer_comparison import render_report, summarise, train_all
+from glassbox.evaluate.optimizer_comparison import render_report, summarise, train_all, tune
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
+
+
+def tune_learning_rates(
+    X_train: pd.DataFrame,
+    y_train: pd.DataFrame,
+    X_val: pd.DataFrame,
+    y_val: pd.DataFrame,
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    preprocessor: Preprocessor,
+    optimizer_study: Path,
+    training: TrainingParams,
+    comparison: OptimizerComparisonParams,
+) -> dict:
+    """Every optimizer's Optuna study, run to the end: its completed trials."""
+    if comparison.storage is not None:  # the project file stays, empty, as DVC's output
+        optimizer_study.parent.mkdir(parents=True, exist_ok=True)
+        optimizer_study.touch()
+    inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
+    return tune(*inputs, training, comparison, optimizer_study)
 
 
 def train_every_optimizer(
@@ -20,22 +43,25 @@ def train_every_optimizer(
     y_test: pd.DataFrame,
     preprocessor: Preprocessor,
     seed_runs: list,
+    optimizer_trials: dict,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
-) -> dict[str, list[dict]]:
-    """Every optimizer's runs over all seeds, by optimizer name."""
+) -> dict:
+    """Every optimizer's runs over all seeds: defaults, and at the best trial's rate."""
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
-    return train_all(*inputs, training, comparison, seed_runs)
+    return train_all(*inputs, training, comparison, seed_runs, optimizer_trials)
 
 
 def compare_optimizers(
-    runs: dict[str, list[dict]],
+    runs: dict,
+    optimizer_trials: dict,
     preprocessor: Preprocessor,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
 ) -> tuple[dict, str]:
-    """The summary (JSON) and the HTML report, from every optimizer's runs."""
-    summary = summarise(runs, preprocessor.task)
+    """The summary (JSON) and the HTML report, from every optimizer's runs and trials."""
+    epochs = comparison.epochs or training.epochs
+    summary = summarise(runs, preprocessor.task, optimizer_trials, epochs, comparison.target_margin)
     settings = {
         **shared_settings(training, comparison.seeds, comparison.epochs),
         "model": f"{training.model.name} {training.model.settings()}",
@@ -44,7 +70,22 @@ def compare_optimizers(
             if training.optimizer.weight_decay is None
             else training.optimizer.weight_decay
         ),
+        "trials per optimizer": comparison.trials_per_optimizer,
     }
-    settings["trained once, in seed_runs (same settings and seed)"] = reused_runs(runs)
+    if comparison.trials_per_optimizer:
+        low, high = comparison.lr_range
+        settings |= {
+            "learning rates tried": f"log grid from {low:g} to {high:g}, at seed "
+            f"{comparison.seeds[0]}",
+            "study storage": _without_password(comparison.storage)
+            or "the project's journal file (data/07_model_output/optimizer_study.journal)",
+        }
+    flat = {o: r["defaults"] + r["best_trial"] for o, r in runs.items()}
+    settings["trained once, in seed_runs (same settings and seed)"] = reused_runs(flat)
     summary["settings"] = settings
     return summary, render_report(summary, settings)
+
+
+def _without_password(url: str | None) -> str | None:
+    """A storage URL as reports may show it: user:password@ becomes user:***@."""
+    return None if url is None else re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)

@@ -1,42 +1,37 @@
-"""The optimizer_comparison pipeline: every optimizer trained once per seed, then the report.
+"""The optimizer_comparison pipeline: every optimizer's learning rate tuned on the same
+budget (an Optuna study each), then every optimizer trained once per seed at its default
+and at its best trial's learning rate, then the report.
 
 The runs are the training configuration with one optimizer swapped in (same data, model,
-epochs and early stopping), trained together in one node (glassbox.training.stacked).
+epochs and early stopping), trained together (glassbox.training.stacked).
 """
 
 from kedro.pipeline import Node, Pipeline
 
-from .nodes import compare_optimizers, train_every_optimizer
+from .nodes import compare_optimizers, train_every_optimizer, tune_learning_rates
+
+SPLITS = ["X_train", "y_train", "X_val", "y_val", "X_test", "y_test", "preprocessor"]
+PARAMS = ["params:training", "params:optimizer_comparison"]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
             Node(
+                tune_learning_rates,
+                [*SPLITS, "optimizer_study", *PARAMS],
+                "optimizer_trials",
+                name="tune_learning_rates",
+            ),
+            Node(
                 train_every_optimizer,
-                [
-                    "X_train",
-                    "y_train",
-                    "X_val",
-                    "y_val",
-                    "X_test",
-                    "y_test",
-                    "preprocessor",
-                    "seed_runs",
-                    "params:training",
-                    "params:optimizer_comparison",
-                ],
+                [*SPLITS, "seed_runs", "optimizer_trials", *PARAMS],
                 "optimizer_runs",
                 name="train_every_optimizer",
             ),
             Node(
                 compare_optimizers,
-                [
-                    "optimizer_runs",
-                    "preprocessor",
-                    "params:training",
-                    "params:optimizer_comparison",
-                ],
+                ["optimizer_runs", "optimizer_trials", "preprocessor", *PARAMS],
                 ["optimizer_comparison_summary", "optimizer_comparison_report"],
                 name="compare_optimizers",
             ),

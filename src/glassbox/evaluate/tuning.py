@@ -1,0 +1,325 @@
+"""Each optimizer's learning rate tuned with Optuna, on the same budget for every optimizer.
+
+One Optuna study per optimizer. Its trials are the points of one log-spaced grid of
+learning rates over the declared range (DeepOBS's protocol tunes the learning rate on a
+log grid), enqueued in a seeded random order (the order Optuna's GridSampler would visit
+them in) when the study is created. A trial is one training run at the comparison's first
+seed; its value is the run's best validation loss (never a test score).
+
+The trials are fixed in advance, so whoever runs them, in whatever order, the study ends
+with the same results; that is what lets a study survive and scale:
+
+- The study lives in a real Optuna storage: by default a journal file in the project
+  (several processes may append to it at once), or any database Optuna takes by URL
+  (``sqlite:///...``, ``postgresql://user@host/db``).
+- A process claims waiting trials (Optuna's own atomic WAITING -> RUNNING change), half of
+  each optimizer's budget at a time, so that a second process finds work too, and trains
+  its claim together (glassbox.training.stacked; a run's result does not depend on the
+  runs beside it). Several processes or machines pointed at one storage share the trials;
+  each trial runs once.
+- A run killed mid-study (SIGKILL) leaves its claimed trials RUNNING. The next run finds
+  them abandoned (on this machine: their process is gone; elsewhere: no heartbeat for
+  ``STALE_AFTER_SECONDS``), marks them FAIL and enqueues the same learning rate again:
+  finished trials are kept, none is repeated, and the study ends with exactly the
+  configured number of completed trials per optimizer.
+
+The study's name carries a digest of everything a trial's result depends on (the data,
+the training settings, the grid): another configuration gets a study of its own in the
+same storage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from glassbox.parameters import TrainingParams
+from glassbox.training.loop import TrainingData
+
+log = logging.getLogger(__name__)
+
+STUDY_PREFIX = "glassbox-optimizer-comparison"
+HEARTBEAT_SECONDS = 15  # a claimed trial's heartbeat, written while it trains
+STALE_AFTER_SECONDS = 120  # a claim from another machine silent this long is abandoned
+POLL_SECONDS = 2  # how often to look again while other processes train the last trials
+CLAIM = "glassbox_claim"  # trial user attribute: who trains it, and their last heartbeat
+RUN = "glassbox_run"  # trial user attribute: the finished run (glassbox.evaluate.comparison)
+
+
+def learning_rate_grid(low: float, high: float, trials: int, seed: int) -> list[float]:
+    """``trials`` learning rates evenly spaced on a log scale from ``low`` to ``high``, in a
+    seeded random order (the order of a study's trials: what the budget chart follows)."""
+    points = np.geomspace(low, high, trials) if trials > 1 else np.array([math.sqrt(low * high)])
+    order = np.random.default_rng(seed).permutation(trials)
+    return [float(points[i]) for i in order]
+
+
+def open_storage(url: str | None, journal: Path):
+    """The Optuna storage at ``url``, or (None) the journal file ``journal``."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # glassbox logs each round itself
+    if url is None:
+        from optuna.storages.journal import JournalFileBackend, JournalStorage
+
+        journal.parent.mkdir(parents=True, exist_ok=True)
+        return JournalStorage(JournalFileBackend(str(journal)))
+    return optuna.storages.RDBStorage(url)
+
+
+def data_digest(data: TrainingData) -> str:
+    """A digest of the training and validation tensors: a study is for one data set."""
+    digest = hashlib.sha256()
+    for tensor in (data.X_train, data.y_train, data.X_val, data.y_val):
+        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+def study_name(template: TrainingParams, grid: list[float], data: str) -> str:
+    """The study of one optimizer: its name holds a digest of what its trials depend on."""
+    settings = template.model_dump(mode="json", exclude={"device"})
+    settings["optimizer"].pop("lr")
+    blob = json.dumps({"settings": settings, "grid": grid, "data": data}, sort_keys=True)
+    digest = hashlib.sha256(blob.encode()).hexdigest()[:16]
+    return f"{STUDY_PREFIX}-{template.optimizer.name}-{digest}"
+
+
+def _open_study(storage, name: str, grid: list[float]):
+    """Create the study and enqueue its trials, or load it if it exists: creating is atomic
+    in every Optuna storage, so exactly one process enqueues."""
+    import optuna
+
+    try:
+        study = optuna.create_study(storage=storage, study_name=name, direction="minimize")
+    except optuna.exceptions.DuplicatedStudyError:
+        return optuna.load_study(storage=storage, study_name=name)
+    for index, lr in enumerate(grid):
+        study.enqueue_trial({"lr": lr}, user_attrs={"index": index})
+    return study
+
+
+def _alive(claim: dict | None, started: float | None) -> bool:
+    """Whether the process that claimed a trial may still be training it."""
+    if claim is None:  # claimed, then killed before it could say by whom
+        return started is not None and time.time() - started < STALE_AFTER_SECONDS
+    if claim["host"] == socket.gethostname():
+        try:
+            os.kill(claim["pid"], 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return time.time() - claim["heartbeat"] < STALE_AFTER_SECONDS
+
+
+def _requeue_abandoned(storage, study) -> int:
+    """Mark trials whose process is gone FAIL, and enqueue their learning rate again (only
+    the process whose FAIL went through does, so each is enqueued once)."""
+    from optuna.trial import TrialState
+
+    requeued = 0
+    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        started = trial.datetime_start.timestamp() if trial.datetime_start else None
+        if _alive(trial.user_attrs.get(CLAIM), started):
+            continue
+        trial_id = _trial_id(storage, study, trial)
+        if not _change_state(storage, trial_id, TrialState.FAIL):
+            continue  # another process got there first
+        lr = trial.system_attrs.get("fixed_params", trial.params)["lr"]
+        study.enqueue_trial({"lr": lr}, user_attrs={"index": trial.user_attrs["index"]})
+        log.info(
+            "tuning %s: trial %d (learning rate %.3g) was abandoned by a stopped run; queued again",
+            study.study_name,
+            trial.number,
+            lr,
+        )
+        requeued += 1
+    return requeued
+
+
+def _claim(storage, study, most: int) -> list:
+    """Claim up to ``most`` of the study's waiting trials: Optuna's WAITING -> RUNNING change
+    succeeds for one process only."""
+    import optuna
+    from optuna.trial import TrialState
+
+    waiting = study.get_trials(deepcopy=False, states=(TrialState.WAITING,))
+    wanted = min(most, len(waiting))
+    claimed = []
+    for trial in waiting:
+        if len(claimed) == wanted:
+            break
+        trial_id = _trial_id(storage, study, trial)
+        if not _change_state(storage, trial_id, TrialState.RUNNING):
+            continue  # another process claimed it
+        storage.set_trial_user_attr(trial_id, CLAIM, _claim_record())
+        claimed.append((trial_id, optuna.Trial(study, trial_id)))
+    return claimed
+
+
+def _change_state(storage, trial_id: int, state) -> bool:
+    """Whether this process changed the trial's state (the storage lets one process do it)."""
+    import optuna
+
+    try:
+        return storage.set_trial_state_values(trial_id, state=state)
+    except optuna.exceptions.UpdateFinishedTrialError:
+        return False
+
+
+def _trial_id(storage, study, trial) -> int:
+    study_id = storage.get_study_id_from_name(study.study_name)
+    return storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
+
+
+def _claim_record() -> dict:
+    return {"host": socket.gethostname(), "pid": os.getpid(), "heartbeat": time.time()}
+
+
+class _Heartbeat:
+    """Writes the claimed trials' heartbeat every HEARTBEAT_SECONDS while they train."""
+
+    def __init__(self, storage, trial_ids: list[int]) -> None:
+        self.storage, self.trial_ids = storage, trial_ids
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+
+    def _beat(self) -> None:
+        while not self.stop.wait(HEARTBEAT_SECONDS):
+            for trial_id in self.trial_ids:
+                self.storage.set_trial_user_attr(trial_id, CLAIM, _claim_record())
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def open_storage_in(spec: tuple[str | None, Path]):
+    return open_storage(*spec)
+
+
+def run_studies_in_processes(
+    processes: int,
+    data: TrainingData,
+    X_test: torch.Tensor,
+    y_test: torch.Tensor,
+    templates: dict[str, TrainingParams],
+    lr_range: tuple[float, float],
+    grid: list[float],
+    storage_spec: tuple[str | None, Path],
+) -> dict[str, dict]:
+    """:func:`run_studies` in this process and ``processes - 1`` helpers on this machine,
+    all sharing the study through its storage (each process single-threaded: the thread
+    policy is inherited). A helper that dies leaves its trials to be queued again here."""
+    import multiprocessing
+
+    args = (data, X_test, y_test, templates, lr_range, grid)
+    helpers = [
+        multiprocessing.get_context("spawn").Process(
+            target=_helper, args=(*args, storage_spec), daemon=True
+        )
+        for _ in range(processes - 1)
+    ]
+    for helper in helpers:
+        helper.start()
+    try:
+        return run_studies(*args, open_storage_in(storage_spec))
+    finally:
+        for helper in helpers:
+            helper.join()
+
+
+def _helper(data, X_test, y_test, templates, lr_range, grid, storage_spec) -> None:
+    run_studies(data, X_test, y_test, templates, lr_range, grid, open_storage_in(storage_spec))
+
+
+def run_studies(
+    data: TrainingData,
+    X_test: torch.Tensor,
+    y_test: torch.Tensor,
+    templates: dict[str, TrainingParams],
+    lr_range: tuple[float, float],
+    grid: list[float],
+    storage,
+) -> dict[str, dict]:
+    """Run every optimizer's study to the end (this process's share of its trials, then
+    waiting for the others'); per optimizer, its completed trials in grid order, and how
+    many trials a stopped run abandoned (FAIL, queued again)."""
+    from optuna.trial import TrialState
+
+    from glassbox.evaluate.comparison import describe_run
+    from glassbox.training.stacked import train_stacked
+
+    batch = math.ceil(len(grid) / 2)  # two rounds alone; a second process finds work
+    digest = data_digest(data)
+    studies = {
+        name: _open_study(storage, study_name(template, grid, digest), grid)
+        for name, template in templates.items()
+    }
+    while True:
+        claimed = []
+        for name, study in studies.items():
+            _requeue_abandoned(storage, study)
+            claimed += [(name, *pair) for pair in _claim(storage, study, batch)]
+        if claimed:
+            settings = [
+                _with_lr(templates[name], trial.suggest_float("lr", *lr_range, log=True))
+                for name, _, trial in claimed
+            ]
+            log.info(
+                "tuning: training %d trials together (learning rates %s)",
+                len(claimed),
+                ", ".join(f"{lr:.3g}" for lr in sorted({s.optimizer.lr for s in settings})),
+            )
+            with _Heartbeat(storage, [trial_id for _, trial_id, _ in claimed]):
+                trained = train_stacked(data, settings)
+            for (name, _, trial), params, (model, history) in zip(
+                claimed, settings, trained, strict=True
+            ):
+                run = describe_run(model, history, params, data, X_test, y_test)
+                trial.set_user_attr(RUN, run)
+                value = run["best_val_loss"]
+                studies[name].tell(trial, value if math.isfinite(value) else math.inf)
+            continue
+        busy = (TrialState.WAITING, TrialState.RUNNING)
+        unfinished = [n for n, s in studies.items() if s.get_trials(deepcopy=False, states=busy)]
+        if not unfinished:
+            break
+        log.info("tuning: waiting for other processes' trials of %s", ", ".join(unfinished))
+        time.sleep(POLL_SECONDS)
+    return {name: _study_record(study) for name, study in studies.items()}
+
+
+def _with_lr(template: TrainingParams, lr: float) -> TrainingParams:
+    return template.model_copy(
+        update={"optimizer": template.optimizer.model_copy(update={"lr": lr})}
+    )
+
+
+def _study_record(study) -> dict:
+    from optuna.trial import TrialState
+
+    done = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    return {
+        "study": study.study_name,
+        "abandoned_and_rerun": len(study.get_trials(deepcopy=False, states=(TrialState.FAIL,))),
+        "trials": [
+            {"number": t.number, "index": t.user_attrs["index"], **t.user_attrs[RUN]}
+            for t in sorted(done, key=lambda t: t.user_attrs["index"])
+        ],
+    }

@@ -1,0 +1,151 @@
+"""The optimizer comparison's Optuna studies: equal budgets, studies that survive a stopped
+run (an abandoned trial is queued again, nothing finished is repeated) and that several
+processes share."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from glassbox.evaluate import tuning
+from glassbox.parameters import TrainingParams
+from glassbox.training.stacked import stacked_run
+from tests.training.test_loop import blobs
+
+LR_RANGE = (1e-3, 1.0)
+
+
+def test_the_grid_is_log_spaced_over_the_range_in_a_seeded_order():
+    grid = tuning.learning_rate_grid(1e-4, 1.0, 5, seed=3)
+    assert sorted(grid) == pytest.approx([1e-4, 1e-3, 1e-2, 1e-1, 1.0])
+    assert grid == tuning.learning_rate_grid(1e-4, 1.0, 5, seed=3)
+    assert grid != sorted(grid) or grid != tuning.learning_rate_grid(1e-4, 1.0, 5, seed=4)
+    assert tuning.learning_rate_grid(1e-4, 1.0, 1, seed=0) == pytest.approx([1e-2])
+
+
+def _templates(epochs=6):
+    base = TrainingParams(epochs=epochs, batch_size=32, progress="never")
+    return {
+        name: stacked_run(base, seed=0, optimizer=base.optimizer.model_copy(update={"name": name}))
+        for name in ("sgd", "adam")
+    }
+
+
+def _run(storage_path, grid, data=None):
+    import torch
+
+    data = data or blobs()
+    storage = tuning.open_storage(None, storage_path)
+    X_test, y_test = data.X_val, data.y_val
+    found = tuning.run_studies(data, X_test, y_test, _templates(), LR_RANGE, grid, storage)
+    assert isinstance(X_test, torch.Tensor)
+    return found
+
+
+def _results(found):
+    return {
+        name: [(t["index"], t["lr"], t["best_val_loss"], t["val_loss"]) for t in s["trials"]]
+        for name, s in found.items()
+    }
+
+
+def test_every_optimizer_gets_exactly_its_trials_and_a_second_run_trains_none(tmp_path):
+    grid = tuning.learning_rate_grid(*LR_RANGE, 3, seed=0)
+    found = _run(tmp_path / "study.journal", grid)
+    for study in found.values():
+        assert [t["index"] for t in study["trials"]] == [0, 1, 2]
+        assert [t["lr"] for t in study["trials"]] == pytest.approx(grid)
+        for trial in study["trials"]:  # the trial's value is its run's best validation loss
+            assert trial["best_val_loss"] == pytest.approx(min(trial["val_loss"]))
+        assert study["abandoned_and_rerun"] == 0
+    # The same configuration finds its finished study and trains nothing again.
+    again = _run(tmp_path / "study.journal", grid)
+    assert _results(again) == _results(found)
+    # Another grid is another study, in the same file.
+    other = _run(tmp_path / "study.journal", tuning.learning_rate_grid(*LR_RANGE, 2, seed=0))
+    assert all(len(s["trials"]) == 2 for s in other.values())
+    assert {s["study"] for s in other.values()}.isdisjoint(s["study"] for s in found.values())
+
+
+def test_a_trial_abandoned_by_a_stopped_run_is_run_again_and_the_results_are_unchanged(
+    tmp_path,
+):
+    """A process claims a trial and dies (its pid no longer exists): the next run marks the
+    trial FAIL, queues its learning rate again and ends as an uninterrupted run does."""
+    import optuna
+    from optuna.trial import TrialState
+
+    grid = tuning.learning_rate_grid(*LR_RANGE, 3, seed=0)
+    uninterrupted = _run(tmp_path / "straight.journal", grid)
+
+    path = tmp_path / "stopped.journal"
+    storage = tuning.open_storage(None, path)
+    data = blobs()
+    digest = tuning.data_digest(data)
+    name = tuning.study_name(_templates()["adam"], grid, digest)
+    study = tuning._open_study(storage, name, grid)
+    [(trial_id, _)] = tuning._claim(storage, study, most=1)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    claim = {**tuning._claim_record(), "pid": int(dead.stdout)}
+    storage.set_trial_user_attr(trial_id, tuning.CLAIM, claim)
+
+    resumed = _run(path, grid, data)
+    assert _results(resumed) == _results(uninterrupted)
+    assert resumed["adam"]["abandoned_and_rerun"] == 1
+    loaded = optuna.load_study(storage=storage, study_name=name)
+    states = [t.state for t in loaded.get_trials(deepcopy=False)]
+    assert states.count(TrialState.COMPLETE) == 3 and states.count(TrialState.FAIL) == 1
+
+
+SHARER = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from glassbox.evaluate import tuning
+    from tests.evaluate.test_tuning import _templates, LR_RANGE
+    from tests.training.test_loop import blobs
+    data = blobs(n=2000)
+    grid = tuning.learning_rate_grid(*LR_RANGE, 8, seed=0)
+    storage = tuning.open_storage(None, Path(sys.argv[1]))
+    found = tuning.run_studies(
+        data, data.X_val, data.y_val, _templates(epochs=25), LR_RANGE, grid, storage
+    )
+    print(json.dumps({n: [[t["index"], t["best_val_loss"]] for t in s["trials"]]
+                      for n, s in found.items()}))
+    """
+)
+
+
+def test_two_processes_share_one_study_and_each_trial_runs_once(tmp_path):
+    import optuna
+    from optuna.trial import TrialState
+
+    path = tmp_path / "shared.journal"
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", SHARER, str(path)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [json.loads(w.communicate(timeout=600)[0]) for w in workers]
+    assert all(w.returncode == 0 for w in workers)
+    assert outputs[0] == outputs[1]  # both see the whole study
+    storage = tuning.open_storage(None, path)
+    pids = set()
+    for summary in optuna.get_all_study_summaries(storage):
+        trials = optuna.load_study(storage=storage, study_name=summary.study_name).get_trials()
+        assert [t.state for t in trials] == [TrialState.COMPLETE] * 8  # each run once
+        assert sorted(t.user_attrs["index"] for t in trials) == list(range(8))
+        pids |= {t.user_attrs[tuning.CLAIM]["pid"] for t in trials}
+    assert len(pids) == 2  # both processes trained some of them
+    # SGD at the top of the range diverges: its value is infinite, not a number missing.
+    values = [v for runs in outputs[0].values() for _, v in runs]
+    assert np.isfinite(values).sum() >= len(values) - 2 and not np.isnan(values).any()

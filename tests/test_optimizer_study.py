@@ -1,0 +1,117 @@
+"""The optimizer comparison's Optuna study through real `kedro run`s: SIGKILLed mid-study,
+the next run completes it with exactly the configured trials and the results of an
+uninterrupted run."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import (
+    cli_env,
+    copy_project,
+    kedro_run,
+    set_parameters,
+    write_digits,
+)
+from tests.test_crash_safety import _without_timings, study_trials
+
+pytestmark = pytest.mark.e2e
+
+JOURNAL = "data/07_model_output/optimizer_study.journal"
+SUMMARY = "data/08_reporting/optimizer_comparison.json"
+TRIALS = 4
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """Digits prepared, no seed runs (nothing to reuse), a small comparison whose trials
+    run long enough (no early stopping) to be killed among them."""
+    project = copy_project(tmp_path_factory.mktemp("study") / "project")
+    write_digits(project)
+    set_parameters(project, "seed_runs", seeds=[])
+    set_parameters(project, "training", early_stopping={"patience": None, "min_delta": 0.0})
+    set_parameters(
+        project,
+        "optimizer_comparison",
+        optimizers=["sgd", "adam"],
+        seeds=[0, 1],
+        trials_per_optimizer=TRIALS,
+        epochs=30,
+        processes=1,
+    )
+    for pipeline in ("data_processing", "seed_runs"):
+        assert kedro_run(project, "--pipelines", pipeline).returncode == 0
+    return project
+
+
+def _counts(project):
+    """Completed and running trials in the project's study file, as another reader sees it."""
+    import optuna
+
+    from glassbox.evaluate.tuning import open_storage
+
+    path = project / JOURNAL
+    if not path.is_file() or path.stat().st_size == 0:
+        return 0, 0
+    storage = open_storage(None, path)
+    trials = [
+        t
+        for s in optuna.get_all_study_summaries(storage)
+        for t in optuna.load_study(storage=storage, study_name=s.study_name).trials
+    ]
+    state = optuna.trial.TrialState
+    return sum(t.state == state.COMPLETE for t in trials), sum(
+        t.state == state.RUNNING for t in trials
+    )
+
+
+def test_a_study_killed_mid_run_ends_as_an_uninterrupted_one(prepared, tmp_path):
+    project = prepared
+    victim = subprocess.Popen(
+        [sys.executable, "-m", "kedro", "run", "--pipelines", "optimizer_comparison"],
+        cwd=project,
+        env=cli_env(project),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and victim.poll() is None:
+        done, running = _counts(project)
+        if done and running:  # the first trials are in, the next ones training
+            break
+        time.sleep(0.2)
+    assert victim.poll() is None, "the comparison ended before it could be killed"
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait()
+    done, running = _counts(project)
+    assert 0 < done < 2 * TRIALS and running > 0
+
+    resumed = kedro_run(project, "--pipelines", "optimizer_comparison")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "abandoned by a stopped run; queued again" in resumed.stderr
+    summary = json.loads((project / SUMMARY).read_text())
+    optimizers = summary["optimizers"].values()
+    assert [e["trials_completed"] for e in optimizers] == [TRIALS, TRIALS]  # exactly the budget
+    assert sum(e["abandoned_and_rerun"] for e in optimizers) == running  # each queued again
+    killed_trials = study_trials(project / JOURNAL)
+
+    # The same comparison run straight through, from an empty study.
+    (project / JOURNAL).unlink()
+    straight = kedro_run(project, "--pipelines", "optimizer_comparison")
+    assert straight.returncode == 0, straight.stderr[-3000:]
+    assert study_trials(project / JOURNAL) == killed_trials
+    reference = json.loads((project / SUMMARY).read_text())
+    for entry in (summary, reference):
+        for optimizer in entry["optimizers"].values():
+            optimizer.pop("abandoned_and_rerun")
+            for trial in optimizer.get("trials", []):
+                trial.pop("number")  # a trial queued again has a new number
+            for run in optimizer["runs"]:
+                run.pop("from_trial", None)
+    assert _without_timings(summary) == _without_timings(reference)
