@@ -28,7 +28,9 @@ def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_
     (project / "out/details.json").write_text(json.dumps(details))
     (project / "out/report.html").write_text("<html></html>")
     (elsewhere / "card.md").write_text("# Model card")
-    (project / "out/models.json").write_text(json.dumps({"recommendation": {"best": "cnn"}}))
+    (project / "out/models.json").write_text(
+        json.dumps({"recommendation": {"best": "cnn", "tied": ["cnn", "mlp"]}})
+    )
     catalog = {
         "evaluation_details": {"filepath": "out/details.json"},
         "architecture_comparison_summary": {"filepath": "out/models.json"},
@@ -44,5 +46,5 @@ def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_
         lines[1]
         == "Network against it: better (accuracy +0.1000, 95 % interval +0.0200 to +0.1800)"
     )
-    assert lines[-2] == "Lowest validation loss: model cnn (see the comparisons)"
+    assert lines[-2] == "Lowest validation loss: model cnn, tied with mlp (see the comparisons)"
     assert lines[-1] == f"Read: out/report.html, {elsewhere / 'card.md'}"

@@ -196,7 +196,7 @@ def sensitivity_chart(optimizers: dict[str, dict]) -> str:
 
     from glassbox.html_report import figure_to_img
 
-    fig, (lr_ax, budget_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
+    fig, (lr_ax, budget_ax) = plt.subplots(1, 2, figsize=(13, 4.5))
     for name, entry in optimizers.items():
         trials = entry.get("trials") or []
         if not trials:
@@ -226,7 +226,9 @@ def sensitivity_chart(optimizers: dict[str, dict]) -> str:
         ylabel="best validation loss so far",
         title="Tuning budget",
     )
-    lr_ax.legend(fontsize="small")
+    budget_ax.xaxis.get_major_locator().set_params(integer=True)
+    budget_ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1))
+    fig.tight_layout()
     return figure_to_img(
         fig, "validation loss against learning rate, and best so far against trials used"
     )

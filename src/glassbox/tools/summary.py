@@ -70,9 +70,13 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
     for what, dataset in COMPARISONS.items():
         compared = _read_json(path_of(dataset)) if path_of(dataset) else None
         if compared and compared.get("recommendation"):
-            advice.append(f"{what} {compared['recommendation']['best']}")
+            found = compared["recommendation"]
+            tied = [n for n in found.get("tied", []) if n != found["best"]]
+            advice.append(
+                f"{what} {found['best']}" + (f", tied with {', '.join(tied)}" if tied else "")
+            )
     if advice:
-        lines.append(f"Lowest validation loss: {', '.join(advice)} (see the comparisons)")
+        lines.append(f"Lowest validation loss: {'; '.join(advice)} (see the comparisons)")
     written = [_shown(path_of(d), project_path) for d in REPORTS if _exists(path_of(d))]
     if written:
         lines.append("Read: " + ", ".join(written))
