@@ -279,8 +279,7 @@ def train_stacked(
             best = states[i].stopper.best_state
             models[i].load_state_dict(best if best is not None else _Slice(g, slot).state_dict())
             trained[i] = models[i].cpu().eval()
-    for state in states:
-        _log_run(state)
+    _log_runs(states)
     return [
         (model, pd.DataFrame(state.history, columns=history_columns(data.task)))
         for model, state in zip(trained, states, strict=True)
@@ -328,14 +327,29 @@ def _clip_each_run(group: _Group, max_norm: float) -> None:
         g.mul_(scale.view(-1, *([1] * (g.dim() - 1))))
 
 
-def _log_run(state: _RunState) -> None:
-    params, stopper = state.params, state.stopper
-    log.info(
-        "%s, seed %d: %d epochs (%s); best validation loss %.4f at epoch %d",
-        params.optimizer.name,
-        params.seed,
-        len(state.history),
-        "stopped early" if len(state.history) < params.epochs else "the epoch limit",
-        stopper.best_loss,
-        stopper.best_epoch,
-    )
+# Up to this many runs trained together get a log line each; more get one line in all
+# (every run's figures are in the comparisons' JSON), so that the log stays short.
+RUNS_LOGGED_ONE_BY_ONE = 5
+
+
+def _log_runs(states: list[_RunState]) -> None:
+    capped = sum(len(s.history) >= s.params.epochs for s in states)
+    if len(states) > RUNS_LOGGED_ONE_BY_ONE:
+        log.info(
+            "%d runs trained together: %d stopped early, %d at the epoch limit",
+            len(states),
+            len(states) - capped,
+            capped,
+        )
+    for state in states:
+        params, stopper = state.params, state.stopper
+        log.log(
+            logging.INFO if len(states) <= RUNS_LOGGED_ONE_BY_ONE else logging.DEBUG,
+            "%s, seed %d: %d epochs (%s); best validation loss %.4f at epoch %d",
+            params.optimizer.name,
+            params.seed,
+            len(state.history),
+            "stopped early" if len(state.history) < params.epochs else "the epoch limit",
+            stopper.best_loss,
+            stopper.best_epoch,
+        )
