@@ -1,6 +1,8 @@
-"""The whole workflow under `dvc repro`: deterministic from clean, and a run killed (SIGKILL)
+"""The workflow under `dvc repro` (the model, its evaluation, explanation, export and
+predictions: `make run COMPARE=no`): deterministic from clean, and a run killed (SIGKILL)
 at any stage loses nothing: the next `dvc repro` finishes with the same outputs as a run
-never interrupted.
+never interrupted. (The optimizer comparison's study is killed and resumed in
+tests/test_optimizer_study.py.)
 
 Outputs are compared byte for byte, except wall-clock timings (training_history's
 epoch_seconds and the summaries' *seconds* fields), which differ from run to run by nature;
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from benchmarks.make_run_stages import TARGETS
 
 from tests.conftest import cli_env, copy_project, run_cli, set_parameters, small_comparisons
 
@@ -128,7 +131,7 @@ def repro_killed(project: Path, stage: str, ready: callable) -> None:
     and the Kedro run under it (one process group), as a power cut or OOM kill would."""
     env = {**cli_env(project), "PYTHONUNBUFFERED": "1"}
     victim = subprocess.Popen(
-        ["dvc", "repro"],
+        ["dvc", "repro", *TARGETS["no"]],
         cwd=project,
         env=env,
         stdout=subprocess.PIPE,
@@ -150,7 +153,7 @@ def repro_killed(project: Path, stage: str, ready: callable) -> None:
 
 
 def finished(project: Path) -> subprocess.CompletedProcess:
-    result = run_cli(["dvc", "repro"], project)
+    result = run_cli(["dvc", "repro", *TARGETS["no"]], project)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
 

@@ -149,3 +149,18 @@ def test_two_processes_share_one_study_and_each_trial_runs_once(tmp_path):
     # SGD at the top of the range diverges: its value is infinite, not a number missing.
     values = [v for runs in outputs[0].values() for _, v in runs]
     assert np.isfinite(values).sum() >= len(values) - 2 and not np.isnan(values).any()
+
+
+def test_a_study_whose_creator_stopped_while_enqueuing_is_topped_up(tmp_path):
+    import optuna
+
+    grid = tuning.learning_rate_grid(*LR_RANGE, 3, seed=0)
+    storage = tuning.open_storage(None, tmp_path / "s.journal")
+    data = blobs()
+    for template in _templates().values():  # only the first point made it in
+        study = optuna.create_study(
+            storage=storage, study_name=tuning.study_name(template, grid, tuning.data_digest(data))
+        )
+        tuning._enqueue(study, grid, [0])
+    found = _run(tmp_path / "s.journal", grid, data)
+    assert all([t["index"] for t in s["trials"]] == [0, 1, 2] for s in found.values())

@@ -96,16 +96,30 @@ def study_name(template: TrainingParams, grid: list[float], data: str) -> str:
 
 def _open_study(storage, name: str, grid: list[float]):
     """Create the study and enqueue its trials, or load it if it exists: creating is atomic
-    in every Optuna storage, so exactly one process enqueues."""
+    in every Optuna storage, so one process enqueues. (A study whose creator was stopped
+    while enqueuing is topped up by the next run that finds it with no trial left to do.)"""
     import optuna
 
     try:
         study = optuna.create_study(storage=storage, study_name=name, direction="minimize")
     except optuna.exceptions.DuplicatedStudyError:
         return optuna.load_study(storage=storage, study_name=name)
-    for index, lr in enumerate(grid):
-        study.enqueue_trial({"lr": lr}, user_attrs={"index": index})
+    _enqueue(study, grid, range(len(grid)))
     return study
+
+
+def _enqueue(study, grid: list[float], indices) -> None:
+    for index in indices:
+        study.enqueue_trial({"lr": grid[index]}, user_attrs={"index": index})
+
+
+def _missing(study, grid: list[float]) -> list[int]:
+    """The grid's points that no trial of the study holds (done, running or waiting)."""
+    from optuna.trial import TrialState
+
+    states = (TrialState.COMPLETE, TrialState.RUNNING, TrialState.WAITING)
+    held = {t.user_attrs.get("index") for t in study.get_trials(deepcopy=False, states=states)}
+    return [i for i in range(len(grid)) if i not in held]
 
 
 def _alive(claim: dict | None, started: float | None) -> bool:
@@ -113,6 +127,8 @@ def _alive(claim: dict | None, started: float | None) -> bool:
     if claim is None:  # claimed, then killed before it could say by whom
         return started is not None and time.time() - started < STALE_AFTER_SECONDS
     if claim["host"] == socket.gethostname():
+        if claim["pid"] == os.getpid():  # not one of ours (ours are all told): a reused pid
+            return False
         try:
             os.kill(claim["pid"], 0)
         except ProcessLookupError:
@@ -299,7 +315,12 @@ def run_studies(
         busy = (TrialState.WAITING, TrialState.RUNNING)
         unfinished = [n for n, s in studies.items() if s.get_trials(deepcopy=False, states=busy)]
         if not unfinished:
-            break
+            incomplete = {n: _missing(s, grid) for n, s in studies.items()}
+            if not any(incomplete.values()):
+                break
+            for name, indices in incomplete.items():
+                _enqueue(studies[name], grid, indices)
+            continue
         log.info("tuning: waiting for other processes' trials of %s", ", ".join(unfinished))
         time.sleep(POLL_SECONDS)
     return {name: _study_record(study) for name, study in studies.items()}
@@ -314,12 +335,14 @@ def _with_lr(template: TrainingParams, lr: float) -> TrainingParams:
 def _study_record(study) -> dict:
     from optuna.trial import TrialState
 
-    done = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    done = {}  # by grid index: the first to complete (a rare race may run one twice)
+    for trial in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
+        done.setdefault(trial.user_attrs["index"], trial)
     return {
         "study": study.study_name,
         "abandoned_and_rerun": len(study.get_trials(deepcopy=False, states=(TrialState.FAIL,))),
         "trials": [
             {"number": t.number, "index": t.user_attrs["index"], **t.user_attrs[RUN]}
-            for t in sorted(done, key=lambda t: t.user_attrs["index"])
+            for _, t in sorted(done.items())
         ],
     }
