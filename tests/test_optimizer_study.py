@@ -115,3 +115,23 @@ def test_a_study_killed_mid_run_ends_as_an_uninterrupted_one(prepared, tmp_path)
             for run in optimizer["runs"]:
                 run.pop("from_trial", None)
     assert _without_timings(summary) == _without_timings(reference)
+
+
+def test_an_experiment_with_another_budget_runs_its_own_study(prepared):
+    """`dvc exp run -S` on the comparison: the study file is a persistent DVC output, and a
+    new budget is a study of its own."""
+    from tests.conftest import run_cli
+
+    project = prepared
+    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
+        assert run_cli(args, project).returncode == 0
+    param = "conf/base/parameters_optimizer_comparison.yml:optimizer_comparison"
+    ran = run_cli(
+        ["dvc", "exp", "run", "-S", f"{param}.trials_per_optimizer=2", "optimizer_comparison"],
+        project,
+    )
+    assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-2000:]
+    summary = json.loads((project / SUMMARY).read_text())
+    assert [e["trials_completed"] for e in summary["optimizers"].values()] == [2, 2]
+    studies = study_trials(project / JOURNAL).values()
+    assert sorted(len(trials) for trials in studies if len(trials) != TRIALS) == [2, 2]

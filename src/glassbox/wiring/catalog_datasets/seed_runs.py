@@ -1,13 +1,16 @@
 """Kedro dataset for the seed runs (glassbox.training.seed_runs): one folder, per run a
-safetensors file (weights and architecture) and a JSON file (settings and history)."""
+safetensors file (weights and architecture) and a JSON file (settings and history), and
+`runs.json` listing the runs' seeds in order (so the folder is never empty: DVC warns about
+an empty output)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from glassbox.atomic_io import staged_path
 from glassbox.wiring.catalog_datasets.local_file import LocalFileDataset
+
+INDEX = "runs.json"
 
 
 class SeedRunsDataset(LocalFileDataset):
@@ -24,7 +27,9 @@ class SeedRunsDataset(LocalFileDataset):
         from glassbox.training.seed_runs import TrainedRun
 
         runs = []
-        for record in sorted(self._filepath.glob("seed_*.json"), key=_seed_order):
+        seeds = json.loads((self._filepath / INDEX).read_text(encoding="utf-8"))["seeds"]
+        for seed in seeds:
+            record = self._filepath / f"seed_{seed}.json"
             found = json.loads(record.read_text(encoding="utf-8"))
             runs.append(
                 TrainedRun(
@@ -47,7 +52,5 @@ class SeedRunsDataset(LocalFileDataset):
                     "history": run.history.to_dict(orient="list"),
                 }
                 (folder / f"{name}.json").write_text(json.dumps(record, indent=1), "utf-8")
-
-
-def _seed_order(path: Path) -> int:
-    return int(path.stem.removeprefix("seed_"))
+            seeds = [run.settings.seed for run in data]
+            (folder / INDEX).write_text(json.dumps({"seeds": seeds}), "utf-8")
