@@ -164,3 +164,18 @@ def test_a_study_whose_creator_stopped_while_enqueuing_is_topped_up(tmp_path):
         tuning._enqueue(study, grid, [0])
     found = _run(tmp_path / "s.journal", grid, data)
     assert all([t["index"] for t in s["trials"]] == [0, 1, 2] for s in found.values())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://me:hunter2@127.0.0.1:1/glassbox",  # pragma: allowlist secret
+        "nosuchdatabase://somewhere/x",
+    ],
+)
+def test_a_storage_that_cannot_be_opened_is_named_without_its_password(url, tmp_path):
+    from glassbox.errors import InputDataError
+
+    with pytest.raises(InputDataError, match="optimizer_comparison.storage: cannot open") as err:
+        tuning.open_storage(url, tmp_path / "unused.journal")
+    assert "hunter2" not in str(err.value) and "sqlite:///study.db" in str(err.value)

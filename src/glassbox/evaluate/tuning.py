@@ -35,6 +35,7 @@ import json
 import logging
 import math
 import os
+import re
 import socket
 import threading
 import time
@@ -43,6 +44,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from glassbox.errors import InputDataError
 from glassbox.parameters import TrainingParams
 from glassbox.training.loop import TrainingData
 
@@ -74,7 +76,21 @@ def open_storage(url: str | None, journal: Path):
 
         journal.parent.mkdir(parents=True, exist_ok=True)
         return JournalStorage(JournalFileBackend(str(journal)))
-    return optuna.storages.RDBStorage(url)
+    try:
+        return optuna.storages.RDBStorage(url)
+    except Exception as err:  # no driver, a malformed URL, a database out of reach
+        shown = without_password(url)
+        raise InputDataError(
+            f"optimizer_comparison.storage: cannot open the Optuna storage {shown!r}: "
+            f"{type(err).__name__}: {err}. Expected a database URL Optuna takes "
+            "(sqlite:///study.db, postgresql://user@host/db with its driver installed, "
+            "e.g. pip install psycopg2-binary), or null for the project's journal file."
+        ) from None
+
+
+def without_password(url: str) -> str:
+    """A storage URL as logs and reports may show it: user:password@ becomes user:***@."""
+    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 def data_digest(data: TrainingData) -> str:

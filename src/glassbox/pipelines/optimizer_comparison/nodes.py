@@ -3,13 +3,13 @@ glassbox.evaluate.optimizer_comparison."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from glassbox.evaluate.comparison import comparison_inputs, reused_runs, shared_settings
 from glassbox.evaluate.optimizer_comparison import render_report, summarise, train_all, tune
+from glassbox.evaluate.tuning import without_password
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
 
@@ -88,4 +88,4 @@ def compare_optimizers(
 
 def _without_password(url: str | None) -> str | None:
     """A storage URL as reports may show it: user:password@ becomes user:***@."""
-    return None if url is None else re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)
+    return None if url is None else without_password(url)
