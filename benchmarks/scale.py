@@ -32,7 +32,7 @@ import yaml
 from glassbox.prepare.synthetic import TARGET, write_synthetic_parquet
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("data_processing", "training", "evaluation", "explainability")
+STAGES = ("data_processing", "training", "seed_runs", "evaluation", "explainability")
 RAW = "data/01_raw/synthetic.parquet"
 # Read Parquet column by column, freeing Arrow's copy as pandas takes each over: the
 # default read holds the file's buffers, Arrow's table and pandas' frame at once (3.3x the

@@ -20,7 +20,7 @@ def explained_project(tmp_path_factory) -> Path:
     result = kedro_run(
         project,
         "--pipelines",
-        "data_processing,training,explainability",
+        "data_processing,training,seed_runs,explainability",
         "--params",
         "training.epochs=20,explainability.max_rows=60,explainability.quality.sample_size=20",
     )

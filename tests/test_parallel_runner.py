@@ -30,6 +30,8 @@ def test_parallel_runner_gives_the_sequential_results(processed_project):
         seeds=[0, 1],
     )
     set_parameters(processed_project, "training", epochs=5)
+    set_parameters(processed_project, "seed_runs", seeds=[])  # none to reuse: all trained here
+    assert kedro_run(processed_project, "--pipelines", "seed_runs").returncode == 0
     summary = processed_project / "data/08_reporting/optimizer_comparison.json"
     results = {}
     for runner in ("SequentialRunner", "ParallelRunner"):

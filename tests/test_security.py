@@ -91,7 +91,10 @@ def _scan(files: list[str], root: Path) -> dict:
 
     found = SecretsCollection(root=str(root))
     with default_settings():
-        found.scan_files(*files)
+        # One file at a time: scan_files forks a pool from this process, whose threads
+        # (PyTorch's, Optuna's) may hold a lock at the fork, and a child then waits forever.
+        for name in files:
+            found.scan_file(name)
     return found.json()
 
 

@@ -22,12 +22,20 @@ class SeedRunsDataset(LocalFileDataset):
     def load(self) -> list:
         import pandas as pd
 
+        from glassbox.errors import InputDataError
         from glassbox.parameters import TrainingParams
         from glassbox.training.model_files import load_model
         from glassbox.training.seed_runs import TrainedRun
 
+        index = self._filepath / INDEX
+        if not index.is_file():
+            raise InputDataError(
+                f"{self._filepath} holds no seed runs ({INDEX} is missing): run the seed_runs "
+                "pipeline first (`kedro run --pipelines seed_runs`; `dvc repro` and `make "
+                "run` do it for you)"
+            )
         runs = []
-        seeds = json.loads((self._filepath / INDEX).read_text(encoding="utf-8"))["seeds"]
+        seeds = json.loads(index.read_text(encoding="utf-8"))["seeds"]
         for seed in seeds:
             record = self._filepath / f"seed_{seed}.json"
             found = json.loads(record.read_text(encoding="utf-8"))
