@@ -245,6 +245,8 @@ _SLOW_FIRST = [
     "test_experiments.py",
     "test_end_to_end.py",
     "test_parallel_runner.py",
+    "test_optimizer_study.py",
+    "test_first_hour.py",
     "test_serving.py",
     "test_concurrency.py",
     "test_remotes.py",
