@@ -155,12 +155,11 @@ def _alive(claim: dict | None, started: float | None) -> bool:
     return time.time() - claim["heartbeat"] < STALE_AFTER_SECONDS
 
 
-def _requeue_abandoned(storage, study) -> int:
+def _requeue_abandoned(storage, study) -> None:
     """Mark trials whose process is gone FAIL, and enqueue their learning rate again (only
     the process whose FAIL went through does, so each is enqueued once)."""
     from optuna.trial import TrialState
 
-    requeued = 0
     for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         started = trial.datetime_start.timestamp() if trial.datetime_start else None
         if _alive(trial.user_attrs.get(CLAIM), started):
@@ -176,8 +175,6 @@ def _requeue_abandoned(storage, study) -> int:
             trial.number,
             lr,
         )
-        requeued += 1
-    return requeued
 
 
 def _claim(storage, study, most: int) -> list:
@@ -241,10 +238,6 @@ class _Heartbeat:
         self.thread.join()
 
 
-def open_storage_in(spec: tuple[str | None, Path]):
-    return open_storage(*spec)
-
-
 def run_studies_in_processes(
     processes: int,
     data: TrainingData,
@@ -270,14 +263,14 @@ def run_studies_in_processes(
     for helper in helpers:
         helper.start()
     try:
-        return run_studies(*args, open_storage_in(storage_spec))
+        return run_studies(*args, open_storage(*storage_spec))
     finally:
         for helper in helpers:
             helper.join()
 
 
 def _helper(data, X_test, y_test, templates, lr_range, grid, storage_spec) -> None:
-    run_studies(data, X_test, y_test, templates, lr_range, grid, open_storage_in(storage_spec))
+    run_studies(data, X_test, y_test, templates, lr_range, grid, open_storage(*storage_spec))
 
 
 def run_studies(
