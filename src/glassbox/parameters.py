@@ -230,6 +230,29 @@ class DistributedParams(_Strict):
         return self.nproc_per_node * self.nnodes
 
 
+class PrivacyParams(_Strict):
+    """`training.privacy`: differentially private training (DP-SGD; glassbox.training.privacy,
+    docs/privacy.md)."""
+
+    enabled: bool = False
+    target_epsilon: float = Field(3.0, gt=0, description="the privacy budget ε of the run")
+    target_delta: float | None = Field(
+        None, gt=0, lt=1, description="δ; null: 1 / (10 x training rows)"
+    )
+    max_grad_norm: float = Field(1.0, gt=0, description="each row's gradient is clipped to it")
+    accountant: Literal["prv", "rdp"] = Field(
+        "prv", description="Opacus's accountant: prv (tighter) or rdp"
+    )
+    per_sample_gradients: Literal["auto", "glassbox", "ghost", "hooks", "functorch"] = Field(
+        "auto", description="auto: glassbox's for linear layers only, else Opacus's ghost"
+    )
+    noise: bool = Field(
+        True,
+        description="false: clip each row's gradient but add no noise (a control that shows "
+        "what clipping alone costs; no privacy guarantee, ε = ∞)",
+    )
+
+
 # Keys that say how a run executes, not what it computes: DVC does not re-run a stage when
 # only these change (glassbox.tools.dvc_stages tracks the other keys one by one). The device
 # is one of them: a GPU computes the same model up to float rounding, and moving a run to
@@ -262,6 +285,32 @@ class TrainingParams(_Strict):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     progress: Literal["auto", "always", "never"] = "auto"
     distributed: DistributedParams = Field(default_factory=DistributedParams)
+    privacy: PrivacyParams = Field(default_factory=PrivacyParams)
+
+    @model_validator(mode="after")
+    def _what_privacy_cannot_combine_with(self) -> TrainingParams:
+        if not self.privacy.enabled:
+            return self
+        if self.model.uses_batch_statistics():
+            raise ValueError(
+                f"training.privacy.enabled: the {self.model.name} model normalises by batch "
+                "statistics, which mixes rows, so no row's gradient is its own and none can "
+                "be clipped. Set training.model.mlp.batch_norm: false (mlp) or "
+                "training.model.resnet.normalization: layer_norm (resnet)"
+            )
+        if self.distributed.world_size > 1:
+            raise ValueError(
+                "training.privacy.enabled cannot be combined with distributed training "
+                f"({self.distributed.world_size} processes) yet: set nproc_per_node and "
+                "nnodes to 1"
+            )
+        if self.grad_clip_norm is not None:
+            raise ValueError(
+                "training.grad_clip_norm clips the whole batch's gradient; with "
+                "training.privacy.enabled each row's gradient is clipped to "
+                "training.privacy.max_grad_norm instead: set grad_clip_norm: null"
+            )
+        return self
 
     @model_validator(mode="after")
     def _no_batch_norm_across_processes(self) -> TrainingParams:
@@ -386,6 +435,37 @@ class OptimizerComparisonParams(_Strict):
 
 
 ArchitectureName = _registered(ARCHITECTURES, "architecture")
+
+
+class PrivacyComparisonParams(_Strict):
+    """`privacy_comparison` in conf/base/parameters_privacy_comparison.yml."""
+
+    epsilons: list[float | None] = Field(
+        default_factory=lambda: [None, 8.0, 3.0, 1.0],
+        min_length=1,
+        description="privacy budgets to train at; null: no privacy (ε = ∞)",
+    )
+    clip_only: bool = Field(True, description="also train with clipping and no noise")
+    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
+    batch_size: int | None = Field(256, ge=1, description="null: training.batch_size")
+    epochs: int | None = Field(30, ge=1, description="null: training.epochs")
+    lr: float | None = Field(0.01, gt=0, description="null: training.optimizer.lr")
+    explained_rows: int = Field(100, ge=2, description="test rows explained per run")
+
+    @field_validator("epsilons")
+    @classmethod
+    def _positive(cls, values: list) -> list:
+        bad = [v for v in values if v is not None and v <= 0]
+        if bad:
+            raise ValueError(f"each epsilon must be positive, or null for no privacy; got {bad}")
+        return values
+
+    @field_validator("seeds")
+    @classmethod
+    def _distinct_seeds(cls, seeds: list[int]) -> list[int]:
+        if len(set(seeds)) != len(seeds):
+            raise ValueError(f"seeds must be distinct; got {seeds}")
+        return seeds
 
 
 class ArchitectureComparisonParams(_Strict):

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from glassbox.evaluate.metrics import privacy_sentence
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import describe
@@ -121,6 +122,8 @@ def build_card(
         "classes": [str(c) for c in preprocessor.classes],
         "parameters": {"data_processing": data_processing, "training": training},
         "optimizer": training["optimizer"],
+        # {"enabled": false}, or the privacy plan and the spent ε (the service's /model shows it)
+        "privacy": metrics.get("privacy") or {"enabled": False},
         "metrics": {
             "test_rows": metrics.get("test_rows"),
             "verdict": (metrics.get("verdict") or {}).get("text"),
@@ -196,6 +199,7 @@ def render_markdown(card: dict) -> str:
         f"epochs ≤ {card['parameters']['training']['epochs']}, batch size "
         f"{card['parameters']['training']['batch_size']}, seed "
         f"{card['parameters']['training']['seed']}",
+        f"- privacy: {privacy_sentence(card.get('privacy'))}",
         "",
         f"## Test metrics ({metrics['test_rows']} rows)",
         "",

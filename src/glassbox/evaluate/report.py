@@ -3,6 +3,7 @@ verdict first, then every model's figures with their intervals, then the figures
 
 from __future__ import annotations
 
+from glassbox.evaluate.metrics import privacy_sentence
 from glassbox.html_report import escape, figure_to_img, page, table
 from glassbox.tasks import get_task
 
@@ -56,6 +57,7 @@ def render_evaluation_report(details: dict, figures: dict) -> str:
     body = (
         f'<p class="note"><strong>Verdict: {escape(found["outcome"])}.</strong> '
         f"{escape(found['text'])}</p>"
+        f"<p>{escape(privacy_sentence(details.get('privacy')))}</p>"
         f"<h2>Every model on the same {details['test_rows']} test rows</h2>"
         f"<p>Each figure with its {level} % interval: the paired bootstrap over the test rows "
         f"({boot['resamples']:,} resamples, seed {boot['seed']}; every model scored on the "

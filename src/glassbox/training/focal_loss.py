@@ -16,12 +16,15 @@ class FocalLoss(nn.Module):
         super().__init__()
         self.gamma = gamma
         self.register_buffer("weight", weight)
+        self.reduction = "mean"  # or "none": one value per row, as PyTorch's losses
 
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         log_p = F.log_softmax(logits, dim=1)
         log_p_true = log_p.gather(1, target[:, None]).squeeze(1)
         loss = -((1 - log_p_true.exp()) ** self.gamma) * log_p_true
-        if self.weight is None:
+        w = self.weight[target] if self.weight is not None else None
+        if self.reduction == "none":
+            return loss if w is None else w * loss
+        if w is None:
             return loss.mean()
-        w = self.weight[target]
         return (w * loss).sum() / w.sum()  # as cross_entropy's weighted mean

@@ -25,7 +25,7 @@ from glassbox.prepare.model_input import frames_to_tensors
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import architecture, build_model, image_shape_problem
 from glassbox.training.checkpoints import CheckpointStore
-from glassbox.training.losses import build_loss
+from glassbox.training.losses import build_loss, per_row
 from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ def _batch_loss(forward, loss_fn, data: TrainingData, index, rank: int, world_si
 
 def _snapshot(state: dict, fingerprint: str, epoch: int, history: list[dict]) -> dict:
     """A checkpoint after ``epoch``: every state that carries over, and the random streams."""
-    scheduler = state["scheduler"]
+    scheduler, private = state["scheduler"], state["privacy"]
     return {
         "fingerprint": fingerprint,
         "epoch": epoch,
@@ -244,6 +244,7 @@ def _snapshot(state: dict, fingerprint: str, epoch: int, history: list[dict]) ->
         "torch_rng": torch.get_rng_state(),
         "shuffle_rng": state["shuffle_rng"].get_state(),
         "early_stopping": state["early_stopping"].state_dict(),
+        "privacy": private.state_dict() if private is not None else None,
         "history": history,
     }
 
@@ -257,6 +258,8 @@ def _restore(saved: dict, state: dict) -> tuple[list[dict], int]:
     torch.set_rng_state(saved["torch_rng"])
     state["shuffle_rng"].set_state(saved["shuffle_rng"])
     state["early_stopping"].load_state_dict(saved["early_stopping"])
+    if state["privacy"] is not None:
+        state["privacy"].load_state_dict(saved["privacy"])
     return saved["history"], saved["epoch"]
 
 
@@ -285,6 +288,10 @@ def train(
     is initialised by the caller, glassbox.training.distributed): every process draws the same
     shuffled order, trains on its shard of each global batch, and DDP averages the
     gradients, so all processes hold the same weights. Only a ``writer`` saves checkpoints.
+
+    With ``training.privacy.enabled`` the steps are differentially private
+    (glassbox.training.privacy) and the history's ``attrs["privacy"]`` holds the plan and the
+    spent ε.
     """
     device = choose_device(params.device)
     # Hashing the data costs time on large tables; only checkpoints need the fingerprint.
@@ -316,6 +323,13 @@ def train(
         sched.patience,
     )
     loss_fn = build_loss(params.loss, data.task, data.y_train, data.n_classes)
+    private = None
+    if params.privacy.enabled:
+        from glassbox.training import privacy
+
+        plan = privacy.plan(params.privacy, n, batch_size, params.epochs)
+        private = privacy.PrivateTraining(plan, model, optimizer, params.seed)
+        trained, row_loss = private.model, per_row(loss_fn)
     forward = forward_fn(trained, data.task)
     score_name = score_column(data.task)
     shuffle = torch.Generator().manual_seed(params.seed)
@@ -330,6 +344,7 @@ def train(
         "scheduler": scheduler,
         "shuffle_rng": shuffle,
         "early_stopping": stopper,
+        "privacy": private,
     }
     saved = checkpoints.load(fingerprint) if checkpoints else None
     if saved is not None:
@@ -343,21 +358,33 @@ def train(
     for epoch in epochs:
         started = time.perf_counter()
         model.train()
-        order = torch.randperm(n, generator=shuffle).to(device)
+        if private is not None:  # Poisson-sampled batches (their sizes vary)
+            batches = private.batches(n, shuffle)
+        else:
+            order = torch.randperm(n, generator=shuffle).to(device)
+            batches = (order[start : start + batch_size] for start in range(0, n, batch_size))
         loss_sum = torch.zeros((), device=device)
-        for start in range(0, n, batch_size):
-            index = order[start : start + batch_size]
+        rows_seen = 0
+        for index in batches:
             if batch_norm and len(index) == 1:
                 continue  # batch norm cannot train on a single row
-            optimizer.zero_grad(set_to_none=True)
-            loss = _batch_loss(forward, loss_fn, data, index, rank, world_size)
-            loss.backward()
-            if params.grad_clip_norm is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), params.grad_clip_norm)
-            optimizer.step()
+            if private is not None:
+                index = index.to(device)
+                private.zero_grad()
+                losses = row_loss(forward(data.X_train[index]), data.y_train[index])
+                private.step(losses)
+                loss_sum += losses.detach().sum()
+            else:
+                optimizer.zero_grad(set_to_none=True)
+                loss = _batch_loss(forward, loss_fn, data, index, rank, world_size)
+                loss.backward()
+                if params.grad_clip_norm is not None:
+                    nn.utils.clip_grad_norm_(model.parameters(), params.grad_clip_norm)
+                optimizer.step()
+                loss_sum += loss.detach() * (len(index) / world_size)
             if steps == "batch":
                 scheduler.step()
-            loss_sum += loss.detach() * (len(index) / world_size)
+            rows_seen += len(index)
 
         if world_size > 1:
             torch.distributed.all_reduce(loss_sum)  # the global batches' losses, summed
@@ -372,7 +399,7 @@ def train(
         history.append(
             {
                 "epoch": epoch + 1,
-                "train_loss": loss_sum.item() / n,
+                "train_loss": loss_sum.item() / max(rows_seen, 1),
                 "val_loss": val_loss,
                 score_name: val_score,
                 "lr": lr,
@@ -405,4 +432,21 @@ def train(
         stopper.best_loss,
         stopper.best_epoch,
     )
-    return model.cpu().eval(), pd.DataFrame(history, columns=history_columns(data.task))
+    history = pd.DataFrame(history, columns=history_columns(data.task))
+    if private is not None:
+        private.finish()
+        history.attrs["privacy"] = {
+            **private.plan.describe(),
+            "per_sample_gradients": private.mode,
+            "steps": private.steps(),
+            "epsilon": private.spent_epsilon(),
+        }
+        spent = history.attrs["privacy"]["epsilon"]
+        log.info(
+            "privacy spent: epsilon %s of %s (delta %.3g) in %d steps",
+            "inf" if spent is None else f"{spent:.3f}",
+            private.plan.target_epsilon or "inf",
+            private.plan.delta,
+            history.attrs["privacy"]["steps"],
+        )
+    return model.cpu().eval(), history

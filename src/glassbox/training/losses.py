@@ -70,6 +70,16 @@ def build_loss(params, task: str, y_train, n_classes: int):
     return LOSSES[resolve_loss_name(params.name, task)].build(params, weight)
 
 
+def per_row(loss_fn):
+    """The same loss, one value per row (each weighted by its class weight, if any): what
+    private training clips row by row."""
+    import copy
+
+    unreduced = copy.copy(loss_fn)  # the module's buffers (class weights) are shared
+    unreduced.reduction = "none"
+    return unreduced
+
+
 @register_loss("cross_entropy", task=CLASSIFICATION)
 def _cross_entropy(params, weight):
     from torch import nn

@@ -44,6 +44,7 @@ from glassbox.training.loop import (
     has_batch_norm,
     history_columns,
     score_column,
+    train,
 )
 from glassbox.training.losses import build_loss
 from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
@@ -130,6 +131,10 @@ def train_stacked(
         return []
     check_stackable(runs)
     shared = runs[0]
+    if shared.privacy.enabled:
+        # Each private run clips its own rows' gradients and adds its own noise, and the
+        # stack's shared steps would mix them: private runs train one by one.
+        return [train(data, params) for params in runs]
     device = choose_device(shared.device)
     data = data.to(device)
     n, batch_size = len(data.X_train), shared.batch_size

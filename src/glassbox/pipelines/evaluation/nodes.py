@@ -79,10 +79,12 @@ def score_model_and_baselines(
     preprocessor: Preprocessor,
     training: TrainingParams,
     params: EvaluationParams,
+    training_privacy: dict,
 ) -> dict:
     """Metrics of the model and of each baseline, side by side, on the same test rows; a
     95 % interval for each (paired bootstrap) and for each difference between the model
-    and a baseline; and the verdict: is the network warranted here?"""
+    and a baseline; the verdict: is the network warranted here?; and how private the model
+    is (the training's privacy record)."""
     X_train, y_train = _baseline_rows(X_train, y_train, params.baseline_rows, training.seed)
     score = _value_scores if _regression(preprocessor) else _class_scores
     scores, resampled = score(
@@ -115,6 +117,7 @@ def score_model_and_baselines(
         },
     }
     details["verdict"] = verdict(details)
+    details["privacy"] = training_privacy
     log.info("%s", details["verdict"]["text"])
     return details
 

@@ -33,6 +33,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "preprocessor",
                     "params:training",
                     "params:evaluation",
+                    "training_privacy",
                 ],
                 "evaluation_details",
                 name="score_model_and_baselines",

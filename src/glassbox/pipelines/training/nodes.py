@@ -27,11 +27,13 @@ def train_model(
     preprocessor: Preprocessor,
     params: TrainingParams,
     checkpoints: CheckpointStore,
-) -> tuple[nn.Module, pd.DataFrame]:
+) -> tuple[nn.Module, pd.DataFrame, dict]:
     """Train the configured model for the preprocessor's task (classes, or a value), in
-    this process or data-parallel across several (`training.distributed`)."""
+    this process or data-parallel across several (`training.distributed`); and say how
+    private it is (`training.privacy`: the plan and the spent ε)."""
     check_loss_fits(params.loss.name, preprocessor.task)  # before any work
     check_features(preprocessor, X_train=X_train, X_val=X_val)
     data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
     log.info("training on %s with %s", choose_device(params.device), describe_threads())
-    return train_as_configured(data, params, checkpoints)
+    model, history = train_as_configured(data, params, checkpoints)
+    return model, history, history.attrs.get("privacy", {"enabled": False})

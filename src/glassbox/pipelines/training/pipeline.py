@@ -1,4 +1,4 @@
-"""The training pipeline: model input → model and training_history."""
+"""The training pipeline: model input → model, training_history and training_privacy."""
 
 from kedro.pipeline import Node, Pipeline
 
@@ -19,7 +19,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:training",
                     "training_checkpoint",
                 ],
-                ["model", "training_history"],
+                ["model", "training_history", "training_privacy"],
                 name="train_model",
             )
         ]
