@@ -44,7 +44,7 @@ MAIN_STAGES = ["explainability", "export", "inference"]
 TARGETS = {
     "no": MAIN_STAGES,
     "yes": [*MAIN_STAGES, "optimizer_comparison"],
-    "all": [*MAIN_STAGES, "optimizer_comparison", "architecture_comparison"],
+    "all": [*MAIN_STAGES, "optimizer_comparison", "architecture_comparison", "privacy_comparison"],
 }
 
 

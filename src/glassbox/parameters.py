@@ -266,7 +266,7 @@ EXECUTION_KEYS = {
 }
 TRAINING_ARITHMETIC_KEYS = ("distributed",)
 # Stages that train `training` with seeds of their own: its `seed` does not reach them.
-OWN_SEEDS = ("seed_runs", "optimizer_comparison", "architecture_comparison")
+OWN_SEEDS = ("seed_runs", "optimizer_comparison", "architecture_comparison", "privacy_comparison")
 
 
 class TrainingParams(_Strict):

@@ -43,7 +43,7 @@ from glassbox.wiring.project_config import load_catalog_config
 PACKAGE = "glassbox"
 GLOBALS_FILE = "conf/base/globals.yml"
 # Stages that compare alternatives; `make run COMPARE=no` leaves them out.
-COMPARISONS = ("architecture_comparison", "optimizer_comparison")
+COMPARISONS = ("architecture_comparison", "optimizer_comparison", "privacy_comparison")
 GLOBALS_REFERENCE = re.compile(r"\$\{globals:([\w.]+)\}")
 EXAMPLE_DATA = "data/01_raw/digits.csv"
 EXAMPLE_NEW_DATA = "data/01_raw/new_digits.csv"

@@ -18,6 +18,7 @@ REPORTS = (
     "explainability_report",
     "optimizer_comparison_report",
     "architecture_comparison_report",
+    "privacy_comparison_report",
     "model_card_markdown",
 )
 # The comparisons' recommendations (chosen on validation loss), one phrase each.

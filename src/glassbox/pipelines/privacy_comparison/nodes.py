@@ -1,0 +1,40 @@
+"""Nodes of the privacy_comparison pipeline: thin adapters over
+glassbox.evaluate.privacy_comparison."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from glassbox.evaluate import privacy_comparison
+from glassbox.evaluate.comparison import comparison_inputs
+from glassbox.parameters import PrivacyComparisonParams, TrainingParams
+from glassbox.prepare.preprocessing import Preprocessor
+
+
+def train_every_budget(
+    X_train: pd.DataFrame,
+    y_train: pd.DataFrame,
+    X_val: pd.DataFrame,
+    y_val: pd.DataFrame,
+    X_test: pd.DataFrame,
+    y_test: pd.DataFrame,
+    preprocessor: Preprocessor,
+    training: TrainingParams,
+    comparison: PrivacyComparisonParams,
+) -> dict:
+    """Every privacy budget's runs over all seeds, each scored and attacked on the test rows."""
+    inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
+    return privacy_comparison.train_all(*inputs, training, comparison)
+
+
+def compare_budgets(
+    runs: dict,
+    preprocessor: Preprocessor,
+    training: TrainingParams,
+    comparison: PrivacyComparisonParams,
+) -> tuple[dict, str]:
+    """The summary (JSON) and the HTML report."""
+    summary = privacy_comparison.summarise(runs, preprocessor.task, preprocessor.feature_names)
+    settings = privacy_comparison.settings_table(training, comparison)
+    summary["settings"] = {k: v for k, v in settings.items()}
+    return summary, privacy_comparison.render_report(summary, settings)
