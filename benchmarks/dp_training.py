@@ -2,7 +2,7 @@
 Opacus's ways of computing per-row gradients, side by side on one table.
 
 The default MLP (hidden sizes [64, 32]) with Adam, expected batch 256, on a synthetic table
-(200,000 rows x 100 features, 10 classes). Measured, alternating, ``--repeats`` times:
+(200,000 training rows x 100 features, 10 classes). Measured, alternating, ``--repeats`` times:
 
 - ``plain``: glassbox's loop without privacy (shuffled batches);
 - ``glassbox private``: glassbox's loop with ``training.privacy.enabled`` (what `auto`

@@ -61,3 +61,52 @@ def test_predict_and_explain_answer_for_every_architecture(digits_split, name):
     served = explained.json()["explanations"]
     got = np.array([[row["attributions"][n] for n in names] for row in served])
     np.testing.assert_allclose(got, batch, rtol=1e-5, atol=1e-7)
+
+
+def test_a_private_model_is_a_plain_model_that_exports_serves_and_says_it_is_private(
+    digits_split, tmp_path
+):
+    """Private training leaves no Opacus wrapper or hook behind: the saved weights load as
+    a plain model, both exports match it, /predict and /explain answer, and /model says the
+    model is private and at which ε."""
+    from glassbox.deploy import export as model_export
+    from glassbox.training.model_files import load_model, save_model
+
+    preprocessor, data, test_rows = digits_split
+    params = TrainingParams.model_validate(
+        {
+            "epochs": 3,
+            "batch_size": 128,
+            "progress": "never",
+            "checkpoint_every": 0,
+            "privacy": {"enabled": True, "target_epsilon": 3.0, "target_delta": 1e-5},
+        }
+    )
+    trained, history = train(data, params)
+    privacy = history.attrs["privacy"]
+    save_model(trained, tmp_path / "model.safetensors")  # what the catalog writes
+    model = load_model(tmp_path / "model.safetensors")
+    X = preprocessor.transform_features(test_rows.head(50)).to_numpy(np.float32, copy=True)
+    example = torch.from_numpy(X[:2])
+    result = model_export.parity(
+        model, model_export.to_program(model, example), model_export.to_onnx(model, example), X
+    )
+    model_export.check_parity(result)
+
+    card = {"privacy": privacy}
+    client = TestClient(create_app(ServedModel(model, preprocessor, card=card)))
+    rows = test_rows.head(3)
+    records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+    predicted = client.post("/predict", json={"records": records})
+    assert predicted.status_code == 200, predicted.text
+    np.testing.assert_allclose(
+        [
+            [p["probabilities"][str(c)] for c in preprocessor.classes]
+            for p in predicted.json()["predictions"]
+        ],
+        model_outputs(trained, X[:3], preprocessor),
+        atol=1e-6,
+    )
+    assert client.post("/explain", json={"records": records}).status_code == 200
+    served = client.get("/model").json()["privacy"]
+    assert served["enabled"] is True and 0 < served["epsilon"] <= 3.0

@@ -51,6 +51,7 @@ def test_evaluation_scores_the_model_beside_the_baselines(tmp_path):
     best = max(metrics["baselines"], key=lambda n: metrics["baselines"][n]["accuracy"])
     assert headline["best_baseline"] == best != "majority_class"
     assert headline["best_baseline_accuracy"] == metrics["baselines"][best]["accuracy"]
+    assert metrics["privacy"] == {"enabled": False} and headline["private"] is False
 
     confusion = catalog.load("confusion_matrix")
     assert len(confusion) == 360 and list(confusion.columns) == ["actual", "predicted"]
