@@ -18,7 +18,7 @@ from glassbox.errors import InputDataError
 from glassbox.parameters import PrivacyParams, TrainingParams
 from glassbox.training import privacy
 from glassbox.training.checkpoints import CheckpointStore
-from glassbox.training.loop import train
+from glassbox.training.loop import TrainingData, train
 from glassbox.training.mlp import MLP
 from tests.training.test_loop import blobs, model_bytes
 
@@ -161,7 +161,7 @@ TRAIN_SCRIPT = """
 import json, logging, sys, torch
 logging.basicConfig(level=logging.INFO)
 from glassbox.training.checkpoints import CheckpointStore
-from glassbox.training.loop import train
+from glassbox.training.loop import TrainingData, train
 from tests.training.test_loop import blobs
 from tests.training.test_privacy import private
 store = CheckpointStore(sys.argv[1]) if sys.argv[1] != "-" else None
@@ -199,3 +199,14 @@ def test_sigkill_mid_training_then_rerun_gives_the_same_weights_and_epsilon(tmp_
     assert json.loads(rerun.stdout) == json.loads(full.stdout)
     a, b = torch.load(tmp_path / "full.pt"), torch.load(tmp_path / "resumed.pt")
     assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_a_regression_trains_privately_on_per_row_squared_errors():
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(400, 5, generator=g)
+    y = X @ torch.tensor([1.0, -2.0, 0.5, 0.0, 1.5]) + 0.1 * torch.randn(400, generator=g)
+    data = TrainingData(X[:320], y[:320], X[320:], y[320:], n_classes=0, task="regression")
+    run = private(loss={"name": "mse"}, epochs=10, privacy={"enabled": True, "target_epsilon": 8})
+    _, history = train(data, run)
+    assert history.attrs["privacy"]["epsilon"] <= 8.0
+    assert history["val_rmse"].iloc[-1] < history["val_rmse"].iloc[0]
