@@ -48,3 +48,13 @@ def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_
     )
     assert lines[-2] == "Lowest validation loss: model cnn, tied with mlp (see the comparisons)"
     assert lines[-1] == f"Read: out/report.html, {elsewhere / 'card.md'}"
+
+
+def test_a_private_model_says_so_with_its_epsilon(tmp_path):
+    (tmp_path / "privacy.json").write_text(
+        json.dumps({"enabled": True, "epsilon": 2.991, "target_epsilon": 3.0, "delta": 1e-5})
+    )
+    lines = summary_lines(tmp_path, {"training_privacy": {"filepath": "privacy.json"}})
+    assert lines == ["Private model: ε 2.99 of 3 at δ 1e-05"]
+    (tmp_path / "privacy.json").write_text(json.dumps({"enabled": False}))
+    assert summary_lines(tmp_path, {"training_privacy": {"filepath": "privacy.json"}}) == []

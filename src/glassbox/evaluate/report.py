@@ -54,10 +54,16 @@ def render_evaluation_report(details: dict, figures: dict) -> str:
         for name, fig in figures.items()
     )
     boot = details["bootstrap"]
+    privacy_note = privacy_sentence(details.get("privacy"))
+    if (details.get("privacy") or {}).get("enabled"):
+        privacy_note += (
+            " The baselines are trained without privacy: they show what privacy costs here, "
+            "not what a private alternative would reach."
+        )
     body = (
         f'<p class="note"><strong>Verdict: {escape(found["outcome"])}.</strong> '
         f"{escape(found['text'])}</p>"
-        f"<p>{escape(privacy_sentence(details.get('privacy')))}</p>"
+        f"<p>{escape(privacy_note)}</p>"
         f"<h2>Every model on the same {details['test_rows']} test rows</h2>"
         f"<p>Each figure with its {level} % interval: the paired bootstrap over the test rows "
         f"({boot['resamples']:,} resamples, seed {boot['seed']}; every model scored on the "

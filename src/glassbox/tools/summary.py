@@ -58,6 +58,14 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
                 f"Network against it: {found['outcome']} ({found['metric']} "
                 f"{found['difference']:+.4f}, {level} % interval {low:+.4f} to {high:+.4f})"
             )
+    private = _read_json(path_of("training_privacy")) if path_of("training_privacy") else None
+    if private and private.get("enabled"):
+        spent = (
+            "∞ (clipping only, no noise)"
+            if private["epsilon"] is None
+            else (f"{private['epsilon']:.2f} of {private['target_epsilon']:g}")
+        )
+        lines.append(f"Private model: ε {spent} at δ {private['delta']:.3g}")
     explained = path_of("explainability_summary")
     summary = _read_json(explained) if explained else None
     if summary:
