@@ -149,9 +149,9 @@ def set_parameters(project: Path, pipeline: str, **values) -> None:
 def small_comparisons(project: Path) -> None:
     """The comparisons and the costlier checks at their smallest: one optimizer and one
     architecture, one seed, at the training's epochs (the configured ones: their run is a
-    seed run, reused); two tuning trials in this process; two seed runs for the
-    explanations' stability check; the baselines fit on 300 training rows (their own tests
-    cover the defaults)."""
+    seed run, reused); no privacy against ε = 3, two epochs; two tuning trials in this
+    process; two seed runs for the explanations' stability check; the baselines fit on 300
+    training rows (their own tests cover the defaults)."""
     set_parameters(
         project,
         "optimizer_comparison",
@@ -162,6 +162,15 @@ def small_comparisons(project: Path) -> None:
         processes=1,
     )
     set_parameters(project, "architecture_comparison", architectures=["mlp"], seeds=[0])
+    set_parameters(
+        project,
+        "privacy_comparison",
+        epsilons=[None, 3.0],
+        clip_only=False,
+        seeds=[0],
+        epochs=2,
+        explained_rows=10,
+    )
     set_parameters(project, "seed_runs", seeds=[0, 1])
     set_parameters(project, "evaluation", baseline_rows=300)
 

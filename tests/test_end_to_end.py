@@ -73,11 +73,14 @@ def test_a_table_never_seen_before_runs_through_conf_alone(
 
 
 def shrink_comparisons(project: Path) -> None:
-    """Two optimizers, two architectures, one seed: the comparisons' own tests cover their
-    defaults."""
+    """Two optimizers, two architectures, no privacy against clipping only and ε = 8, one
+    seed: the comparisons' own tests cover their defaults."""
     set_parameters(project, "optimizer_comparison", optimizers=["sgd", "adam"], seeds=[0])
     set_parameters(
         project, "architecture_comparison", architectures=["mlp", "cnn"], seeds=[0], epochs=5
+    )
+    set_parameters(
+        project, "privacy_comparison", epsilons=[None, 8.0], seeds=[0], epochs=3, explained_rows=10
     )
 
 
@@ -105,6 +108,12 @@ def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(p
         (project_copy / "data/08_reporting/architecture_comparison.json").read_text()
     )
     assert list(architectures["architectures"]) == ["mlp", "cnn"]  # digits: an image shape
+    privacy = json.loads((project_copy / "data/08_reporting/privacy_comparison.json").read_text())
+    assert list(privacy["variants"]) == ["no privacy", "clipping only", "ε = 8"]
+    assert (project_copy / "data/08_reporting/privacy_comparison.html").is_file()
+    assert json.loads((project_copy / "data/06_models/privacy.json").read_text()) == {
+        "enabled": False
+    }
 
     # Explainability with its defaults on digits: IG complete within 1 %, heatmaps drawn.
     summary = json.loads(
