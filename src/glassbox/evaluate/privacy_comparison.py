@@ -71,7 +71,21 @@ def train_all(
     training: TrainingParams,
     comparison: PrivacyComparisonParams,
 ) -> dict:
-    """Every variant's runs, one per seed, each described by its scores on the test rows."""
+    """Every variant's runs, one per seed, each described by its scores on the test rows.
+    A batch as large as the training rows cannot be Poisson-sampled: on a small table the
+    comparison trains with a quarter of the rows per batch instead, and says so."""
+    rows = len(data.X_train)
+    batch = comparison.batch_size or training.batch_size
+    if batch >= rows:
+        fitted = max(1, rows // 4)
+        log.warning(
+            "privacy comparison: a batch of %d is not below the %d training rows; "
+            "batches of %d are used instead (set privacy_comparison.batch_size)",
+            batch,
+            rows,
+            fitted,
+        )
+        comparison = comparison.model_copy(update={"batch_size": fitted})
     runs = {}
     for name, privacy in variants(comparison).items():
         settings = [run_settings(training, comparison, privacy, s) for s in comparison.seeds]
@@ -84,7 +98,7 @@ def train_all(
                 for (model, history), params in zip(trained, settings, strict=True)
             ],
         }
-    return runs
+    return {"variants": runs, "batch_size": comparison.batch_size}
 
 
 def describe_run(
@@ -133,7 +147,7 @@ def summarise(runs: dict, task: str, features: list[str]) -> dict:
     score = f"test_{get_task(task).score}"
     keys = [score, "calibration_error", "attack_auc", "attack_tpr_at_1pct_fpr"]
     summary = {}
-    for name, variant in runs.items():
+    for name, variant in runs["variants"].items():
         results = variant["runs"]
         for r in results:
             r["attack_auc"] = r["membership_attack"]["auc"]
@@ -256,7 +270,8 @@ def render_report(summary: dict, settings: dict) -> str:
         f"<p>The price of privacy on this data: the configured model at each privacy budget "
         f"over {len(next(iter(entries.values()))['seeds'])} seeds (means with 95 % "
         "t-intervals over seeds). A smaller ε is a stronger guarantee.</p>"
-        f"<ul>{notes}</ul>{table(header, rows)}{chart(summary)}"
+        f'<div class="note"><strong>What to take away.</strong><ul>{notes}</ul></div>'
+        f"{table(header, rows)}{chart(summary)}"
         "<h2>How to read it</h2><ul>"
         "<li><strong>Clipping only</strong> bounds each row's gradient and adds no noise: "
         "the difference from <em>no privacy</em> is what clipping costs, the rest is the "
@@ -273,15 +288,16 @@ def render_report(summary: dict, settings: dict) -> str:
     return page("Privacy comparison", body)
 
 
-def settings_table(training: TrainingParams, comparison: PrivacyComparisonParams) -> dict:
-    """What every run shares, as the report lists it."""
+def settings_table(
+    training: TrainingParams, comparison: PrivacyComparisonParams, batch_size: int
+) -> dict:
+    """What every run shares, as the report lists it (``batch_size``: the one used)."""
     private = PrivacyParams.model_validate(training.privacy.model_dump() | {"enabled": True})
     return {
         "model": training.model.name,
         "optimizer": training.optimizer.name,
         "learning rate": comparison.lr or training.optimizer.lr or "the optimizer's default",
-        "batch size (expected, Poisson-sampled when private)": comparison.batch_size
-        or training.batch_size,
+        "batch size (expected, Poisson-sampled when private)": batch_size,
         "epochs (upper bound)": comparison.epochs or training.epochs,
         "early stopping patience": training.early_stopping.patience,
         "seeds": comparison.seeds,

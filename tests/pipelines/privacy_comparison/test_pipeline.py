@@ -48,3 +48,20 @@ def test_accuracy_falls_as_epsilon_falls_and_every_variant_is_attacked(tmp_path)
         assert entry["calibration_error_mean"] >= 0
     assert "Privacy comparison" in report and "clipping only" in report
     assert "attack ROC-AUC" in report and "ε = 0.2" in report
+
+
+def test_a_table_smaller_than_the_batch_trains_with_smaller_batches_and_says_so():
+    from glassbox.evaluate import privacy_comparison as comparison
+    from tests.training.test_loop import blobs
+
+    data = blobs(n=150)  # 120 training rows, fewer than the default batch of 256
+    X_test, y_test = data.X_val, data.y_val
+    runs = comparison.train_all(
+        data,
+        X_test,
+        y_test,
+        TrainingParams(progress="never"),
+        PrivacyComparisonParams(epsilons=[None, 8.0], clip_only=False, seeds=[0], epochs=2),
+    )
+    assert runs["batch_size"] == 30
+    assert list(runs["variants"]) == ["no privacy", "ε = 8"]

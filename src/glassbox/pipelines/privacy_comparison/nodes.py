@@ -35,6 +35,6 @@ def compare_budgets(
 ) -> tuple[dict, str]:
     """The summary (JSON) and the HTML report."""
     summary = privacy_comparison.summarise(runs, preprocessor.task, preprocessor.feature_names)
-    settings = privacy_comparison.settings_table(training, comparison)
-    summary["settings"] = {k: v for k, v in settings.items()}
+    settings = privacy_comparison.settings_table(training, comparison, runs["batch_size"])
+    summary["settings"] = settings
     return summary, privacy_comparison.render_report(summary, settings)
