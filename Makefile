@@ -13,13 +13,13 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # dvc.yaml follows the catalog and the pipelines: regenerated (a second or two) whenever
 # conf/ or the code changed since, so that DVC never versions other files than a run uses.
 # COMPARE=no: the model, its evaluation, explanation, export and predictions only (every
-# stage but the comparisons, which dvc.yaml lists last). COMPARE=all: the architecture and
+# stage but the comparisons, which dvc.yaml lists last, and the pipelines' picture). COMPARE=all: the architecture and
 # privacy comparisons too (which model suits the data; what privacy costs: each about a
 # minute on digits, so they wait until asked for).
 COMPARE ?= yes
 MAIN_STAGES := explainability export inference
 STAGES_no := $(MAIN_STAGES)
-STAGES_yes := $(MAIN_STAGES) optimizer_comparison
+STAGES_yes := $(MAIN_STAGES) optimizer_comparison pipeline_picture
 STAGES_all := $(STAGES_yes) architecture_comparison privacy_comparison
 run: $(STAMP) dvc.yaml
 	@test -n "$(STAGES_$(COMPARE))" || { echo "COMPARE must be yes, no or all; got '$(COMPARE)'"; exit 2; }

@@ -43,8 +43,14 @@ def copy_project(target: Path) -> Path:
 MAIN_STAGES = ["explainability", "export", "inference"]
 TARGETS = {
     "no": MAIN_STAGES,
-    "yes": [*MAIN_STAGES, "optimizer_comparison"],
-    "all": [*MAIN_STAGES, "optimizer_comparison", "architecture_comparison", "privacy_comparison"],
+    "yes": [*MAIN_STAGES, "optimizer_comparison", "pipeline_picture"],
+    "all": [
+        *MAIN_STAGES,
+        "optimizer_comparison",
+        "pipeline_picture",
+        "architecture_comparison",
+        "privacy_comparison",
+    ],
 }
 
 

@@ -123,7 +123,7 @@ def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(p
     ig = summary["methods"]["integrated_gradients"]["quality"]
     assert ig["completeness"]["relative_delta"] < 0.01
     report = (project_copy / "data/08_reporting/explainability_report.html").read_text()
-    assert 'alt="per-class attribution heatmaps"' in report
+    assert 'alt="per-class attribution maps beside the mean images"' in report
 
 
 # A second `make run` (make_run links the checkout's environment into the copy once).

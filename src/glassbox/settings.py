@@ -16,6 +16,10 @@ from glassbox.wiring.hooks import (  # noqa: E402 - settings are constants plus 
     RunLockHooks,
 )
 
+# Kedro-Viz (installed for `kedro viz run` and the pipelines' picture) also registers hooks
+# that record every run's dataset statistics and events under .viz/: not wanted in a run.
+DISABLE_HOOKS_FOR_PLUGINS = ("kedro-viz",)
+
 HOOKS = (
     PreflightHooks(),
     RunLockHooks(),

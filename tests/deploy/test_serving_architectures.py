@@ -110,3 +110,23 @@ def test_a_private_model_is_a_plain_model_that_exports_serves_and_says_it_is_pri
     assert client.post("/explain", json={"records": records}).status_code == 200
     served = client.get("/model").json()["privacy"]
     assert served["enabled"] is True and 0 < served["epsilon"] <= 3.0
+
+
+def test_the_what_if_page_starts_from_a_typical_row_and_asks_only_the_service(digits_split):
+    import json
+
+    preprocessor, data, _ = digits_split
+    model, _ = train(data, TrainingParams(epochs=1, progress="never", checkpoint_every=0))
+    client = TestClient(create_app(ServedModel(model, preprocessor)))
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    data = json.loads(html.split('id="what-if-data">', 1)[1].split("</script>", 1)[0])
+    names = [c["name"] for c in data["columns"]]
+    assert names == preprocessor.input_columns
+    assert data["grid"] == [8, 8]  # digits: the inputs laid out on the image
+    first = data["columns"][0]
+    assert first["value"] == round(preprocessor.means[0], 4)  # the training mean
+    assert "http://" not in html and "https://" not in html  # nothing from another host
+    assert "/predict" in html and "/explain" in html
+    assert client.get("/openapi.json").json()["paths"].keys() >= {"/predict", "/explain"}

@@ -3,7 +3,8 @@
     python -m glassbox.deploy.serving                      # this checkout's data/06_models
     python -m glassbox.deploy.serving --rev v1.2 --repo .  # a git revision's model (via DVC)
 
-Endpoints: POST /predict, POST /explain, GET /health, GET /model (the model card). Each
+Endpoints: POST /predict, POST /explain, GET /health, GET /model (the model card), and GET /
+(the what-if page: edit a row, see the prediction and attributions change). Each
 record is checked against the feature schema the model was trained on; a bad request gets
 a 4xx naming the field, and the service keeps serving.
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 import numpy as np
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from torch import nn
 
@@ -231,6 +232,12 @@ def create_app(served: ServedModel) -> FastAPI:
     classes = [str(c) for c in served.preprocessor.classes]
     predicts_classes = get_task(served.preprocessor.task).predicts_classes
     features = served.preprocessor.feature_names
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def what_if_page() -> str:
+        from glassbox.deploy.what_if import page
+
+        return page(served.preprocessor)
 
     @app.get("/health")
     def health() -> dict:

@@ -135,7 +135,7 @@ def render_report(summary: dict, settings: dict) -> str:
     advice = summary["recommendation"]
     warning = summary.get("epoch_cap_warning")
     body = (
-        f'<p class="note"><strong>Recommendation.</strong> {escape(advice["text"])}</p>'
+        f'<p class="note"><strong>What to take away.</strong> {escape(advice["text"])}</p>'
         + (f'<p class="note"><strong>Warning.</strong> {escape(warning)}</p>' if warning else "")
         + (f"<p>Left out:</p><ul>{left_out}</ul>" if left_out else "")
         + "<h2>Curves</h2><p>The median over seeds at each epoch, the band between the lowest "

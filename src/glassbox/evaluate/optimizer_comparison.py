@@ -276,7 +276,7 @@ def render_report(summary: dict, settings: dict) -> str:
     warning = summary.get("epoch_cap_warning")
     seeds = len(next(iter(optimizers.values()))["seeds"])
     body = (
-        f'<p class="note"><strong>Recommendation.</strong> {escape(advice["text"])}</p>'
+        f'<p class="note"><strong>What to take away.</strong> {escape(advice["text"])}</p>'
         + (f'<p class="note"><strong>Warning.</strong> {escape(warning)}</p>' if warning else "")
         + f"<h2>Results</h2><p>Mean over {seeds} seeds with its 95 % interval (Student's t), "
         f"best first by the tuned validation loss; ★ marks the group the seeds cannot tell "

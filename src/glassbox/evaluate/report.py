@@ -60,10 +60,15 @@ def render_evaluation_report(details: dict, figures: dict) -> str:
             " The baselines are trained without privacy: they show what privacy costs here, "
             "not what a private alternative would reach."
         )
+    calibration = details["model"].get("expected_calibration_error")
+    if calibration is not None:
+        privacy_note = (
+            f"Its probabilities are off by {calibration:.3f} on average (expected "
+            f"calibration error; 0 is perfectly calibrated). {privacy_note}"
+        )
     body = (
-        f'<p class="note"><strong>Verdict: {escape(found["outcome"])}.</strong> '
-        f"{escape(found['text'])}</p>"
-        f"<p>{escape(privacy_note)}</p>"
+        f'<p class="note"><strong>What to take away. Verdict: {escape(found["outcome"])}.'
+        f"</strong> {escape(found['text'])} {escape(privacy_note)}</p>"
         f"<h2>Every model on the same {details['test_rows']} test rows</h2>"
         f"<p>Each figure with its {level} % interval: the paired bootstrap over the test rows "
         f"({boot['resamples']:,} resamples, seed {boot['seed']}; every model scored on the "

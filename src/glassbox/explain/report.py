@@ -1,8 +1,10 @@
 """The explainability report: one self-contained HTML page a person reads first.
 
-It opens with whether each method's explanations can be trusted, then shows what the
-model relies on globally, per class and for single examples. Every string that comes from
-data (feature names, labels) is escaped.
+It opens with what to take away and whether each method's explanations can be trusted,
+then shows what the model relies on globally, per class and for single examples, and ends
+with the explorer (glassbox.explain.explorer), where any explained row can be picked. The
+pictures are drawn in glassbox.explain.pictures. Every string that comes from data
+(feature names, labels) is escaped.
 """
 
 from __future__ import annotations
@@ -14,96 +16,11 @@ matplotlib.use("Agg")  # no display on servers and CI
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from glassbox.explain.trust import verdict_sentence  # noqa: E402
+from glassbox.explain import explorer, pictures  # noqa: E402
+from glassbox.explain.trust import verdict_sentence, verdict_summary  # noqa: E402
 from glassbox.html_report import escape, figure_to_img, page, table  # noqa: E402
 from glassbox.prepare.preprocessing import Preprocessor  # noqa: E402
 from glassbox.tasks import DEFAULT_TASK, get_task  # noqa: E402
-
-
-def as_image(vector: np.ndarray, preprocessor: Preprocessor) -> np.ndarray:
-    """Model-input values on the image grid, channels averaged (one picture per row)."""
-    grid = preprocessor.as_image(vector)
-    return grid.mean(axis=0) if grid.ndim == 3 else grid
-
-
-def unscaled(row: np.ndarray, preprocessor: Preprocessor) -> np.ndarray:
-    """Undo the standard scaling of the numeric features (for drawing the original image)."""
-    n = len(preprocessor.numeric_columns)
-    values = row.astype(float).copy()
-    values[:n] = values[:n] * np.asarray(preprocessor.scales) + np.asarray(preprocessor.means)
-    return values
-
-
-def _heatmap(ax, attribution: np.ndarray, title: str, original: np.ndarray | None = None) -> None:
-    from captum.attr import visualization as viz
-
-    method = "blended_heat_map" if original is not None else "heat_map"
-    original = None if original is None else (original - original.min()) / (np.ptp(original) or 1)
-    viz.visualize_image_attr(
-        attribution[..., None],
-        original_image=None if original is None else original[..., None],
-        method=method,
-        sign="all",
-        plt_fig_axis=(ax.figure, ax),
-        use_pyplot=False,
-        outlier_perc=1,
-        title=title,
-    )
-
-
-def class_heatmaps(explanations: dict, preprocessor: Preprocessor) -> str:
-    methods = list(explanations["attributions"])
-    classes = preprocessor.classes
-    target = explanations["target"]
-    fig, axes = plt.subplots(
-        len(methods), len(classes), squeeze=False, figsize=(1.6 * len(classes), 1.8 * len(methods))
-    )
-    for r, method in enumerate(methods):
-        values = explanations["attributions"][method].values
-        for c, label in enumerate(classes):
-            rows = target == c
-            if not rows.any():
-                axes[r][c].axis("off")
-                continue
-            # Drawn over the class's mean image, so the strokes the model uses are visible.
-            mean_image = unscaled(explanations["X"][rows].mean(axis=0), preprocessor)
-            _heatmap(
-                axes[r][c],
-                as_image(values[rows].mean(axis=0), preprocessor),
-                f"{label}" if r == 0 else "",
-                original=as_image(mean_image, preprocessor),
-            )
-        axes[r][0].set_ylabel(method.replace("_", "\n"), fontsize=8)
-    fig.suptitle(
-        "Mean signed attribution per class over the class's mean image "
-        "(green: towards the class, red: against)"
-    )
-    return figure_to_img(fig, "per-class attribution heatmaps")
-
-
-def importance_figure(summary: dict, top: int) -> str:
-    methods = summary["methods"]
-    fig, axes = plt.subplots(
-        1, len(methods), squeeze=False, figsize=(3.2 * len(methods), 0.3 * top + 1.5)
-    )
-    for ax, (method, entry) in zip(axes[0], methods.items(), strict=True):
-        ranked = sorted(entry["global_importance"].items(), key=lambda kv: -kv[1])[:top][::-1]
-        values = np.array([v for _, v in ranked])
-        scale = values.max() or 1
-        ax.barh([k for k, _ in ranked], values / scale)
-        spread = entry.get("stability_across_seeds", {}).get("importance_range")
-        if spread:  # the range over the models retrained with other seeds
-            for i, (name, _) in enumerate(ranked):
-                low, high = spread[name]
-                ax.plot([low / scale, high / scale], [i, i], color="black", linewidth=1.5)
-        ax.set_title(method.replace("_", " "), fontsize=9)
-        ax.tick_params(labelsize=7)
-    fig.suptitle(
-        "Global importance: mean |attribution|, scaled to the top feature"
-        + ("; black: the range over models retrained with other seeds" if spread else "")
-    )
-    fig.tight_layout()
-    return figure_to_img(fig, "global feature importance per method")
 
 
 def deletion_figure(summary: dict, task: str) -> str:
@@ -135,10 +52,16 @@ def deletion_figure(summary: dict, task: str) -> str:
     return figure_to_img(fig, "deletion curves")
 
 
-def _top_features_text(row_values: np.ndarray, preprocessor: Preprocessor, params) -> str:
-    """A row's strongest features with their signed attributions, strongest first."""
+def _top_features_text(
+    row_values: np.ndarray, row_input: np.ndarray, preprocessor: Preprocessor, params
+) -> str:
+    """A row's strongest features, strongest first: each with the row's value (in its own
+    units) and its signed attribution."""
     top = np.argsort(-np.abs(row_values))[: min(5, params.top_features)]
-    return ", ".join(f"{preprocessor.feature_names[i]} ({row_values[i]:+.3f})" for i in top)
+    units = pictures.original_units(row_input, preprocessor)[0]
+    return ", ".join(
+        f"{preprocessor.feature_names[i]} = {units[i]:.4g} ({row_values[i]:+.3f})" for i in top
+    )
 
 
 def local_section_regression(explanations: dict, preprocessor: Preprocessor, params) -> str:
@@ -160,7 +83,7 @@ def local_section_regression(explanations: dict, preprocessor: Preprocessor, par
         html.append(f"<h3>{escape(title)}</h3>")
         table_rows = []
         for row in rows:
-            features = _top_features_text(values[row], preprocessor, params)
+            features = _top_features_text(values[row], explanations["X"][row], preprocessor, params)
             table_rows.append(
                 (
                     int(explanations["row_ids"][row]),
@@ -170,7 +93,12 @@ def local_section_regression(explanations: dict, preprocessor: Preprocessor, par
                     features,
                 )
             )
-        html.append(table(("test row", "true", "predicted", "error", "top features"), table_rows))
+        html.append(
+            table(
+                ("test row", "true", "predicted", "error", "top features = value (attribution)"),
+                table_rows,
+            )
+        )
     return "".join(html)
 
 
@@ -199,20 +127,15 @@ def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str
             html.append("<p>None in the explained rows.</p>")
             continue
         if preprocessor.image_shape:
-            fig, axes = plt.subplots(1, len(rows), squeeze=False, figsize=(2.2 * len(rows), 2.4))
-            for ax, row in zip(axes[0], rows, strict=True):
-                image = as_image(unscaled(X[row], preprocessor), preprocessor)
-                _heatmap(
-                    ax,
-                    as_image(values[row], preprocessor),
-                    f"true {preprocessor.classes[labels[row]]}, "
-                    f"pred {preprocessor.classes[predicted[row]]}",
-                    original=image,
-                )
-            html.append(figure_to_img(fig, title))
+            titles = [
+                f"true {preprocessor.classes[labels[row]]}, "
+                f"pred {preprocessor.classes[predicted[row]]}"
+                for row in rows
+            ]
+            html.append(pictures.local_maps(explanations, rows, method, titles, preprocessor))
         table_rows = []
         for row in rows:
-            features = _top_features_text(values[row], preprocessor, params)
+            features = _top_features_text(values[row], X[row], preprocessor, params)
             table_rows.append(
                 (
                     int(explanations["row_ids"][row]),
@@ -223,7 +146,16 @@ def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str
                 )
             )
         html.append(
-            table(("test row", "true", "predicted", "confidence", "top features"), table_rows)
+            table(
+                (
+                    "test row",
+                    "true",
+                    "predicted",
+                    "confidence",
+                    "top features = value (attribution)",
+                ),
+                table_rows,
+            )
         )
     return "".join(html)
 
@@ -256,6 +188,9 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
             )
         )
     verdicts = "".join(
+        f"<li>{escape(line)}</li>" for line in verdict_summary(methods, preprocessor.task)
+    )
+    in_words = "".join(
         f"<li>{escape(verdict_sentence(m, e['quality'], preprocessor.task))}</li>"
         for m, e in methods.items()
     )
@@ -266,6 +201,7 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
     for label, ranked in methods[first]["per_class_top_features"].items():
         per_class_rows.append((label, ", ".join(ranked)))
     body = [
+        take_away(summary, preprocessor),
         f"<p>{summary['n_samples']} test rows explained, against the "
         f"{escape(summary['baseline'].replace('_', ' '))} baseline, for the "
         + ("predicted value" if regression else f"{escape(summary['target'])} class")
@@ -275,6 +211,8 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
         if "read_first" in summary
         else "",
         f'<div class="note"><ul>{verdicts}</ul></div>',
+        f"<details><summary>Each method in words, with its figures</summary><ul>{in_words}"
+        "</ul></details>",
         table(
             (
                 "method",
@@ -307,19 +245,63 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
         "Completeness gap: how far Integrated Gradients' attributions miss f(x) − f(baseline).</p>",
         deletion_figure(summary, preprocessor.task),
         "<h2>What the model relies on</h2>",
-        importance_figure(summary, params.top_features),
+        pictures.importance_chart(summary, params.top_features),
         "<h3>Do the methods agree?</h3><p>Spearman rank correlation of global importances.</p>",
         table(("", *names), agreement),
     ]
     if not regression:
         body.append("<h2>Per class</h2>")
         if preprocessor.image_shape:
-            body.append(class_heatmaps(explanations, preprocessor))
+            body.append(pictures.class_maps(explanations, preprocessor))
         body.append(
             f"<p>Top features per class ({escape(first.replace('_', ' '))}, mean "
             "|attribution| over the rows of that class):</p>"
         )
         body.append(table(("class", "top features"), per_class_rows))
+    if not preprocessor.image_shape:
+        body.append(table_views(explanations, preprocessor, params))
     body.append("<h2>Single predictions</h2>")
     body.append(local_section(explanations, preprocessor, params))
+    body.append(
+        "<h2>Explore any explained row</h2><p>Pick a test row (by number, class or whether "
+        "it was predicted correctly) to see its prediction and every method's attributions"
+        + (
+            ", drawn beside the image"
+            if preprocessor.image_shape
+            else ", with each feature's value in its own units"
+        )
+        + f" ({pictures.SCALE_NOTE}). Click a table's heading to sort it.</p>"
+    )
+    body.append(explorer.section(explorer.payload(explanations, preprocessor)))
     return page("Explainability report", "".join(body))
+
+
+def take_away(summary: dict, preprocessor: Preprocessor) -> str:
+    """The report's first paragraph, from the numbers: which method to read, what the model
+    relies on most by it, and how many methods pass every check."""
+    methods = summary["methods"]
+    passing = [m for m, e in methods.items() if e["quality"]["passes"]]
+    chosen = summary.get("read_first", {}).get("read_first") or next(iter(methods))
+    ranked = sorted(methods[chosen]["global_importance"].items(), key=lambda kv: -kv[1])
+    top = ", ".join(name for name, _ in ranked[:3])
+    failing = [m for m in methods if m not in passing]
+    text = (
+        f"{len(passing)} of {len(methods)} attribution methods pass every trust check"
+        + (f" ({', '.join(failing)} do not: see below)" if failing else "")
+        + f". By {chosen.replace('_', ' ')}, the model relies most on {top}."
+    )
+    if summary.get("read_first", {}).get("read_first"):
+        text += f" Read {chosen.replace('_', ' ')} first (why: below)."
+    return f'<p class="note"><strong>What to take away.</strong> {escape(text)}</p>'
+
+
+def table_views(explanations: dict, preprocessor: Preprocessor, params) -> str:
+    """For a table: the beeswarm summary and dependence plots of the first method."""
+    method = next(iter(explanations["attributions"]))
+    values = explanations["attributions"][method].values
+    k = min(params.top_features, values.shape[1])
+    return (
+        f"<h2>Feature values and their attributions ({escape(method.replace('_', ' '))})</h2>"
+        + pictures.beeswarm(values, explanations["X"], preprocessor, k)
+        + pictures.dependence(values, explanations["X"], preprocessor, min(6, k))
+    )

@@ -301,6 +301,61 @@ def verdict_sentence(method: str, result: dict, task: str = DEFAULT_TASK) -> str
     return f"{method.replace('_', ' ').capitalize()} {head}: " + "; ".join(parts) + "."
 
 
+# Each check in words (what passing it means), in the order the report lists them.
+CHECK_PHRASES = {
+    "deletion_beats_random": "removing the top-ranked features hurts {what} faster than "
+    "removing random ones",
+    "deletion_on_data_beats_random": "the same holds when the removed features are drawn "
+    "from the data",
+    "changes_with_random_weights": "the attributions change when the model's weights are "
+    "randomised (they explain the model, not only the input)",
+    "complete": "the attributions add up to the output's difference from the baseline",
+    "stable_across_seeds": "the global importances agree across models retrained with other seeds",
+}
+
+
+def verdict_summary(methods: dict, task: str = DEFAULT_TASK) -> list[str]:
+    """The checks in words, one line per check naming the methods that pass and fail it
+    (their figures are in the report's table), and a caution where a method's attribution
+    sizes follow the input even for a random model."""
+    what = get_task(task).score_phrase
+    names = {m: m.replace("_", " ") for m in methods}
+    lines = []
+    for check, phrase in CHECK_PHRASES.items():
+        measured = {
+            m: r["quality"]["checks"][check]
+            for m, r in methods.items()
+            if check in r["quality"]["checks"]
+        }
+        if not measured:
+            continue
+        passing = [names[m] for m, ok in measured.items() if ok]
+        failing = [names[m] for m, ok in measured.items() if not ok]
+        who = (
+            f"all {len(measured)} methods"
+            if not failing and len(measured) > 1
+            else ", ".join(passing) or "no method"
+        )
+        lines.append(
+            phrase.format(what=what).capitalize()
+            + f": {who}"
+            + (f" (not: {', '.join(failing)})" if failing and passing else "")
+            + "."
+        )
+    careful = [
+        names[m]
+        for m, r in methods.items()
+        if r["quality"]["checks"]["changes_with_random_weights"]
+        and r["quality"]["randomisation_rank_correlation_abs"] >= 0.5
+    ]
+    if careful:
+        lines.append(
+            f"Read the rankings of {', '.join(careful)} with care: the size of their "
+            "attributions follows the input even for a random model."
+        )
+    return lines
+
+
 def stability_check(result: dict, stability: dict, params: ExplainabilityParams) -> None:
     """Add the across-seed check to a method's checks: an explanation that changes when the
     model is retrained with another seed does not pass, whatever its other scores."""

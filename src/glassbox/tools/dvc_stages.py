@@ -45,6 +45,8 @@ GLOBALS_FILE = "conf/base/globals.yml"
 # Stages that compare alternatives; `make run COMPARE=no` leaves them out.
 COMPARISONS = ("architecture_comparison", "optimizer_comparison", "privacy_comparison")
 GLOBALS_REFERENCE = re.compile(r"\$\{globals:([\w.]+)\}")
+# Kedro-Viz's static picture of every pipeline (glassbox.tools.pipeline_picture).
+PIPELINE_PICTURE = "data/08_reporting/pipelines"
 EXAMPLE_DATA = "data/01_raw/digits.csv"
 EXAMPLE_NEW_DATA = "data/01_raw/new_digits.csv"
 HEADER = (
@@ -262,6 +264,16 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
             stage["metrics"] = metrics
         stages[name] = stage
 
+    stages["pipeline_picture"] = {
+        "cmd": f"python -m glassbox.tools.pipeline_picture {PIPELINE_PICTURE}",
+        "deps": [
+            "src/glassbox/pipelines",
+            "src/glassbox/pipeline_registry.py",
+            "src/glassbox/tools/pipeline_picture.py",
+            "conf/base/catalog.yml",
+        ],
+        "outs": [PIPELINE_PICTURE],
+    }
     # Order stages so that a reader meets each file's producer before its consumers, and
     # the comparisons last: `dvc repro` runs stages in this order, so the model, its
     # evaluation and its explanation are ready first (nothing reads a comparison's output).

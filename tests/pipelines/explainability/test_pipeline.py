@@ -1,5 +1,8 @@
 """data_processing → training → explainability on a table with a hostile feature name."""
 
+import base64
+import json
+
 import numpy as np
 import pandas as pd
 from kedro.io import DataCatalog, MemoryDataset
@@ -50,6 +53,18 @@ def test_report_and_summary_with_every_data_string_escaped(tmp_path):
     assert HOSTILE not in html and "<b>yes</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Can these explanations be trusted?" in html
+    # A table's views: what to take away first, the beeswarm and dependence plots, each
+    # single prediction's feature values beside their attributions, the explorer's data.
+    assert html.index("What to take away") < html.index("Can these explanations be trusted?")
+    assert 'alt="beeswarm summary: per-row attributions of the top features"' in html
+    assert 'alt="dependence plots of the top features"' in html
+    assert "top features = value (attribution)" in html
+    data = html[html.index('id="explorer-data">') :].split(">", 1)[1].split("</script>")[0]
+    explorer = json.loads(data)
+    assert explorer["features"] == [HOSTILE, "plain"] and len(explorer["rows"]) == 40
+    assert set(explorer["attributions"]) == set(ExplainabilityParams().methods)
+    codes = base64.b64decode(explorer["attributions"]["integrated_gradients"]["codes"])
+    assert len(codes) == 40 * 2  # a byte per row and feature
     assert summary["n_samples"] == 40
     assert set(summary["methods"]) == set(ExplainabilityParams().methods)
     for entry in summary["methods"].values():
