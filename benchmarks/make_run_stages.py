@@ -43,13 +43,13 @@ def copy_project(target: Path) -> Path:
 MAIN_STAGES = ["explainability", "export", "inference"]
 TARGETS = {
     "no": MAIN_STAGES,
-    "yes": [*MAIN_STAGES, "optimizer_comparison", "pipeline_picture"],
+    "yes": [*MAIN_STAGES, "optimizer_comparison"],
     "all": [
         *MAIN_STAGES,
         "optimizer_comparison",
-        "pipeline_picture",
         "architecture_comparison",
         "privacy_comparison",
+        "pipeline_picture",
     ],
 }
 

@@ -98,9 +98,8 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(projec
     assert len(pd.read_csv(project_copy / "data/07_model_output/predictions.csv")) == 0
 
     # The explanations of a table: its beeswarm and dependence plots, values beside
-    # attributions, and the explorer of every explained row; the pipelines' picture too.
+    # attributions, and the explorer of every explained row.
     report = (project_copy / "data/08_reporting/explainability_report.html").read_text()
     assert 'alt="beeswarm summary: per-row attributions of the top features"' in report
     assert 'alt="dependence plots of the top features"' in report
     assert 'id="explorer-data"' in report and "top features = value (attribution)" in report
-    assert (project_copy / "data/08_reporting/pipelines/index.html").is_file()

@@ -4,6 +4,8 @@ outputs carries no live markup either."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import kedro_run, run_cli, set_parameters, small_comparisons, use_dataset
@@ -12,7 +14,10 @@ pytestmark = pytest.mark.e2e
 
 COLUMN = "<img src=x onerror=alert(1)>"
 LABELS = {"big": "</script><script>alert(2)</script>", "small": "<b>small</b>"}
-PAYLOADS = [COLUMN, *LABELS.values(), "<script>", "onerror=alert(1)>"]
+PAYLOADS = [COLUMN, *LABELS.values(), "<script>alert", "onerror=alert(1)>"]
+# The scripts a report may hold: its own (sortable tables; the explainability report's
+# explorer and the explorer's data), and nothing from the data.
+OWN_SCRIPTS = {"<script>": 1, '<script type="application/json" id="explorer-data">': 1}
 
 
 def test_column_names_and_labels_from_the_data_are_escaped_in_every_report(
@@ -42,6 +47,7 @@ def test_column_names_and_labels_from_the_data_are_escaped_in_every_report(
         "evaluation_report.html",
         "explainability_report.html",
         "optimizer_comparison.html",
+        "privacy_comparison.html",
     ]
     explainability = reports[2].read_text()
     assert "&lt;img src=x onerror=alert(1)&gt;" in explainability  # shown, as text
@@ -49,6 +55,10 @@ def test_column_names_and_labels_from_the_data_are_escaped_in_every_report(
         page = report.read_text()
         for payload in PAYLOADS:
             assert payload not in page, (report.name, payload)
+        scripts = re.findall(r"<script[^>]*>", page)
+        assert set(scripts) <= set(OWN_SCRIPTS), (report.name, scripts)
+        explorer = report.name == "explainability_report.html"
+        assert len(scripts) == page.count("</script>") == (3 if explorer else 1), report.name
 
     for args in (["git", "init", "-q"], ["dvc", "plots", "show", "--out", "plots_html"]):
         assert run_cli(args, project_copy).returncode == 0
