@@ -158,7 +158,12 @@ def importance_chart(summary: dict, top: int) -> str:
     has_range = any(e.get("stability_across_seeds") for e in methods.values())
     ax.set_title(
         f"Top {len(order)} features by mean importance over the methods"
-        + ("; lines: the range over models retrained with other seeds" if has_range else ""),
+        + (
+            "\nlines: the range over the seed runs (other models, explained on a sample of "
+            "rows; dots: this model)"
+            if has_range
+            else ""
+        ),
         fontsize=11,
     )
     fig.tight_layout()
