@@ -55,7 +55,7 @@
         shown.textContent = `Prediction: ${p.label} (` +
           top.map(([c, v]) => `${c} ${v.toFixed(3)}`).join(", ") + ")";
       } else {
-        shown.textContent = `Prediction: ${p.value}`;
+        shown.textContent = `Prediction: ${Number(p.value.toPrecision(4))}`;
       }
       const a = explained.explanations[0].attributions;
       const largest = Math.max(...Object.values(a).map(Math.abs)) || 1;

@@ -25,7 +25,7 @@ body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; 
 #row input, #row select { width: 100%; box-sizing: border-box; }
 .bar { display: inline-block; height: 0.8em; vertical-align: middle; }
 table { border-collapse: collapse; } td { padding: 0.15em 0.6em; }
-.note { background: #f6f8fa; border-left: 4px solid #4a7; padding: 0.6em 1em; }
+.note { background: #f6f8fa; border-left: 4px solid #4a7; padding: 0.6em 1em; margin-top: 1em; }
 """
 
 
@@ -37,7 +37,8 @@ def typical_row(preprocessor: Preprocessor) -> dict:
         fill = preprocessor.fill_values.get(column)
         options = preprocessor.categories[column]
         row[column] = fill if fill in options else (options[0] if options else None)
-    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in row.items()}
+    # four significant digits: short inputs, whatever the column's units
+    return {k: (float(f"{v:.4g}") if isinstance(v, float) else v) for k, v in row.items()}
 
 
 def page_data(preprocessor: Preprocessor) -> dict:
