@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 from collections.abc import Iterable
 
 STYLE = """
@@ -67,6 +68,17 @@ def figure_to_img(fig, alt: str) -> str:
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def json_for_script(data: object) -> str:
+    """``data`` as JSON to embed in a <script> element: no "<", ">" or "&" from the data can
+    end the element or open a comment in it (JSON reads the escapes back as the characters)."""
+    return (
+        json.dumps(data, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
 
 def table(header: Iterable[object], rows: Iterable[Iterable[object]]) -> str:

@@ -9,24 +9,27 @@ this module): it asks nothing of any other host.
 
 from __future__ import annotations
 
-import json
 from importlib.resources import files
 
-from glassbox.html_report import escape
+from glassbox.html_report import STYLE as REPORT_STYLE
+from glassbox.html_report import escape, json_for_script
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.tasks import get_task
 
-STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em;
-       color: #1b1b1b; line-height: 1.45; }
+# The reports' style (html_report.STYLE), and the form's.
+STYLE = (
+    REPORT_STYLE
+    + """
 #row { display: grid; grid-template-columns: repeat(auto-fill, minmax(11em, 1fr)); gap: 0.4em; }
 #row.image { grid-template-columns: repeat(var(--columns), 4.2em); }
 #row label { display: flex; flex-direction: column; font-size: 0.85em; }
 #row input, #row select { width: 100%; box-sizing: border-box; }
 .bar { display: inline-block; height: 0.8em; vertical-align: middle; }
-table { border-collapse: collapse; } td { padding: 0.15em 0.6em; }
-.note { background: #f6f8fa; border-left: 4px solid #4a7; padding: 0.6em 1em; margin-top: 1em; }
+#attributions td { border: none; padding: 0.15em 0.6em; }
+#attributions td:last-child { text-align: left; }
+.note { margin-top: 1em; }
 """
+)
 
 
 def typical_row(preprocessor: Preprocessor) -> dict:
@@ -67,12 +70,7 @@ def page_data(preprocessor: Preprocessor) -> dict:
 
 
 def page(preprocessor: Preprocessor) -> str:
-    data = (
-        json.dumps(page_data(preprocessor), separators=(",", ":"))
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-    )
+    data = json_for_script(page_data(preprocessor))
     script = files("glassbox.deploy").joinpath("what_if.js").read_text(encoding="utf-8")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

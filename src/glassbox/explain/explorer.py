@@ -12,11 +12,10 @@ the attribution.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from glassbox.explain.pictures import original_units, symmetric_limit
+from glassbox.html_report import escape, json_for_script
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.tasks import get_task
 
@@ -44,16 +43,12 @@ def payload(explanations: dict, preprocessor: Preprocessor) -> dict:
             predicted = preprocessor.decode_values(explanations["probabilities"][i : i + 1, 0])[0]
             entry = {"true": float(f"{true:.4g}"), "predicted": float(f"{predicted:.4g}")}
         rows.append({"id": int(row_id), **entry, "values": _rounded(X[i])})
-    image = None
-    if preprocessor.image_shape:
-        shape = preprocessor.as_image(np.zeros(len(preprocessor.feature_names))).shape
-        image = list(shape[-2:])
+    layout = preprocessor.image_layout()
     return {
-        "task": "classification" if task.predicts_classes else "regression",
         "features": list(preprocessor.feature_names),
         "classes": [str(c) for c in preprocessor.classes] if task.predicts_classes else [],
-        "image": image,
-        "pixels": _pixel_positions(preprocessor) if image else None,
+        "image": layout["image_shape"][-2:] if layout else None,
+        "pixels": _pixel_positions(preprocessor) if layout else None,
         "methods": methods,
         "limits": {m: symmetric_limit(explanations["attributions"][m].values) for m in methods},
         "attributions": {m: _quantised(explanations["attributions"][m].values) for m in methods},
@@ -74,30 +69,22 @@ def _quantised(values: np.ndarray) -> dict:
 
 
 def _pixel_positions(preprocessor: Preprocessor) -> list[int]:
-    """Where each feature falls on the image grid (channels averaged away): the flat pixel
-    index per feature, -1 for a feature that is not a pixel."""
-    n = len(preprocessor.feature_names)
-    found = []
-    for i in range(n):
-        one = np.zeros(n)
-        one[i] = 1.0
-        grid = preprocessor.as_image(one)
-        grid = grid.sum(axis=0) if grid.ndim == 3 else grid
-        hits = np.flatnonzero(grid.ravel())
-        found.append(int(hits[0]) if len(hits) else -1)
+    """Where each feature falls on the image grid (channels folded together): the flat pixel
+    index per feature, -1 for a feature that is not a pixel; the inverse of the
+    preprocessor's image layout."""
+    layout = preprocessor.image_layout()
+    pixels = layout["image_shape"][-2] * layout["image_shape"][-1]
+    found = [-1] * len(preprocessor.feature_names)
+    for pixel, feature in enumerate(layout["pixel_index"]):
+        if feature >= 0:
+            found[feature] = pixel % pixels
     return found
 
 
 def section(data: dict) -> str:
     """The explorer's HTML: controls, the view, the embedded data and the script."""
-    # No "<", ">" or "&" from the data can end the script element or open a comment in it.
-    text = (
-        json.dumps(data, separators=(",", ":"))
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-    )
-    classes = "".join(f"<option>{_attr(c)}</option>" for c in data["classes"])
+    text = json_for_script(data)
+    classes = "".join(f"<option>{escape(c)}</option>" for c in data["classes"])
     class_filter = (
         '<label>class <select id="explorer-class"><option value="">any</option>'
         f"{classes}</select></label> "
@@ -125,9 +112,3 @@ def script() -> str:
     from importlib.resources import files
 
     return files("glassbox.explain").joinpath("explorer.js").read_text(encoding="utf-8")
-
-
-def _attr(value: str) -> str:
-    from glassbox.html_report import escape
-
-    return escape(value)
