@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # Installing is keyed on the lock and the project metadata: a second `make run` installs nothing.
 STAMP  := $(VENV)/.installed
+# DVC's plots page with Vega inlined, so `dvc plots show / diff` open offline (.dvc/config).
+PLOTS_PAGE := .dvc/plots_offline.html
 
 # Tools run from the venv (DVC runs stage commands through a shell: `kedro` must be on PATH).
 export PATH := $(abspath $(BIN)):$(PATH)
@@ -12,18 +14,17 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 # dvc.yaml follows the catalog and the pipelines: regenerated (a second or two) whenever
 # conf/ or the code changed since, so that DVC never versions other files than a run uses.
-# COMPARE=no: the model, its evaluation, explanation, export and predictions only (every
-# stage but the comparisons, which dvc.yaml lists last). COMPARE=all: the architecture and
-# privacy comparisons (which model suits the data; what privacy costs: a minute and 25 s on
-# digits) and the pipelines' picture (Kedro-Viz's build, 10 s) too.
-COMPARE ?= yes
-MAIN_STAGES := explainability export inference
-STAGES_no := $(MAIN_STAGES)
-STAGES_yes := $(MAIN_STAGES) optimizer_comparison
-STAGES_all := $(STAGES_yes) architecture_comparison privacy_comparison pipeline_picture
-run: $(STAMP) dvc.yaml
-	@test -n "$(STAGES_$(COMPARE))" || { echo "COMPARE must be yes, no or all; got '$(COMPARE)'"; exit 2; }
-	dvc repro $(STAGES_$(COMPARE))
+# `make run` is `dvc repro`: every stage, each optional part (the comparisons, the pipelines'
+# picture) switched on or off in conf/base/globals.yml (`optional:`), where DVC sees it.
+# A table of your own inside the project is tracked by DVC first (`dvc add`), so that a
+# teammate's `dvc pull` brings it too. `--pull`: outputs that dvc.lock names and the remote
+# holds are fetched rather than computed again (a teammate's clone: nothing runs).
+ifdef COMPARE
+$(error COMPARE= is gone: switch the optional parts in conf/base/globals.yml (optional:), or try one with `dvc exp run -S conf/base/globals.yml:optional.architecture_comparison=true`)
+endif
+run: $(STAMP) dvc.yaml $(PLOTS_PAGE)
+	@$(BIN)/python -m glassbox.tools.track_inputs
+	dvc repro --pull
 	@$(BIN)/python -m glassbox.tools.summary
 
 # (After $(STAMP) in `run`'s prerequisites, which make builds in order.)
@@ -31,15 +32,18 @@ dvc.yaml: $(wildcard conf/base/*.yml conf/local/*.yml) $(shell find src/glassbox
 	@$(BIN)/python -m glassbox.tools.dvc_stages --write
 	@touch dvc.yaml
 
-test: $(STAMP)
-	KEDRO_DISABLE_TELEMETRY=1 $(BIN)/ruff check src tests benchmarks
-	KEDRO_DISABLE_TELEMETRY=1 $(BIN)/pytest
+test: $(STAMP) $(PLOTS_PAGE)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/pytest
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --requirement requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $(STAMP)
+
+$(PLOTS_PAGE): $(STAMP)
+	$(BIN)/python -m glassbox.tools.plots_page $@
 
 # Regenerate dvc.yaml now (a test fails when the committed one is stale).
 dvc-yaml: $(STAMP)

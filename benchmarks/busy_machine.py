@@ -157,7 +157,7 @@ def main() -> None:
     args = parser.parse_args()
 
     user_env = thread_policy.without_glassbox_settings()
-    user_env.update(KEDRO_DISABLE_TELEMETRY="1", PYTHONUNBUFFERED="1")
+    user_env.update(PYTHONUNBUFFERED="1")
     user_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{user_env['PATH']}"
     chosen = [f"{n}={user_env[n]}" for n in thread_policy.USER_SETTINGS if user_env.get(n)]
     if chosen:

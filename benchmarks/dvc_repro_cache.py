@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
 
-    env = dict(os.environ, KEDRO_DISABLE_TELEMETRY="1", DVC_NO_ANALYTICS="1")
+    env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     with tempfile.TemporaryDirectory() as tmp:
         clone = Path(tmp) / "clone"

@@ -2,13 +2,12 @@
 
 Runs one `dvc repro` in a throw-away copy of the project (no data, a fresh git
 repository), as the first `make run` runs it, and splits its time by the moments DVC
-says "Running stage ..." (a stage's time includes DVC's hashing of its outputs). Kedro's
-telemetry is off (set KEDRO_DISABLE_TELEMETRY=0 to measure it on: it adds its consent
-notice and a network attempt to every stage).
+says "Running stage ..." (a stage's time includes DVC's hashing of its outputs).
 
-    python -m benchmarks.make_run_stages [--compare yes|no|all]
+    python -m benchmarks.make_run_stages [--optional default|none|all]
 
-``--compare`` picks the stages as `make run COMPARE=...` does (the Makefile's STAGES_*).
+``--optional`` sets the switches of conf/base/globals.yml (`optional:`) in the copy: as
+configured, every part off, or every part on.
 """
 
 from __future__ import annotations
@@ -39,32 +38,34 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-# The targets of `make run COMPARE=...` (the Makefile's STAGES_yes / _no / _all).
+# The stages of the model itself, its evaluation, explanation, export and predictions:
+# `dvc repro` of these leaves out the optional parts (tests of the main route use it).
 MAIN_STAGES = ["explainability", "export", "inference"]
-TARGETS = {
-    "no": MAIN_STAGES,
-    "yes": [*MAIN_STAGES, "optimizer_comparison"],
-    "all": [
-        *MAIN_STAGES,
-        "optimizer_comparison",
-        "architecture_comparison",
-        "privacy_comparison",
-        "pipeline_picture",
-    ],
-}
+
+
+def set_optional(project: Path, **switches: bool) -> None:
+    """Switch optional parts in a project's conf/base/globals.yml, as a user edits it."""
+    import yaml
+
+    path = project / "conf" / "base" / "globals.yml"
+    settings = yaml.safe_load(path.read_text())
+    settings["optional"].update(switches)
+    path.write_text(yaml.safe_dump(settings, sort_keys=False))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--compare", choices=TARGETS, default="yes")
+    parser.add_argument("--optional", choices=("default", "none", "all"), default="default")
     options = parser.parse_args()
     env = thread_policy.without_glassbox_settings()  # each stage applies the policy itself
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     env["PYTHONPATH"] = ""
-    env.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
-    env["DVC_NO_ANALYTICS"] = "1"
     with tempfile.TemporaryDirectory() as tmp:
         project = copy_project(Path(tmp) / "project")
+        if options.optional != "default":
+            from glassbox.optional import DEFAULTS
+
+            set_optional(project, **dict.fromkeys(DEFAULTS, options.optional == "all"))
         env["PYTHONPATH"] = str(project / "src")
         for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "x"]):
             subprocess.run(args, cwd=project, env=env, check=True, capture_output=True)
@@ -72,7 +73,7 @@ def main() -> None:
         seconds: dict[str, float] = {}
         stage, stage_started = None, started
         with subprocess.Popen(
-            ["dvc", "repro", *TARGETS[options.compare]],
+            ["dvc", "repro"],
             cwd=project,
             env=env,
             stdout=subprocess.PIPE,

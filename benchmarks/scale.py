@@ -85,7 +85,7 @@ def _merge(into: dict, values: dict) -> None:
 
 
 def env_for(project: Path) -> dict[str, str]:
-    env = dict(os.environ, KEDRO_DISABLE_TELEMETRY="1", PYTHONPATH=str(project / "src"))
+    env = dict(os.environ, PYTHONPATH=str(project / "src"))
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     return env
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from benchmarks.make_run_stages import set_optional
 
 from glassbox import thread_policy
 from glassbox.parameters import DataProcessingParams
@@ -77,12 +78,11 @@ def mixed_table() -> pd.DataFrame:
 def cli_env(project: Path) -> dict[str, str]:
     """The environment of a user's shell in ``project``: the venv's tools first on PATH, and
     the project's own ``src`` first on the import path (the venv's editable install points
-    at the original checkout, not at a copy)."""
+    at the original checkout, not at a copy). No opt-out variables: Kedro's telemetry and
+    DVC's analytics are off by the project's own files (.telemetry, .dvc/config)."""
     env = thread_policy.without_glassbox_settings()  # each glassbox process applies it itself
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONPATH"] = str(project / "src")
-    env["KEDRO_DISABLE_TELEMETRY"] = "1"
-    env["DVC_NO_ANALYTICS"] = "1"
     env["COLUMNS"] = "400"  # wide enough that the console does not wrap messages mid-word
     for key, value in {"NAME": "glassbox test", "EMAIL": "test@glassbox.invalid"}.items():
         env[f"GIT_AUTHOR_{key}"] = env[f"GIT_COMMITTER_{key}"] = value
@@ -234,13 +234,15 @@ def digits_splits(tmp_path: Path) -> tuple:
 
 @pytest.fixture(scope="session")
 def trained_project(tmp_path_factory) -> Path:
-    """A project copy after one full, successful `kedro run` on digits (small budgets), shared
-    by the whole session: tests that change it must put back what they changed."""
+    """A project copy after one full, successful `kedro run` on digits (small budgets, every
+    comparison switched on), shared by the whole session: tests that change it must put back
+    what they changed."""
     project = copy_project(tmp_path_factory.mktemp("trained") / "project")
     write_digits(project)
     set_parameters(project, "training", epochs=5)
     small_comparisons(project)
     set_parameters(project, "explainability", max_rows=40)
+    set_optional(project, architecture_comparison=True, privacy_comparison=True)
     result = kedro_run(project)
     assert result.returncode == 0, result.stderr[-3000:]
     return project
@@ -273,3 +275,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return _SLOW_FIRST.index(name) if name in _SLOW_FIRST else len(_SLOW_FIRST)
 
     items.sort(key=rank)  # stable: the order within a file is kept
+
+
+@pytest.fixture(scope="module")
+def s3():
+    """The endpoint, with one bucket, for a test module."""
+    from tests.s3 import BUCKET, SECRET, S3Endpoint
+
+    saved = {
+        k: os.environ.get(k)
+        for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+    }
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION="us-east-1"
+    )
+    endpoint = S3Endpoint()
+    endpoint.start()
+    endpoint.client().create_bucket(Bucket=BUCKET)
+    yield endpoint
+    endpoint.stop()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for a test module (tests/browser.py)."""
+    from tests.browser import launched_browser
+
+    yield from launched_browser()

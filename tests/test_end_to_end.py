@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from benchmarks.make_run_stages import TARGETS
+from benchmarks.make_run_stages import set_optional
 
 from glassbox.prepare.preprocessing import Preprocessor
 from tests.conftest import (
@@ -20,6 +21,16 @@ from tests.conftest import (
     small_comparisons,
     use_dataset,
     write_digits,
+)
+from tests.reproducible import differences, outputs
+from tests.s3 import SECRET
+from tests.sharing import (
+    assert_nothing_to_reproduce,
+    clone_and_pull,
+    commit,
+    push,
+    use_local_remote,
+    use_s3_remote,
 )
 from tests.test_first_hour import make_run
 
@@ -86,6 +97,7 @@ def shrink_comparisons(project: Path) -> None:
 def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(project_copy):
     write_digits(project_copy)
     shrink_comparisons(project_copy)
+    set_optional(project_copy, architecture_comparison=True, privacy_comparison=True)
     result = kedro_run(project_copy)
     assert result.returncode == 0, result.stderr[-3000:]
 
@@ -127,41 +139,57 @@ def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(p
 
 # A second `make run` (make_run links the checkout's environment into the copy once).
 MAKE_RUN = ["make", "--no-print-directory", "run"]
+ALL_STAGES = (
+    "example_data",
+    "pipeline_picture",
+    "data_processing",
+    "seed_runs",
+    "training",
+    "evaluation",
+    "explainability",
+    "inference",
+    "export",
+    "privacy_comparison",
+    "architecture_comparison",
+    "optimizer_comparison",
+)
+SWITCH = "conf/base/globals.yml:optional.architecture_comparison"
 
 
-def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(project_copy):
+def test_make_run_is_dvc_repro_and_a_teammate_pulls_it_with_nothing_left_to_run(
+    project_copy, s3, tmp_path
+):
+    """The README's `make run` on digits, then the team route of docs/versioning.md: commit
+    dvc.lock, push to a folder remote and to S3, and in a fresh clone `dvc pull`: every
+    output byte for byte, `dvc status` clean, `dvc repro` idle. Every stage once more from
+    the commit the run was made from gives the same outputs but the wall-clock fields; a
+    comparison switched on by `dvc exp run -S` and applied leaves nothing to reproduce."""
     # Short settings: this is about which stages run, not how well (tests above do that).
     small_comparisons(project_copy)
     set_parameters(project_copy, "training", epochs=20)
     set_parameters(project_copy, "explainability", max_rows=60)
-    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
-        assert run_cli(args, project_copy).returncode == 0
+    use_local_remote(project_copy, tmp_path / "storage")
+    use_s3_remote(project_copy, s3.url, "digits", default=False)
+    commit(project_copy, "copy")
     first = make_run(project_copy)  # the README's command: dvc repro, then the summary
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
-    # A short, quiet log: nothing a user must not worry about, and the result at the end.
+    # A short, quiet log: nothing a user must not worry about, and the result at the end;
+    # no telemetry notice (the project's .telemetry decides), as a user runs it.
     lines = (first.stdout + first.stderr).splitlines()
     assert len(lines) <= 200, first.stdout + first.stderr
     assert not [line for line in lines if "WARNING" in line or "Traceback" in line], lines
+    assert not [line for line in lines if "telemetry" in line or "anonymous" in line], lines
     assert first.stdout.splitlines()[-5].startswith("Test split (360 rows): accuracy 0.")
     assert first.stdout.splitlines()[-4].startswith("Network against it: ")
     assert first.stdout.splitlines()[-2].startswith("Lowest validation loss: optimizer adam")
-    stages = (
-        "example_data",
-        "data_processing",
-        "seed_runs",
-        "training",
-        "evaluation",
-        "optimizer_comparison",
-        "explainability",
-        "export",
-        "inference",
-    )
-    for stage in stages:
+    # Every stage of dvc.yaml runs; the parts switched off say so in a line.
+    for stage in ALL_STAGES:
         assert f"Running stage '{stage}'" in first.stdout
-    # The architecture comparison waits for `make run COMPARE=all`.
-    assert "Running stage 'architecture_comparison'" not in first.stdout
-    assert (project_copy / "data/06_models/model.safetensors").is_file()
-
+    assert "Architecture comparison: not requested (optional.architecture_comparison" in (
+        first.stderr
+    )
+    assert (project_copy / "data/08_reporting/pipelines/index.html").is_file()
+    assert_nothing_to_reproduce(project_copy)
     second = run_cli(MAKE_RUN, project_copy, timeout=900)
     assert second.returncode == 0
     assert "Running stage" not in second.stdout
@@ -174,32 +202,67 @@ def test_dvc_repro_runs_each_stage_once_and_reruns_only_what_a_change_touches(pr
     for key in ("accuracy", "log_loss", "best_baseline_accuracy", "methods_passing"):
         assert key in shown.stdout, shown.stdout
     assert max(len(line) for line in shown.stdout.splitlines()) <= 200, shown.stdout
-    plots = run_cli(["dvc", "plots", "show", "--out", "plots_html"], project_copy)
-    assert plots.returncode == 0, plots.stderr
-    page = (project_copy / "plots_html/index.html").read_text()
-    for title in ("Confusion matrix (test split)", "Loss per epoch", "ROC curves (test split)"):
-        assert title in page
+
+    # The team route: the run committed (dvc.lock with the code), pushed to both remotes,
+    # then pulled by a teammate from each.
+    commit(project_copy, "results")
+    push(project_copy)
+    pushed = push(project_copy, "s3")
+    assert SECRET not in pushed
+    teammate = clone_and_pull(project_copy, tmp_path / "teammate")
+    reviewer = clone_and_pull(project_copy, tmp_path / "reviewer", "s3")
+
+    # Every stage again, from the commit the run was made from: the same outputs, but for
+    # the fields that name wall-clock time (tests/reproducible.py, docs/versioning.md).
+    made_from = run_cli(["git", "rev-parse", "HEAD~1"], project_copy).stdout.strip()
+    assert run_cli(["git", "checkout", "-q", made_from], reviewer).returncode == 0
+    forced = run_cli(["dvc", "repro", "-f"], reviewer)
+    assert forced.returncode == 0, forced.stdout[-2000:] + forced.stderr[-2000:]
+    assert not differences(outputs(reviewer), outputs(project_copy))
+    card = json.loads((reviewer / "data/06_models/model_card.json").read_text())
+    assert card["revisions"]["git_commit"] == made_from
+    assert card["revisions"]["git_tree_clean"] is True
+    for path in ("data/01_raw/digits.csv", "data/06_models/model.safetensors"):
+        md5 = hashlib.md5((reviewer / path).read_bytes()).hexdigest()
+        assert card["revisions"]["dvc_md5"][path] == md5, path
+
+    # An optional part switched on as an experiment: only its stage runs; DVC shows the
+    # switch; applied to the workspace, it leaves nothing to reproduce.
+    tried = run_cli(["dvc", "exp", "run", "-n", "architectures", "-S", f"{SWITCH}=true"], teammate)
+    assert tried.returncode == 0, tried.stdout[-2000:] + tried.stderr[-2000:]
+    assert [line for line in tried.stdout.splitlines() if "Running stage" in line] == [
+        "Running stage 'architecture_comparison':"
+    ], tried.stdout
+    diff = run_cli(["dvc", "params", "diff", "HEAD"], teammate)
+    assert "optional.architecture_comparison" in diff.stdout, diff.stdout
+    applied = run_cli(["dvc", "exp", "apply", "architectures"], teammate)
+    assert applied.returncode == 0, applied.stderr
+    assert_nothing_to_reproduce(teammate)
+    compared = json.loads((teammate / "data/08_reporting/architecture_comparison.json").read_text())
+    assert list(compared["architectures"]) == ["mlp"]
+    # Narrow enough to read: what differs between the experiments, as README shows it.
+    table = run_cli(["dvc", "exp", "show", "--only-changed", "--no-pager"], teammate)
+    assert table.returncode == 0, table.stderr
+    assert max(len(line) for line in table.stdout.splitlines()) <= 200, table.stdout
 
     # How a run executes (progress bars, checkpoints, the device) changes no result: DVC
-    # sees nothing to do, and nothing re-runs.
+    # sees nothing to do.
     params_file = project_copy / "conf/base/parameters_training.yml"
     params = yaml.safe_load(params_file.read_text())
     assert params["training"]["device"] == "auto"
     params["training"].update(progress="never", checkpoint_every=2, device="cpu")
     params_file.write_text(yaml.safe_dump(params, sort_keys=False))
-    status = run_cli(["dvc", "status", *TARGETS["yes"]], project_copy)
+    status = run_cli(["dvc", "status"], project_copy)
     assert status.returncode == 0 and "Data and pipelines are up to date." in status.stdout, (
         status.stdout
     )
-    unchanged = run_cli(MAKE_RUN, project_copy, timeout=900)
-    assert unchanged.returncode == 0 and "Running stage" not in unchanged.stdout, unchanged.stdout
 
     # Another seed for the model: DVC sees the training stage changed, and the stages that
     # read the seed too (the ones that read the model follow it when it changes, as DVC
-    # does); not the seed runs or the comparison, which train with seeds of their own.
+    # does); not the seed runs or the comparisons, which train with seeds of their own.
     params["training"]["seed"] = 7
     params_file.write_text(yaml.safe_dump(params, sort_keys=False))
-    status = run_cli(["dvc", "status", "--json", "--with-deps", *TARGETS["yes"]], project_copy)
+    status = run_cli(["dvc", "status", "--json"], project_copy)
     assert status.returncode == 0, status.stderr
     changed = set(json.loads(status.stdout))
     assert {"training", "evaluation", "export"} <= changed, changed

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.browser import Watched
 from tests.conftest import run_cli, small_comparisons
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +27,7 @@ def experiments(project, columns: str) -> list[dict[str, str]]:
 QUEUED = ("sgd", "adam")
 
 
-def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
+def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy, browser):
     small_comparisons(project_copy)  # the baselines on fewer rows: this is about the queue
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
         assert run_cli(args, project_copy).returncode == 0
@@ -73,6 +74,23 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy):
     for curve in curves.values():  # three epochs each (one point per epoch and plotted column)
         assert {epoch for epoch, _ in curve} == {1, 2, 3}, points
     assert curves["opt-sgd"] != curves["opt-adam"], "each revision should show its own history"
+
+    # The same diff as a page (README: `dvc plots diff <exp> <exp>`) draws offline: the
+    # project's template inlines Vega (.dvc/config), so no request leaves the folder.
+    page = run_cli(["dvc", "plots", "diff", "opt-sgd", "opt-adam", "--out", "diff"], project_copy)
+    assert page.returncode == 0, page.stderr
+    index = project_copy / "diff" / "index.html"
+    assert "cdn.jsdelivr" not in index.read_text()
+    watched = Watched(browser)
+    watched.page.goto(index.as_uri())
+    charts = watched.page.locator(".vega-embed canvas, .vega-embed svg.marks")
+    charts.first.wait_for(timeout=30_000)
+    drawn = json.loads(diff.stdout)["data"].values()
+    vega = sum(1 for plot in drawn if plot and plot[0]["type"] == "vega")
+    assert charts.count() == vega > 0, (charts.count(), vega)
+    assert watched.errors == []
+    assert watched.outside(index.parent.as_uri(), "data:", "blob:") == []
+    watched.page.close()
 
     # And one experiment run in the workspace rather than queued, trained data-parallel
     # by two processes (docs/scale.md).

@@ -1,5 +1,6 @@
 """A new user's first hour: their own messy table through the README's one edit and
-`make run`, as they would type it (real make, DVC, Kedro)."""
+`make run`, as they would type it (real make, DVC, Kedro); then their teammate's: a fresh
+clone pulls the run, table included, from a folder remote and from S3."""
 
 import json
 import re
@@ -10,8 +11,18 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from benchmarks.make_run_stages import set_optional
 
+from glassbox.optional import DEFAULTS
 from tests.conftest import run_cli, set_parameters, small_comparisons, use_dataset
+from tests.sharing import (
+    clone_and_pull,
+    commit,
+    dvc_outputs,
+    push,
+    use_local_remote,
+    use_s3_remote,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +56,9 @@ def make_run(project: Path):
     return run_cli(["make", "--no-print-directory", "run"], project, timeout=900)
 
 
-def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(project_copy):
+def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(
+    project_copy, s3, tmp_path
+):
     messy_table().to_csv(project_copy / "data/01_raw/mine.csv", index=False)
     use_dataset(
         project_copy,
@@ -58,8 +71,10 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(projec
     set_parameters(project_copy, "training", epochs=10)
     small_comparisons(project_copy)
     set_parameters(project_copy, "explainability", max_rows=30)
-    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
-        assert run_cli(args, project_copy).returncode == 0
+    set_optional(project_copy, **dict.fromkeys(DEFAULTS, True))  # every optional part on
+    use_local_remote(project_copy, tmp_path / "storage")
+    use_s3_remote(project_copy, s3.url, "own-table", default=False)
+    commit(project_copy, "copy")
 
     result = make_run(project_copy)
     output = result.stdout + result.stderr
@@ -80,8 +95,14 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(projec
     summary = result.stdout.splitlines()[-5:]  # DVC and the summary print on stdout
     assert summary[0].startswith("Test split (") and "best baseline" in summary[0], summary
     assert re.match(r"Network against it: (better|indistinguishable|worse) \(", summary[1])
-    assert summary[-2] == "Lowest validation loss: optimizer adam (see the comparisons)"
+    assert summary[-2] == (
+        "Lowest validation loss: optimizer adam; model mlp (see the comparisons)"
+    )
     assert summary[-1].startswith("Read: ") and "model_card.md" in summary[-1]
+    assert "privacy_comparison.html" in summary[-1]
+    # The table is versioned by DVC before the run, so that a push shares it.
+    assert "data/01_raw/mine.csv is now versioned by DVC" in result.stdout
+    assert (project_copy / "data/01_raw/mine.csv.dvc").is_file()
 
     card = json.loads((project_copy / "data/06_models/model_card.json").read_text())
     warnings = " ".join(card["features"]["warnings"])
@@ -103,3 +124,19 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(projec
     assert 'alt="beeswarm summary: per-row attributions of the top features"' in report
     assert 'alt="dependence plots of the top features"' in report
     assert 'id="explorer-data"' in report and "top features = value (attribution)" in report
+
+    # The teammate's first hour: the run committed and pushed; a fresh clone pulls every
+    # output and the table, from the folder remote and from S3, with nothing to reproduce.
+    commit(project_copy, "results")
+    push(project_copy)
+    push(project_copy, "s3")
+    clone_and_pull(project_copy, tmp_path / "teammate")
+    clone_and_pull(project_copy, tmp_path / "teammate_s3", "s3")
+    # Or the README's way: `git clone` and `make run`, which pulls and runs nothing.
+    cloned = tmp_path / "teammate_make"
+    assert run_cli(["git", "clone", "-q", str(project_copy), str(cloned)], tmp_path).returncode == 0
+    again = make_run(cloned)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "Running stage" not in again.stdout, again.stdout
+    assert dvc_outputs(cloned) == dvc_outputs(project_copy)
+    assert again.stdout.splitlines()[-1] == summary[-1]  # the same result, read from the pull

@@ -18,7 +18,7 @@ from tests.conftest import (
     set_parameters,
     write_digits,
 )
-from tests.test_crash_safety import _without_timings, study_trials
+from tests.reproducible import without_timings
 
 pytestmark = pytest.mark.e2e
 
@@ -47,6 +47,24 @@ def prepared(tmp_path_factory):
     for pipeline in ("data_processing", "seed_runs"):
         assert kedro_run(project, "--pipelines", pipeline).returncode == 0
     return project
+
+
+def study_trials(journal) -> dict:
+    """Per study in an Optuna journal file: each completed trial's index, learning rate and
+    value."""
+    import optuna
+
+    from glassbox.evaluate.tuning import open_storage
+
+    storage = open_storage(None, journal)
+    return {
+        summary.study_name: sorted(
+            (t.user_attrs["index"], t.params["lr"], t.value)
+            for t in optuna.load_study(storage=storage, study_name=summary.study_name).trials
+            if t.state == optuna.trial.TrialState.COMPLETE
+        )
+        for summary in optuna.get_all_study_summaries(storage)
+    }
 
 
 def _counts(project):
@@ -114,12 +132,12 @@ def test_a_study_killed_mid_run_ends_as_an_uninterrupted_one(prepared, tmp_path)
                 trial.pop("number")  # a trial queued again has a new number
             for run in optimizer["runs"]:
                 run.pop("from_trial", None)
-    assert _without_timings(summary) == _without_timings(reference)
+    assert without_timings(summary) == without_timings(reference)
 
 
 def test_an_experiment_with_another_budget_runs_its_own_study(prepared):
-    """`dvc exp run -S` on the comparison: the study file is a persistent DVC output, and a
-    new budget is a study of its own."""
+    """`dvc exp run -S` on the comparison: the study file stays in the workspace (DVC
+    leaves it alone), and a new budget is a study of its own."""
     from tests.conftest import run_cli
 
     project = prepared

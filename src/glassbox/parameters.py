@@ -385,6 +385,9 @@ class OptimizerComparisonParams(_Strict):
     comparison uses the same data, model, epochs and early stopping as training.
     """
 
+    enabled: bool = Field(
+        True, description="globals.yml: optional.optimizer_comparison (glassbox.optional)"
+    )
     optimizers: list[OptimizerName] = Field(
         default_factory=lambda: list(OPTIMIZERS), min_length=1, description="default: all"
     )
@@ -440,6 +443,9 @@ ArchitectureName = _registered(ARCHITECTURES, "architecture")
 class PrivacyComparisonParams(_Strict):
     """`privacy_comparison` in conf/base/parameters_privacy_comparison.yml."""
 
+    enabled: bool = Field(
+        False, description="globals.yml: optional.privacy_comparison (glassbox.optional)"
+    )
     epsilons: list[float | None] = Field(
         default_factory=lambda: [None, 8.0, 3.0, 1.0],
         min_length=1,
@@ -476,6 +482,9 @@ class ArchitectureComparisonParams(_Strict):
     epochs and early stopping as training.
     """
 
+    enabled: bool = Field(
+        False, description="globals.yml: optional.architecture_comparison (glassbox.optional)"
+    )
     architectures: list[ArchitectureName] = Field(
         default_factory=lambda: list(ARCHITECTURES), min_length=1, description="default: all"
     )

@@ -38,11 +38,11 @@ from pathlib import Path
 
 import yaml
 
+from glassbox.optional import GLOBALS_FILE, switch
 from glassbox.wiring.project_config import load_catalog_config
 
 PACKAGE = "glassbox"
-GLOBALS_FILE = "conf/base/globals.yml"
-# Stages that compare alternatives; `make run COMPARE=no` leaves them out.
+# Stages that compare alternatives: last in dvc.yaml, since nothing reads them.
 COMPARISONS = ("architecture_comparison", "optimizer_comparison", "privacy_comparison")
 GLOBALS_REFERENCE = re.compile(r"\$\{globals:([\w.]+)\}")
 # Kedro-Viz's static picture of every pipeline (glassbox.tools.pipeline_picture).
@@ -134,26 +134,16 @@ def _filepath(catalog: dict, dataset: str) -> str | None:
     return catalog.get(dataset, {}).get("filepath")
 
 
-def data_files(pipeline, catalog: dict) -> tuple[list[str], list, list[str]]:
-    """The catalog files a pipeline reads, writes, and writes as DVC metrics. A dataset
-    marked `persist: true` is a store the nodes update in place (an Optuna study): an
-    input to Kedro, a persistent output to DVC (kept, not deleted, before the stage runs,
-    so that an interrupted run resumes from it)."""
-    persistent = sorted(d for d in pipeline.inputs() if _dvc_options(catalog, d).get("persist"))
-    inputs = sorted(d for d in pipeline.inputs() if _filepath(catalog, d) and d not in persistent)
+def data_files(pipeline, catalog: dict) -> tuple[list[str], list[str], list[str]]:
+    """The catalog files a pipeline reads, writes, and writes as DVC metrics."""
+    inputs = sorted(d for d in pipeline.inputs() if _filepath(catalog, d))
     outputs = sorted(d for d in pipeline.all_outputs() if _filepath(catalog, d))
     metrics = [d for d in outputs if _dvc_options(catalog, d).get("metrics")]
     return (
         [_filepath(catalog, d) for d in inputs],
-        [_filepath(catalog, d) for d in outputs if d not in metrics]
-        + [{_filepath(catalog, d): {"persist": True}} for d in persistent],
+        [_filepath(catalog, d) for d in outputs if d not in metrics],
         [_filepath(catalog, d) for d in metrics],
     )
-
-
-def out_path(entry: str | dict) -> str:
-    """An `outs` entry's path (an entry with options is a one-key mapping)."""
-    return entry if isinstance(entry, str) else next(iter(entry))
 
 
 def stage_drift(project_path: Path, stage: str, pipeline, catalog: dict) -> list[str]:
@@ -169,7 +159,7 @@ def stage_drift(project_path: Path, stage: str, pipeline, catalog: dict) -> list
         f"{what}: dvc.yaml has {sorted(listed)}, the catalog {sorted(expected)}"
         for what, listed, expected in (
             ("reads", tracked_inputs, inputs),
-            ("writes", [out_path(o) for o in entry.get("outs", [])], [out_path(o) for o in outs]),
+            ("writes", entry.get("outs", []), outs),
             ("metrics", entry.get("metrics", []), metrics),
         )
         if sorted(listed) != sorted(expected)
@@ -228,10 +218,9 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
         }
     for name in sorted(n for n in pipelines if n != "__default__"):
         pipeline = pipelines[name]
-        stores = {d for d in pipeline.inputs() if dvc_options(d).get("persist")}
-        inputs = sorted(d for d in pipeline.inputs() if filepath(d) and d not in stores)
+        inputs = sorted(d for d in pipeline.inputs() if filepath(d))
         outputs = sorted(d for d in pipeline.all_outputs() if filepath(d))
-        datasets = set(inputs) | set(outputs) | stores
+        datasets = set(inputs) | set(outputs)
         stage = {
             "cmd": f"kedro run --pipelines {name}",
             "deps": _code_deps(pipeline, name, datasets, catalog, project_path)
@@ -272,15 +261,14 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
             "src/glassbox/tools/pipeline_picture.py",
             "conf/base/catalog.yml",
         ],
+        "params": [{GLOBALS_FILE: [switch("pipeline_picture")]}],
         "outs": [PIPELINE_PICTURE],
     }
     # Order stages so that a reader meets each file's producer before its consumers, and
     # the comparisons last: `dvc repro` runs stages in this order, so the model, its
     # evaluation and its explanation are ready first (nothing reads a comparison's output).
     producers = {
-        out_path(out): s
-        for s, spec in stages.items()
-        for out in spec["outs"] + spec.get("metrics", [])
+        out: s for s, spec in stages.items() for out in spec["outs"] + spec.get("metrics", [])
     }
     graph = {
         s: {producers[d] for d in spec["deps"] if d in producers} for s, spec in stages.items()

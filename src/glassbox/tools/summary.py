@@ -11,16 +11,18 @@ import json
 import sys
 from pathlib import Path
 
+from glassbox.optional import requested
 from glassbox.tasks import DEFAULT_TASK, get_task
 
-REPORTS = (
-    "evaluation_report",
-    "explainability_report",
-    "optimizer_comparison_report",
-    "architecture_comparison_report",
-    "privacy_comparison_report",
-    "model_card_markdown",
-)
+# Each report, with the summary that says whether it was requested (glassbox.optional).
+REPORTS = {
+    "evaluation_report": None,
+    "explainability_report": None,
+    "optimizer_comparison_report": "optimizer_comparison_summary",
+    "architecture_comparison_report": "architecture_comparison_summary",
+    "privacy_comparison_report": "privacy_comparison_summary",
+    "model_card_markdown": None,
+}
 # The comparisons' recommendations (chosen on validation loss), one phrase each.
 COMPARISONS = {
     "optimizer": "optimizer_comparison_summary",
@@ -40,8 +42,11 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
         filepath = (catalog.get(dataset) or {}).get("filepath")
         return None if not filepath else project_path / filepath
 
+    def read(dataset: str) -> dict | None:
+        return _read_json(path_of(dataset)) if path_of(dataset) else None
+
     lines = []
-    details = _read_json(path_of("evaluation_details")) if path_of("evaluation_details") else None
+    details = read("evaluation_details")
     if details:
         task = get_task(details.get("task", DEFAULT_TASK))
         key, sign = task.score, (1 if task.higher_is_better else -1)
@@ -58,7 +63,7 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
                 f"Network against it: {found['outcome']} ({found['metric']} "
                 f"{found['difference']:+.4f}, {level} % interval {low:+.4f} to {high:+.4f})"
             )
-    private = _read_json(path_of("training_privacy")) if path_of("training_privacy") else None
+    private = read("training_privacy")
     if private and private.get("enabled"):
         spent = (
             "∞ (clipping only, no noise)"
@@ -66,8 +71,7 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
             else (f"{private['epsilon']:.2f} of {private['target_epsilon']:g}")
         )
         lines.append(f"Private model: ε {spent} at δ {private['delta']:.3g}")
-    explained = path_of("explainability_summary")
-    summary = _read_json(explained) if explained else None
+    summary = read("explainability_summary")
     if summary:
         methods = summary["methods"]
         failing = [m for m, r in methods.items() if not r["passes"]]
@@ -77,7 +81,7 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
         )
     advice = []
     for what, dataset in COMPARISONS.items():
-        compared = _read_json(path_of(dataset)) if path_of(dataset) else None
+        compared = read(dataset)
         if compared and compared.get("recommendation"):
             found = compared["recommendation"]
             tied = [n for n in found.get("tied", []) if n != found["best"]]
@@ -86,7 +90,11 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
             )
     if advice:
         lines.append(f"Lowest validation loss: {'; '.join(advice)} (see the comparisons)")
-    written = [_shown(path_of(d), project_path) for d in REPORTS if _exists(path_of(d))]
+    written = [
+        _shown(path_of(report), project_path)
+        for report, summary in REPORTS.items()
+        if _exists(path_of(report)) and (summary is None or requested(read(summary)))
+    ]
     if written:
         lines.append("Read: " + ", ".join(written))
     return lines

@@ -7,6 +7,7 @@ import pandas as pd
 
 from glassbox.evaluate.architecture_comparison import render_report, summarise, train_all
 from glassbox.evaluate.comparison import comparison_inputs, reused_runs, shared_settings
+from glassbox.optional import not_requested
 from glassbox.parameters import ArchitectureComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
 
@@ -24,6 +25,8 @@ def train_every_architecture(
     comparison: ArchitectureComparisonParams,
 ) -> dict:
     """Every fitting architecture's runs over all seeds, and the ones left out (and why)."""
+    if not comparison.enabled:
+        return {}
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return train_all(*inputs, training, comparison, seed_runs)
 
@@ -35,6 +38,8 @@ def compare_architectures(
     comparison: ArchitectureComparisonParams,
 ) -> tuple[dict, str]:
     """The summary (JSON) and the HTML report, from every architecture's runs."""
+    if not comparison.enabled:
+        return not_requested("architecture_comparison", "Architecture comparison")
     summary = summarise(runs, preprocessor.task, comparison.epochs or training.epochs)
     settings = {
         **shared_settings(training, comparison.seeds, comparison.epochs),

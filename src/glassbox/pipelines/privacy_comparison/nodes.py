@@ -7,6 +7,7 @@ import pandas as pd
 
 from glassbox.evaluate import privacy_comparison
 from glassbox.evaluate.comparison import comparison_inputs
+from glassbox.optional import not_requested
 from glassbox.parameters import PrivacyComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
 
@@ -23,6 +24,8 @@ def train_every_budget(
     comparison: PrivacyComparisonParams,
 ) -> dict:
     """Every privacy budget's runs over all seeds, each scored and attacked on the test rows."""
+    if not comparison.enabled:
+        return {}
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return privacy_comparison.train_all(*inputs, training, comparison)
 
@@ -34,6 +37,8 @@ def compare_budgets(
     comparison: PrivacyComparisonParams,
 ) -> tuple[dict, str]:
     """The summary (JSON) and the HTML report."""
+    if not comparison.enabled:
+        return not_requested("privacy_comparison", "Privacy comparison")
     summary = privacy_comparison.summarise(runs, preprocessor.task, preprocessor.feature_names)
     settings = privacy_comparison.settings_table(training, comparison, runs["batch_size"])
     summary["settings"] = settings
