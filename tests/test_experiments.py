@@ -80,14 +80,13 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy, b
     page = run_cli(["dvc", "plots", "diff", "opt-sgd", "opt-adam", "--out", "diff"], project_copy)
     assert page.returncode == 0, page.stderr
     index = project_copy / "diff" / "index.html"
-    assert "cdn.jsdelivr" not in index.read_text()
+    assert "cdn.jsdelivr" not in index.read_text()  # DVC's default page loads Vega from there
     watched = Watched(browser)
     watched.page.goto(index.as_uri())
     charts = watched.page.locator(".vega-embed canvas, .vega-embed svg.marks")
     charts.first.wait_for(timeout=30_000)
-    drawn = json.loads(diff.stdout)["data"].values()
-    vega = sum(1 for plot in drawn if plot and plot[0]["type"] == "vega")
-    assert charts.count() == vega > 0, (charts.count(), vega)
+    embedded = index.read_text().count("vegaEmbed(")  # one call per chart on the page
+    assert charts.count() == embedded >= 5, (charts.count(), embedded)
     assert watched.errors == []
     assert watched.outside(index.parent.as_uri(), "data:", "blob:") == []
     watched.page.close()
