@@ -264,6 +264,17 @@ CASES = {
         "['integrated_gradients', 'saliency'",
         ("explainability.methods=[lime]",),
     ),
+    "misspelt optional part": Case(
+        "data_processing",
+        local_file(
+            "globals.yml",
+            "optional: {optimizer_comparison: true, architecture_comparison: false, "
+            "privacy_comparison: false, pipeline_picture: true, privacy_comparisons: true}\n",
+        ),
+        "stopped before any work, because: - optional.privacy_comparisons in globals.yml is "
+        "not an optional part; expected one of ['architecture_comparison', "
+        "'optimizer_comparison', 'pipeline_picture', 'privacy_comparison']",
+    ),
     "image shape that does not fit the data": Case(
         "explainability",
         local_file(

@@ -138,7 +138,7 @@ def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(p
 
 
 # A second `make run` (make_run links the checkout's environment into the copy once).
-MAKE_RUN = ["make", "--no-print-directory", "run"]
+MAKE_RUN = ["make", "--no-print-directory", "-o", ".venv/.installed", "run"]
 ALL_STAGES = (
     "example_data",
     "pipeline_picture",

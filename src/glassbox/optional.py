@@ -63,12 +63,12 @@ def switches(globals_: dict) -> dict[str, bool]:
     unknown = sorted(set(given) - set(DEFAULTS))
     if unknown:
         raise ValueError(
-            f"{switch(unknown[0])} in {GLOBALS_FILE} is not an optional part; "
+            f"{switch(unknown[0])} in globals.yml is not an optional part; "
             f"expected one of {sorted(DEFAULTS)}"
         )
     bad = sorted(k for k, v in given.items() if not isinstance(v, bool))
     if bad:
         raise ValueError(
-            f"{switch(bad[0])} in {GLOBALS_FILE} must be true or false; got {given[bad[0]]!r}"
+            f"{switch(bad[0])} in globals.yml must be true or false; got {given[bad[0]]!r}"
         )
     return {**DEFAULTS, **given}

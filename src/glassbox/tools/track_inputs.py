@@ -58,7 +58,7 @@ def track(project: Path) -> list[str]:
             continue  # missing: the run says so; in git: git versions it
         record = file.with_name(file.name + ".dvc")
         before = record.read_text(encoding="utf-8") if record.exists() else None
-        added = subprocess.run(["dvc", "add", "--quiet", path], cwd=project, text=True)
+        added = subprocess.run([sys.executable, "-m", "dvc", "add", "--quiet", path], cwd=project)
         if added.returncode != 0:
             raise SystemExit(f"Error: `dvc add {path}` failed (above); fix it and run again")
         rel = record.relative_to(project.resolve())
