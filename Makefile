@@ -15,12 +15,12 @@ export PATH := $(abspath $(BIN)):$(PATH)
 # dvc.yaml follows the catalog and the pipelines: regenerated (a second or two) whenever
 # conf/ or the code changed since, so that DVC never versions other files than a run uses.
 # `make run` is `dvc repro`: every stage, each optional part (the comparisons, the pipelines'
-# picture) switched on or off in conf/base/globals.yml (`optional:`), where DVC sees it.
+# picture) switched on or off in conf/base/parameters_optional.yml, where DVC sees it.
 # A table of your own inside the project is tracked by DVC first (`dvc add`), so that a
 # teammate's `dvc pull` brings it too. `--pull`: outputs that dvc.lock names and the remote
 # holds are fetched rather than computed again (a teammate's clone: nothing runs).
 ifdef COMPARE
-$(error COMPARE= is gone: switch the optional parts in conf/base/globals.yml (optional:), or try one with `dvc exp run -S conf/base/globals.yml:optional.architecture_comparison=true`)
+$(error COMPARE= is gone: switch the optional parts in conf/base/parameters_optional.yml, or try one with `dvc exp run -S conf/base/parameters_optional.yml:optional.architecture_comparison=true`)
 endif
 run: $(STAMP) dvc.yaml $(PLOTS_PAGE)
 	@$(BIN)/python -m glassbox.tools.track_inputs

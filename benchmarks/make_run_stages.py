@@ -6,7 +6,7 @@ says "Running stage ..." (a stage's time includes DVC's hashing of its outputs).
 
     python -m benchmarks.make_run_stages [--optional default|none|all]
 
-``--optional`` sets the switches of conf/base/globals.yml (`optional:`) in the copy: as
+``--optional`` sets the switches of conf/base/parameters_optional.yml in the copy: as
 configured, every part off, or every part on.
 """
 
@@ -44,10 +44,11 @@ MAIN_STAGES = ["explainability", "export", "inference"]
 
 
 def set_optional(project: Path, **switches: bool) -> None:
-    """Switch optional parts in a project's conf/base/globals.yml, as a user edits it."""
+    """Switch optional parts in a project's conf/base/parameters_optional.yml, as a user
+    edits it."""
     import yaml
 
-    path = project / "conf" / "base" / "globals.yml"
+    path = project / "conf" / "base" / "parameters_optional.yml"
     settings = yaml.safe_load(path.read_text())
     settings["optional"].update(switches)
     path.write_text(yaml.safe_dump(settings, sort_keys=False))

@@ -206,6 +206,7 @@ def digits_catalog(tmp_path: Path, **params):
     the preprocessor goes to a file, since memory datasets are released once consumed."""
     from kedro.io import DataCatalog, MemoryDataset
 
+    from glassbox.optional import DEFAULTS
     from glassbox.prepare.example import digits_table
     from glassbox.wiring.catalog_datasets.preprocessor import PreprocessorDataset
 
@@ -214,6 +215,8 @@ def digits_catalog(tmp_path: Path, **params):
             "raw_data": MemoryDataset(digits_table()),
             "params:data_processing": MemoryDataset(DataProcessingParams(target="digit")),
             **{f"params:{key}": MemoryDataset(value) for key, value in params.items()},
+            # every optional part switched on: a test runs the one it names
+            **{f"params:optional.{part}": MemoryDataset(True) for part in DEFAULTS},
             "preprocessor": PreprocessorDataset(str(tmp_path / "preprocessor.json")),
         }
     )

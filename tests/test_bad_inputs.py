@@ -267,13 +267,12 @@ CASES = {
     "misspelt optional part": Case(
         "data_processing",
         local_file(
-            "globals.yml",
+            "parameters_optional.yml",
             "optional: {optimizer_comparison: true, architecture_comparison: false, "
             "privacy_comparison: false, pipeline_picture: true, privacy_comparisons: true}\n",
         ),
-        "stopped before any work, because: - optional.privacy_comparisons in globals.yml is "
-        "not an optional part; expected one of ['architecture_comparison', "
-        "'optimizer_comparison', 'pipeline_picture', 'privacy_comparison']",
+        "stopped before any work, because: - optional.privacy_comparisons: Extra inputs are "
+        "not permitted (got True)",
     ),
     "image shape that does not fit the data": Case(
         "explainability",

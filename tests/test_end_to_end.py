@@ -153,7 +153,7 @@ ALL_STAGES = (
     "architecture_comparison",
     "optimizer_comparison",
 )
-SWITCH = "conf/base/globals.yml:optional.architecture_comparison"
+SWITCH = "conf/base/parameters_optional.yml:optional.architecture_comparison"
 
 
 def test_make_run_is_dvc_repro_and_a_teammate_pulls_it_with_nothing_left_to_run(

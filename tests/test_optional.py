@@ -6,46 +6,43 @@ from __future__ import annotations
 import json
 import sys
 
-import pytest
 import yaml
+from benchmarks.make_run_stages import set_optional
 
 from glassbox import optional
-from glassbox.parameters import (
-    ArchitectureComparisonParams,
-    OptimizerComparisonParams,
-    PrivacyComparisonParams,
-)
-from glassbox.wiring.project_config import load_globals, load_parameters
+from glassbox.wiring.project_config import load_parameters
 from tests.conftest import PROJECT_ROOT, copy_project, run_cli
 
 
-def test_the_switches_in_globals_yml_are_the_documented_defaults_and_reach_the_parameters():
-    conf = yaml.safe_load((PROJECT_ROOT / optional.GLOBALS_FILE).read_text())["optional"]
-    assert conf == optional.DEFAULTS
-    params = load_parameters(PROJECT_ROOT)
-    models = {
-        "optimizer_comparison": OptimizerComparisonParams,
-        "architecture_comparison": ArchitectureComparisonParams,
-        "privacy_comparison": PrivacyComparisonParams,
+def test_the_switches_file_holds_every_part_at_its_documented_default():
+    conf = yaml.safe_load((PROJECT_ROOT / optional.PARAMETERS_FILE).read_text())["optional"]
+    assert conf == optional.DEFAULTS == load_parameters(PROJECT_ROOT)["optional"]
+    assert optional.DEFAULTS == {
+        "optimizer_comparison": True,
+        "architecture_comparison": False,
+        "privacy_comparison": False,
+        "pipeline_picture": True,
     }
-    for part, model in models.items():
-        assert params[part]["enabled"] is optional.DEFAULTS[part], part  # the interpolation
-        assert model().enabled is optional.DEFAULTS[part], part  # and the model's default
 
 
-def test_an_unknown_part_or_a_value_not_true_or_false_is_refused_by_name():
-    assert optional.switches(load_globals(PROJECT_ROOT)) == optional.DEFAULTS
-    with pytest.raises(ValueError, match="optional.privacy_comparisons in globals.yml is not"):
-        optional.switches({"optional": {"privacy_comparisons": True}})
-    with pytest.raises(ValueError, match="must be true or false; got 'maybe'"):
-        optional.switches({"optional": {"pipeline_picture": "maybe"}})
+def test_each_stage_tracks_its_own_switch_only():
+    stages = yaml.safe_load((PROJECT_ROOT / "dvc.yaml").read_text())["stages"]
+    for part in optional.DEFAULTS:
+        tracked = [
+            key
+            for entry in stages[part]["params"]
+            for key in entry.get(optional.PARAMETERS_FILE, [])
+        ]
+        assert tracked == [optional.switch(part)], (part, tracked)
+    for stage in ("data_processing", "training", "evaluation", "explainability"):
+        assert not any(optional.PARAMETERS_FILE in e for e in stages[stage].get("params", []))
 
 
 def test_a_part_switched_off_says_how_to_ask_for_it(caplog):
     caplog.set_level("INFO", logger="glassbox.optional")
     summary, page = optional.not_requested("privacy_comparison", "Privacy comparison")
     assert summary["requested"] is False and not optional.requested(summary)
-    command = "dvc exp run -S conf/base/globals.yml:optional.privacy_comparison=true"
+    command = "dvc exp run -S conf/base/parameters_optional.yml:optional.privacy_comparison=true"
     assert command in summary["how_to_request"] and command in page
     assert "Privacy comparison: not requested (optional.privacy_comparison is false" in caplog.text
     assert optional.requested({"variants": {}}) and not optional.requested(None)
@@ -54,10 +51,7 @@ def test_a_part_switched_off_says_how_to_ask_for_it(caplog):
 
 def test_the_pipeline_picture_switched_off_is_a_page_that_says_so(tmp_path):
     project = copy_project(tmp_path / "project")
-    path = project / optional.GLOBALS_FILE
-    settings = yaml.safe_load(path.read_text())
-    settings["optional"]["pipeline_picture"] = False
-    path.write_text(yaml.safe_dump(settings))
+    set_optional(project, pipeline_picture=False)
     target = project / "data/08_reporting/pipelines"
     made = run_cli([sys.executable, "-m", "glassbox.tools.pipeline_picture", str(target)], project)
     assert made.returncode == 0, made.stderr

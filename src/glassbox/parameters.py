@@ -362,6 +362,17 @@ class InferenceParams(_Strict):
     ig_steps: int = Field(50, ge=2, description="Integrated Gradients' integration steps")
 
 
+class OptionalParts(_Strict):
+    """`optional` in conf/base/parameters_optional.yml: which optional parts a run makes
+    (glassbox.optional). Each comparison's nodes read their own switch only, so that DVC
+    reruns a stage for its own switch alone."""
+
+    optimizer_comparison: bool = Field(True, description="which optimizer suits the data")
+    architecture_comparison: bool = Field(False, description="which model suits the data")
+    privacy_comparison: bool = Field(False, description="what differential privacy costs")
+    pipeline_picture: bool = Field(True, description="Kedro-Viz's picture of the pipelines")
+
+
 class SeedRunsParams(_Strict):
     """`seed_runs` in conf/base/parameters_seed_runs.yml."""
 
@@ -385,9 +396,6 @@ class OptimizerComparisonParams(_Strict):
     comparison uses the same data, model, epochs and early stopping as training.
     """
 
-    enabled: bool = Field(
-        True, description="globals.yml: optional.optimizer_comparison (glassbox.optional)"
-    )
     optimizers: list[OptimizerName] = Field(
         default_factory=lambda: list(OPTIMIZERS), min_length=1, description="default: all"
     )
@@ -443,9 +451,6 @@ ArchitectureName = _registered(ARCHITECTURES, "architecture")
 class PrivacyComparisonParams(_Strict):
     """`privacy_comparison` in conf/base/parameters_privacy_comparison.yml."""
 
-    enabled: bool = Field(
-        False, description="globals.yml: optional.privacy_comparison (glassbox.optional)"
-    )
     epsilons: list[float | None] = Field(
         default_factory=lambda: [None, 8.0, 3.0, 1.0],
         min_length=1,
@@ -482,9 +487,6 @@ class ArchitectureComparisonParams(_Strict):
     epochs and early stopping as training.
     """
 
-    enabled: bool = Field(
-        False, description="globals.yml: optional.architecture_comparison (glassbox.optional)"
-    )
     architectures: list[ArchitectureName] = Field(
         default_factory=lambda: list(ARCHITECTURES), min_length=1, description="default: all"
     )

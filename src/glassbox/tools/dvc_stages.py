@@ -38,10 +38,11 @@ from pathlib import Path
 
 import yaml
 
-from glassbox.optional import GLOBALS_FILE, switch
+from glassbox.optional import PARAMETERS_FILE, switch
 from glassbox.wiring.project_config import load_catalog_config
 
 PACKAGE = "glassbox"
+GLOBALS_FILE = "conf/base/globals.yml"
 # Stages that compare alternatives: last in dvc.yaml, since nothing reads them.
 COMPARISONS = ("architecture_comparison", "optimizer_comparison", "privacy_comparison")
 GLOBALS_REFERENCE = re.compile(r"\$\{globals:([\w.]+)\}")
@@ -226,20 +227,22 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
             "deps": _code_deps(pipeline, name, datasets, catalog, project_path)
             + [filepath(d) for d in inputs],
         }
-        # Every `params:<key>` the nodes read, from conf/base/parameters_<key>.yml.
-        keys = sorted(
-            {p.split(":", 1)[1].split(".")[0] for p in pipeline.inputs() if p.startswith("params:")}
-        )
+        # Every `params:<key>` the nodes read, from conf/base/parameters_<key>.yml; a node
+        # that reads one setting (`params:optional.pipeline_picture`) tracks that one only.
+        read = {p.split(":", 1)[1] for p in pipeline.inputs() if p.startswith("params:")}
         params, global_keys = [], set()
-        for key in keys:
+        for key in sorted({r.split(".")[0] for r in read}):
             params_file = project_path / "conf" / "base" / f"parameters_{key}.yml"
             if not params_file.is_file():
                 raise FileNotFoundError(
                     f"pipeline {name!r} reads params:{key}, but {params_file} is missing"
                 )
-            params.append(
-                {_relative(params_file, project_path): _tracked_keys(params_file, key, name)}
+            tracked = (
+                _tracked_keys(params_file, key, name)
+                if key in read
+                else sorted(r for r in read if r.startswith(key + "."))
             )
+            params.append({_relative(params_file, project_path): tracked})
             # DVC reads `${globals:dataset.target}` as text: track the values it names too.
             referenced = sorted(set(GLOBALS_REFERENCE.findall(params_file.read_text())))
             if referenced:
@@ -259,9 +262,11 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
             "src/glassbox/pipelines",
             "src/glassbox/pipeline_registry.py",
             "src/glassbox/tools/pipeline_picture.py",
+            "src/glassbox/optional.py",  # the page written when it is switched off
+            "src/glassbox/html_report.py",
             "conf/base/catalog.yml",
         ],
-        "params": [{GLOBALS_FILE: [switch("pipeline_picture")]}],
+        "params": [{PARAMETERS_FILE: [switch("pipeline_picture")]}],
         "outs": [PIPELINE_PICTURE],
     }
     # Order stages so that a reader meets each file's producer before its consumers, and

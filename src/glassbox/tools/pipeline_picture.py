@@ -10,8 +10,8 @@ reads its data with requests, which a page opened from a file may not make. Kedr
 links a web font; the link is removed so that the picture opens offline without asking any
 other host (the system font is used).
 
-Switched by `optional.pipeline_picture` in conf/base/globals.yml: off, the folder holds only
-a "not requested" page. Kedro-Viz lists nodes in set order, which follows Python's string
+Switched by `optional.pipeline_picture` in conf/base/parameters_optional.yml: off, the folder
+holds only a "not requested" page. Kedro-Viz lists nodes in set order, which follows Python's string
 hashing: the build runs with a fixed PYTHONHASHSEED so that the same pipelines give the same
 files, and the paths Kedro-Viz records (a node's code, a dataset's file) are made relative
 to the project, so that a clone elsewhere draws the same picture. One field still differs
@@ -30,8 +30,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from glassbox.optional import not_requested, switch, switches
-from glassbox.wiring.project_config import load_globals
+from glassbox.optional import PARAMETERS_FILE, not_requested, switch
+from glassbox.parameters import OptionalParts
+from glassbox.wiring.project_config import load_parameters
 
 WEB_FONT = re.compile(r"<link[^>]*fonts\.(googleapis|gstatic)\.com[^>]*>")
 
@@ -96,10 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     project = Path.cwd()
     try:
-        wanted = switches(load_globals(project, run_env="local"))["pipeline_picture"]
-    except ValueError as error:
-        raise SystemExit(f"Error: {error}") from None
-    if not wanted:
+        parts = OptionalParts.model_validate(load_parameters(project, run_env="local")["optional"])
+    except ValueError as error:  # pydantic's ValidationError names the key and the value
+        raise SystemExit(f"Error: {PARAMETERS_FILE}: {error}") from None
+    if not parts.pipeline_picture:
         write_not_requested(project, options.target)
         print(f"The pipelines' picture: not requested ({switch('pipeline_picture')} is false)")  # noqa: T201
         return 0

@@ -3,8 +3,8 @@
 Kedro has already checked each parameter group the run reads against its typed model
 (glassbox.parameters). What is left are the checks across groups and against the data:
 
-- every parameter group, also those of pipelines this run does not include, and the
-  optional parts' switches in globals.yml;
+- every parameter group, also those of pipelines this run does not include (the optional
+  parts' switches too: a misspelt part would otherwise be ignored);
 - the loss against the task (classification or regression);
 - the image shape against the number of feature columns;
 - under `dvc repro`, dvc.yaml against the catalog: a stage that would read or write other
@@ -28,11 +28,9 @@ from pydantic import BaseModel, ValidationError
 
 from glassbox import parameters as p
 from glassbox.errors import ConfigurationError
-from glassbox.optional import switches
 from glassbox.tasks import DEFAULT_TASK
 from glassbox.training.architectures import image_shape_problem
 from glassbox.training.losses import losses_for
-from glassbox.wiring.project_config import load_globals
 
 PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "data_processing": p.DataProcessingParams,
@@ -42,6 +40,7 @@ PARAMETER_MODELS: dict[str, type[BaseModel]] = {
     "inference": p.InferenceParams,
     "seed_runs": p.SeedRunsParams,
     "optimizer_comparison": p.OptimizerComparisonParams,
+    "optional": p.OptionalParts,
 }
 
 
@@ -177,10 +176,6 @@ def check_before_run(
     """Raise ConfigurationError naming every problem found; return quietly if none."""
     refits = "preprocessor" in pipeline.all_outputs()
     problems = parameter_problems(params)
-    try:
-        switches(load_globals(project_path, run_env="local"))
-    except ValueError as error:  # a misspelt optional part would be silently ignored
-        problems.append(str(error))
     problems += cross_checks(params, DataFacts(project_path, catalog_config, refits))
     stage = os.environ.get("DVC_STAGE")
     if stage and (project_path / "dvc.yaml").is_file():

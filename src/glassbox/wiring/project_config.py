@@ -26,9 +26,3 @@ def load_catalog_config(project_path: Path, run_env: str = "base") -> dict[str, 
 def load_parameters(project_path: Path, run_env: str = "base") -> dict:
     """Every parameter group (``data_processing``, ``training``, ...), as plain values."""
     return dict(_loader(project_path, run_env)["parameters"])
-
-
-def load_globals(project_path: Path, run_env: str = "base") -> dict:
-    """conf/base/globals.yml (the dataset and the optional parts), with conf/local's
-    overrides when asked for."""
-    return dict(_loader(project_path, run_env)["globals"])

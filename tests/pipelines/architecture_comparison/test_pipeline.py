@@ -61,3 +61,19 @@ def test_an_architecture_of_images_is_left_out_for_a_table_and_the_report_says_w
     assert list(summary["architectures"]) == ["mlp", "resnet"]
     assert "image shape" in summary["left_out"]["cnn"]
     assert "cnn: it needs an image shape" in report
+
+
+def test_switched_off_it_trains_nothing_and_writes_how_to_ask_for_it(tmp_path):
+    catalog = digits_catalog(
+        tmp_path,
+        data_processing=DataProcessingParams(target="digit"),
+        training=TrainingParams(progress="never"),
+        architecture_comparison=ArchitectureComparisonParams(),
+    )
+    catalog["params:optional.architecture_comparison"] = MemoryDataset(False)
+    catalog["seed_runs"] = MemoryDataset([])
+    outputs = SequentialRunner().run(data_processing() + architecture_comparison(), catalog)
+    summary = outputs["architecture_comparison_summary"].load()
+    assert summary["requested"] is False and "architectures" not in summary
+    assert "optional.architecture_comparison=true" in summary["how_to_request"]
+    assert "not requested" in outputs["architecture_comparison_report"].load()

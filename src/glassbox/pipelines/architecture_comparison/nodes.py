@@ -7,7 +7,7 @@ import pandas as pd
 
 from glassbox.evaluate.architecture_comparison import render_report, summarise, train_all
 from glassbox.evaluate.comparison import comparison_inputs, reused_runs, shared_settings
-from glassbox.optional import not_requested
+from glassbox.optional import NOT_REQUESTED, not_requested, requested
 from glassbox.parameters import ArchitectureComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
 
@@ -23,10 +23,11 @@ def train_every_architecture(
     seed_runs: list,
     training: TrainingParams,
     comparison: ArchitectureComparisonParams,
+    switched_on: bool,
 ) -> dict:
     """Every fitting architecture's runs over all seeds, and the ones left out (and why)."""
-    if not comparison.enabled:
-        return {}
+    if not switched_on:
+        return NOT_REQUESTED
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return train_all(*inputs, training, comparison, seed_runs)
 
@@ -38,7 +39,7 @@ def compare_architectures(
     comparison: ArchitectureComparisonParams,
 ) -> tuple[dict, str]:
     """The summary (JSON) and the HTML report, from every architecture's runs."""
-    if not comparison.enabled:
+    if not requested(runs):
         return not_requested("architecture_comparison", "Architecture comparison")
     summary = summarise(runs, preprocessor.task, comparison.epochs or training.epochs)
     settings = {

@@ -27,6 +27,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "seed_runs",
                     "params:training",
                     "params:architecture_comparison",
+                    "params:optional.architecture_comparison",
                 ],
                 "architecture_runs",
                 name="train_every_architecture",

@@ -10,7 +10,7 @@ import pandas as pd
 from glassbox.evaluate.comparison import comparison_inputs, reused_runs, shared_settings
 from glassbox.evaluate.optimizer_comparison import render_report, summarise, train_all, tune
 from glassbox.evaluate.tuning import without_password
-from glassbox.optional import not_requested
+from glassbox.optional import NOT_REQUESTED, not_requested, requested
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
 
@@ -26,11 +26,11 @@ def tune_learning_rates(
     optimizer_study: Path,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
+    switched_on: bool,
 ) -> dict:
-    """Every optimizer's Optuna study, run to the end: its completed trials (none when the
-    comparison is switched off)."""
-    if not comparison.enabled:
-        return {}
+    """Every optimizer's Optuna study, run to the end: its completed trials."""
+    if not switched_on:
+        return NOT_REQUESTED
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return tune(*inputs, training, comparison, optimizer_study)
 
@@ -49,8 +49,8 @@ def train_every_optimizer(
     comparison: OptimizerComparisonParams,
 ) -> dict:
     """Every optimizer's runs over all seeds: defaults, and at the best trial's rate."""
-    if not comparison.enabled:
-        return {}
+    if not requested(optimizer_trials):
+        return NOT_REQUESTED
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return train_all(*inputs, training, comparison, seed_runs, optimizer_trials)
 
@@ -63,7 +63,7 @@ def compare_optimizers(
     comparison: OptimizerComparisonParams,
 ) -> tuple[dict, str]:
     """The summary (JSON) and the HTML report, from every optimizer's runs and trials."""
-    if not comparison.enabled:
+    if not requested(runs):
         return not_requested("optimizer_comparison", "Optimizer comparison")
     epochs = comparison.epochs or training.epochs
     summary = summarise(runs, preprocessor.task, optimizer_trials, epochs, comparison.target_margin)

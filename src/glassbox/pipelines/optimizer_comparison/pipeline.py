@@ -19,7 +19,7 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 tune_learning_rates,
-                [*SPLITS, "optimizer_study", *PARAMS],
+                [*SPLITS, "optimizer_study", *PARAMS, "params:optional.optimizer_comparison"],
                 "optimizer_trials",
                 name="tune_learning_rates",
             ),

@@ -7,7 +7,7 @@ import pandas as pd
 
 from glassbox.evaluate import privacy_comparison
 from glassbox.evaluate.comparison import comparison_inputs
-from glassbox.optional import not_requested
+from glassbox.optional import NOT_REQUESTED, not_requested, requested
 from glassbox.parameters import PrivacyComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
 
@@ -22,10 +22,11 @@ def train_every_budget(
     preprocessor: Preprocessor,
     training: TrainingParams,
     comparison: PrivacyComparisonParams,
+    switched_on: bool,
 ) -> dict:
     """Every privacy budget's runs over all seeds, each scored and attacked on the test rows."""
-    if not comparison.enabled:
-        return {}
+    if not switched_on:
+        return NOT_REQUESTED
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return privacy_comparison.train_all(*inputs, training, comparison)
 
@@ -37,7 +38,7 @@ def compare_budgets(
     comparison: PrivacyComparisonParams,
 ) -> tuple[dict, str]:
     """The summary (JSON) and the HTML report."""
-    if not comparison.enabled:
+    if not requested(runs):
         return not_requested("privacy_comparison", "Privacy comparison")
     summary = privacy_comparison.summarise(runs, preprocessor.task, preprocessor.feature_names)
     settings = privacy_comparison.settings_table(training, comparison, runs["batch_size"])

@@ -21,6 +21,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "preprocessor",
                     "params:training",
                     "params:privacy_comparison",
+                    "params:optional.privacy_comparison",
                 ],
                 "privacy_runs",
                 name="train_every_budget",
