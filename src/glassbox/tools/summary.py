@@ -92,8 +92,8 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
         lines.append(f"Lowest validation loss: {'; '.join(advice)} (see the comparisons)")
     written = [
         _shown(path_of(report), project_path)
-        for report, summary in REPORTS.items()
-        if _exists(path_of(report)) and (summary is None or requested(read(summary)))
+        for report, record in REPORTS.items()
+        if _exists(path_of(report)) and (record is None or requested(read(record)))
     ]
     if written:
         lines.append("Read: " + ", ".join(written))
