@@ -31,9 +31,14 @@ def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_
     (project / "out/models.json").write_text(
         json.dumps({"recommendation": {"best": "cnn", "tied": ["cnn", "mlp"]}})
     )
+    # A part switched off (glassbox.optional) wrote its record and page: not listed.
+    (project / "out/privacy.json").write_text(json.dumps({"requested": False}))
+    (project / "out/privacy.html").write_text("<html>not requested</html>")
     catalog = {
         "evaluation_details": {"filepath": "out/details.json"},
         "architecture_comparison_summary": {"filepath": "out/models.json"},
+        "privacy_comparison_summary": {"filepath": "out/privacy.json"},
+        "privacy_comparison_report": {"filepath": "out/privacy.html"},
         "optimizer_comparison_summary": {"filepath": "out/not_written_yet.json"},
         "explainability_report": {"filepath": "out/report.html"},
         "model_card_markdown": {"filepath": str(elsewhere / "card.md")},  # outside the project
