@@ -27,12 +27,15 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SKIPPED = {".venv", ".git", "data", "__pycache__", ".pytest_cache", ".ruff_cache", "dvc.lock"}
 
 
+def _ignored(folder: str, names: list[str]) -> set[str]:
+    skipped = {n for n in names if n in SKIPPED or n.endswith(".egg-info")}
+    if Path(folder).name == ".dvc":  # DVC's cache and run-cache would restore stages unrun
+        skipped |= {"cache", "tmp"} & set(names)
+    return skipped
+
+
 def copy_project(target: Path) -> Path:
-    shutil.copytree(
-        PROJECT_ROOT,
-        target,
-        ignore=lambda folder, names: {n for n in names if n in SKIPPED or n.endswith(".egg-info")},
-    )
+    shutil.copytree(PROJECT_ROOT, target, ignore=_ignored)
     for layer in ("01_raw", "05_model_input", "06_models", "07_model_output", "08_reporting"):
         (target / "data" / layer).mkdir(parents=True, exist_ok=True)
     return target
