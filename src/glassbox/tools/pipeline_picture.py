@@ -59,7 +59,8 @@ def build(project: Path, target: Path) -> None:
         page.write_text(WEB_FONT.sub("", page.read_text(encoding="utf-8")), encoding="utf-8")
     for record in (built / "api").rglob("*"):
         if record.is_file():
-            record.write_text(_relative_paths(record.read_text(encoding="utf-8"), project))
+            text = _relative_paths(record.read_text(encoding="utf-8"), project)
+            record.write_text(text, encoding="utf-8")
     _replace(target, built)
 
 
@@ -97,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     project = Path.cwd()
     try:
-        parts = OptionalParts.model_validate(load_parameters(project, run_env="local")["optional"])
+        switches = load_parameters(project, run_env="local").get("optional", {})
+        parts = OptionalParts.model_validate(switches)
     except ValueError as error:  # pydantic's ValidationError names the key and the value
         raise SystemExit(f"Error: {PARAMETERS_FILE}: {error}") from None
     if not parts.pipeline_picture:
