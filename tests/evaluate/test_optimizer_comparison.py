@@ -203,3 +203,26 @@ def test_a_bad_default_rate_is_bad_untuned_and_tuning_puts_it_with_the_best(tmp_
     assert adam["tuned_from"] == "trials" and adam["lr"] < 0.1
     assert "adam" in summary["recommendation"]["tied"], summary["recommendation"]
     assert all(e["trials_completed"] == 4 for e in summary["optimizers"].values())
+
+
+def test_a_diverged_seed_is_left_out_of_the_means_and_every_run_diverged_recommends_nothing():
+    nan = float("nan")
+    diverged = _run(1, 0.1, 0.6, [0.8, 0.6, None], lr=10.0) | {"diverged": True}
+    runs = {
+        "sgd": _columns([_run(0, 0.9, 0.3, [0.5, 0.3], lr=10.0), diverged]),
+        "adam": _columns([_run(0, 0.9, 0.2, [0.4, 0.2]), _run(1, 0.9, 0.25, [0.4, 0.25])]),
+    }
+    summary = summarise(runs, "classification")
+    sgd = summary["optimizers"]["sgd"]
+    assert sgd["diverged"] == [{"seed": 1, "lr": 10.0}]
+    assert sgd["best_val_loss_mean"] == 0.3 and sgd["test_accuracy_mean"] == 0.9  # seed 0 only
+    assert "Diverged." in render_report(summary, {}) and "sgd (defaults) at learning rate 10" in (
+        render_report(summary, {})
+    )
+
+    gone = _run(0, nan, float("inf"), [None, None], lr=1e4) | {"diverged": True}
+    every = summarise({"sgd": _columns([gone])}, "classification")
+    assert every["optimizers"]["sgd"]["best_val_loss_mean"] is None
+    assert every["recommendation"]["best"] is None
+    assert "Every run diverged" in every["recommendation"]["text"]
+    assert "diverged" in render_report(every, {})

@@ -16,7 +16,9 @@ import torch
 from glassbox.evaluate.comparison import (
     curves_chart,
     describe_run,
+    diverged_text,
     epoch_cap_warning,
+    ranking_loss,
     recommend,
     summarise_runs,
     with_interval,
@@ -96,6 +98,11 @@ def summarise(trained: dict, task: str = DEFAULT_TASK, epochs_cap: int | None = 
     return summary
 
 
+def _figure(value: float | None, spec: str) -> str:
+    """A mean as a report shows it; None (every run diverged) as "diverged"."""
+    return "diverged" if value is None else format(value, spec)
+
+
 def render_report(summary: dict, settings: dict) -> str:
     """The comparison as one self-contained HTML page."""
     from glassbox.html_report import escape, page, table
@@ -111,13 +118,13 @@ def render_report(summary: dict, settings: dict) -> str:
             f"{e['parameters']:,}",
             with_interval(e, f"test_{score}"),
             with_interval(e, "best_val_loss"),
-            f"{e['best_epoch_mean']:.1f}",
+            _figure(e["best_epoch_mean"], ".1f"),
             "not reached"
             if e["epochs_to_target_median"] is None
             else f"{e['epochs_to_target_median']:.0f}",
-            f"{e['total_seconds_mean']:.2f}",
+            _figure(e["total_seconds_mean"], ".2f"),
         )
-        for name, e in sorted(entries.items(), key=lambda kv: kv[1]["best_val_loss_mean"])
+        for name, e in sorted(entries.items(), key=lambda kv: ranking_loss(kv[1]))
     ]
     header = (
         "architecture",
@@ -134,9 +141,11 @@ def render_report(summary: dict, settings: dict) -> str:
     )
     advice = summary["recommendation"]
     warning = summary.get("epoch_cap_warning")
+    diverged = diverged_text(entries)
     body = (
         f'<p class="note"><strong>What to take away.</strong> {escape(advice["text"])}</p>'
         + (f'<p class="note"><strong>Warning.</strong> {escape(warning)}</p>' if warning else "")
+        + (f'<p class="note"><strong>Diverged.</strong> {escape(diverged)}</p>' if diverged else "")
         + (f"<p>Left out:</p><ul>{left_out}</ul>" if left_out else "")
         + "<h2>Curves</h2><p>The median over seeds at each epoch, the band between the lowest "
         "and highest seed; a run that stopped early keeps its last value.</p>"
@@ -144,8 +153,9 @@ def render_report(summary: dict, settings: dict) -> str:
         f"best first by validation loss ({escape(advice['test'])} decides which are tied). "
         f"Test {label} is measured on the held-out test split and was not used to rank. "
         "Epochs to target: the median over seeds until validation loss first reached "
-        f"{advice['target_val_loss']:.4f}. An architecture's seeds train together (one pass "
-        "computes every seed's batch); seconds per run are a run's share of those passes.</p>"
+        f"{_figure(advice['target_val_loss'], '.4f')}. An architecture's seeds train "
+        "together (one pass computes every seed's batch); seconds per run are a run's share "
+        "of those passes.</p>"
         f"{table(header, rows)}"
         f"<h2>Settings</h2>{table(('setting', 'value'), list(settings.items()))}"
     )

@@ -31,6 +31,7 @@ from glassbox.training.loop import TrainingData
 # Per-run figures summarised as mean, standard deviation and interval over seeds.
 SUMMARISED = ("best_val_loss", "best_epoch", "seconds_to_best", "total_seconds")
 LEVEL = 0.95
+PAIRED_TEST = "paired t-interval (95 %) over seeds of the difference in best validation loss"
 
 
 def comparison_inputs(
@@ -72,8 +73,8 @@ def describe_run(
     y_test: torch.Tensor,
 ) -> dict:
     """One run's curves, best epoch, timings, size and test score (accuracy, or for
-    regression RMSE in the target's units). A run whose validation loss never was a number
-    (it diverged) has an infinite best loss."""
+    regression RMSE in the target's units). A run whose validation loss stopped being a
+    number at some epoch diverged: it is recorded as such, and left out of the means."""
     task = get_task(data.task)
     score = task.score
     with torch.no_grad():
@@ -90,6 +91,7 @@ def describe_run(
         "parameters": sum(p.numel() for p in model.parameters()),
         f"test_{score}": test_score,
         "best_val_loss": float(losses[best]) if finite.any() else math.inf,
+        "diverged": not bool(finite.all()),
         "best_epoch": int(history["epoch"].iloc[best]),
         "epochs_trained": len(history),
         "seconds_to_best": float(seconds[: best + 1].sum()),
@@ -119,6 +121,8 @@ def mean_interval(values: list[float], level: float = LEVEL) -> tuple[float, flo
 
 def with_interval(entry: dict, key: str) -> str:
     """A summarised figure as a report shows it: the mean, then its interval."""
+    if entry[f"{key}_mean"] is None:
+        return "diverged"
     low, high = entry[f"{key}_ci95"]
     return f"{entry[f'{key}_mean']:.4f} ({low:.4f} to {high:.4f})"
 
@@ -127,9 +131,17 @@ def mean_std(values: list[float]) -> tuple[float, float]:
     return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
+def ranking_loss(entry: dict) -> float:
+    """A choice's mean best validation loss, for ranking; one whose every run diverged
+    ranks last."""
+    mean = entry["best_val_loss_mean"]
+    return math.inf if mean is None else mean
+
+
 def summarise_runs(runs: dict[str, list[dict]], task: str = DEFAULT_TASK) -> dict[str, dict]:
     """Per choice (optimizer, architecture): mean, standard deviation and 95 % interval over
-    seeds of the test score and of each of SUMMARISED."""
+    seeds of the test score and of each of SUMMARISED. Runs that diverged are listed (seed
+    and learning rate) and left out of those figures; if every run did, they are None."""
     score = get_task(task).score
     entries = {}
     for name, results in runs.items():
@@ -138,13 +150,39 @@ def summarise_runs(runs: dict[str, list[dict]], task: str = DEFAULT_TASK) -> dic
         entry = {"lr": results[0]["lr"], "seeds": [r["seed"] for r in results]}
         if "parameters" in results[0]:
             entry["parameters"] = results[0]["parameters"]
+        kept = [r for r in results if not r.get("diverged")]
+        entry["diverged"] = [
+            {"seed": r["seed"], "lr": r["lr"]} for r in results if r.get("diverged")
+        ]
         for key in (f"test_{score}", *SUMMARISED):
-            values = [r[key] for r in results]
-            entry[f"{key}_mean"], entry[f"{key}_std"] = mean_std(values)
-            entry[f"{key}_ci95"] = list(mean_interval(values)[1:])
+            values = [r[key] for r in kept]
+            if values:
+                entry[f"{key}_mean"], entry[f"{key}_std"] = mean_std(values)
+                entry[f"{key}_ci95"] = list(mean_interval(values)[1:])
+            else:
+                entry[f"{key}_mean"] = entry[f"{key}_std"] = None
+                entry[f"{key}_ci95"] = [None, None]
         entry["runs"] = results
         entries[name] = entry
     return entries
+
+
+def diverged_text(entries: dict[str, dict]) -> str | None:
+    """One sentence naming every diverged run, for the reports; None if none did."""
+    found = [
+        f"{name} at learning rate {run['lr']:g} (seed {run['seed']})"
+        if run["lr"] is not None
+        else f"{name} (seed {run['seed']})"
+        for name, entry in entries.items()
+        for run in entry.get("diverged", [])
+    ]
+    if not found:
+        return None
+    return (
+        "Diverged (the loss stopped being a number; left out of every mean and interval): "
+        + "; ".join(found)
+        + "."
+    )
 
 
 def add_time_to_target(entries: dict[str, dict], margin: float) -> float:
@@ -153,7 +191,7 @@ def add_time_to_target(entries: dict[str, dict], margin: float) -> float:
     run, the epochs (and seconds) until its validation loss first reached the target
     (None: never); per choice, the median over seeds (None when fewer than half reached
     it) and the share that did. Returns the target."""
-    best = min(e["best_val_loss_mean"] for e in entries.values())
+    best = min(ranking_loss(e) for e in entries.values())
     target = best * (1 + margin)
     for entry in entries.values():
         epochs, seconds = [], []
@@ -161,6 +199,7 @@ def add_time_to_target(entries: dict[str, dict], margin: float) -> float:
             reached = next(
                 (i for i, v in enumerate(run["val_loss"]) if v is not None and v <= target), None
             )
+            reached = None if run.get("diverged") else reached
             run["epochs_to_target"] = None if reached is None else reached + 1
             run["seconds_to_target"] = (
                 None if reached is None else float(sum(run["epoch_seconds"][: reached + 1]))
@@ -184,16 +223,15 @@ def tie_group(entries: dict[str, dict], level: float = LEVEL) -> tuple[str, list
     """The best choice by mean validation loss, the choices tied with it (itself first,
     then by mean), and per other choice the paired interval of (its - best's) best
     validation loss over the seeds both ran."""
-    best = min(entries, key=lambda n: entries[n]["best_val_loss_mean"])
-    reference = {r["seed"]: r["best_val_loss"] for r in entries[best]["runs"]}
+    best = min(entries, key=lambda n: ranking_loss(entries[n]))
+    kept = {n: [r for r in e["runs"] if not r.get("diverged")] for n, e in entries.items()}
+    reference = {r["seed"]: r["best_val_loss"] for r in kept[best]}
     intervals, tied = {}, [best]
-    for name in sorted(entries, key=lambda n: entries[n]["best_val_loss_mean"]):
+    for name in sorted(entries, key=lambda n: ranking_loss(entries[n])):
         if name == best:
             continue
         differences = [
-            r["best_val_loss"] - reference[r["seed"]]
-            for r in entries[name]["runs"]
-            if r["seed"] in reference
+            r["best_val_loss"] - reference[r["seed"]] for r in kept[name] if r["seed"] in reference
         ]
         mean, low, high = mean_interval(differences, level) if differences else (math.inf,) * 3
         intervals[name] = [mean, low, high]
@@ -209,7 +247,23 @@ def recommend(
     margin: float = 0.25,
 ) -> dict:
     """The lowest mean validation loss, the choices tied with it (paired t-interval over
-    seeds), and the fastest of the group by median epochs to the target."""
+    seeds), and the fastest of the group by median epochs to the target. If every run of
+    every choice diverged, there is nothing to recommend, and the text says so."""
+    if all(e["best_val_loss_mean"] is None for e in entries.values()):
+        for entry in entries.values():
+            entry.update(reached_target=0.0, epochs_to_target_median=None)
+            entry["seconds_to_target_median"] = None
+        return {
+            "best": None,
+            "tied": [],
+            "fastest_of_tied": None,
+            "target_val_loss": None,
+            "target_margin": margin,
+            "paired_differences": {},
+            "test": PAIRED_TEST,
+            "text": f"Every run diverged (the loss stopped being a number): no {noun} can be "
+            "recommended. Try smaller learning rates.",
+        }
     target = add_time_to_target(entries, margin)
     best, tied, intervals = tie_group(entries)
     fastest = min(
@@ -250,7 +304,7 @@ def recommend(
         "target_val_loss": target,
         "target_margin": margin,
         "paired_differences": intervals,
-        "test": "paired t-interval (95 %) over seeds of the difference in best validation loss",
+        "test": PAIRED_TEST,
         "text": text,
     }
 
@@ -294,6 +348,7 @@ def curves_chart(entries: dict[str, dict], task: str, noun: str) -> str:
 
     score, label = get_task(task).score, get_task(task).score_label
     fig, (loss_ax, score_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
+    positive_losses = False
     for name, entry in entries.items():
         for ax, key in ((loss_ax, "val_loss"), (score_ax, f"val_{score}")):
             curve = median_curve(entry["runs"], key)
@@ -301,7 +356,10 @@ def curves_chart(entries: dict[str, dict], task: str, noun: str) -> str:
             ax.fill_between(
                 curve.index, curve["low"], curve["high"], color=line.get_color(), alpha=0.15
             )
-    loss_ax.set(xlabel="epoch", ylabel="validation loss", yscale="log", title="Validation loss")
+            positive_losses |= key == "val_loss" and bool((curve["median"] > 0).any())
+    # A log axis needs a positive value: runs that all diverged have none to draw.
+    scale = "log" if positive_losses else "linear"
+    loss_ax.set(xlabel="epoch", ylabel="validation loss", yscale=scale, title="Validation loss")
     score_ax.set(xlabel="epoch", ylabel=f"validation {label}", title=f"Validation {label}")
     if get_task(task).higher_is_better:
         score_ax.set_ylim(bottom=max(0.0, score_ax.get_ylim()[0]))

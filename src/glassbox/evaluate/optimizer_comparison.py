@@ -26,7 +26,9 @@ import torch
 from glassbox.evaluate.comparison import (
     curves_chart,
     describe_run,
+    diverged_text,
     epoch_cap_warning,
+    ranking_loss,
     recommend,
     summarise_runs,
     with_interval,
@@ -89,8 +91,11 @@ def tune(
 
 
 def best_trial(study: dict) -> dict:
-    """The trial of lowest validation loss (the smaller learning rate on a tie)."""
-    return min(study["trials"], key=lambda t: (t["best_val_loss"], t["lr"]))
+    """The trial of lowest validation loss (the smaller learning rate on a tie); a trial
+    that diverged only if every one did."""
+    return min(
+        study["trials"], key=lambda t: (t.get("diverged", False), t["best_val_loss"], t["lr"])
+    )
 
 
 def train_all(
@@ -159,13 +164,14 @@ def summarise(
     optimizers = {}
     for name, default in defaults.items():
         candidate = tried.get(name)
-        better = candidate and candidate["best_val_loss_mean"] < default["best_val_loss_mean"]
+        better = candidate and ranking_loss(candidate) < ranking_loss(default)
         entry = dict(candidate if better else default)
         entry["tuned_from"] = "trials" if better else "defaults"
         entry["defaults"] = default
         if name in studies:
             entry["trials"] = [
                 {k: t[k] for k in ("index", "number", "lr", "best_val_loss", "best_epoch")}
+                | {"diverged": t.get("diverged", False)}
                 for t in studies[name]["trials"]
             ]
             entry["trials_completed"] = len(studies[name]["trials"])
@@ -181,6 +187,10 @@ def summarise(
     if epochs_cap is not None:
         summary["epoch_cap_warning"] = epoch_cap_warning(optimizers, epochs_cap, "optimizer")
     return summary
+
+
+def _loss(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4f}"
 
 
 def _lr(value: float | None) -> str:
@@ -243,7 +253,7 @@ def render_report(summary: dict, settings: dict) -> str:
     score, label = task.score, task.score_label
     advice = summary["recommendation"]
     group = set(advice["tied"])
-    ranked = sorted(optimizers.items(), key=lambda kv: kv[1]["best_val_loss_mean"])
+    ranked = sorted(optimizers.items(), key=lambda kv: ranking_loss(kv[1]))
     rows = [
         (
             name + (" ★" if name in group else ""),
@@ -274,16 +284,20 @@ def render_report(summary: dict, settings: dict) -> str:
         "seconds to target (information)",
     )
     warning = summary.get("epoch_cap_warning")
+    columns = {f"{n} (defaults)": e["defaults"] for n, e in ranked}
+    columns |= {f"{n} (tuned)": e for n, e in ranked if e["tuned_from"] == "trials"}
+    diverged = diverged_text(columns)
     seeds = len(next(iter(optimizers.values()))["seeds"])
     body = (
         f'<p class="note"><strong>What to take away.</strong> {escape(advice["text"])}</p>'
         + (f'<p class="note"><strong>Warning.</strong> {escape(warning)}</p>' if warning else "")
+        + (f'<p class="note"><strong>Diverged.</strong> {escape(diverged)}</p>' if diverged else "")
         + f"<h2>Results</h2><p>Mean over {seeds} seeds with its 95 % interval (Student's t), "
         f"best first by the tuned validation loss; ★ marks the group the seeds cannot tell "
         f"apart from the best ({escape(advice['test'])}). Test {label} is measured on the "
         "held-out test split and was used for nothing else. Epochs to target: the median "
         f"over seeds of the epochs until validation loss first reached "
-        f"{advice['target_val_loss']:.4f} (within {advice['target_margin']:.0%} of the "
+        f"{_loss(advice['target_val_loss'])} (within {advice['target_margin']:.0%} of the "
         "best optimizer's mean); seconds are shown for information, as they depend on "
         f"the machine's load.</p>{table(header, rows)}"
         "<h2>Curves (tuned)</h2><p>The median over seeds at each epoch, the band between the "

@@ -84,6 +84,9 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
         compared = read(dataset)
         if compared and compared.get("recommendation"):
             found = compared["recommendation"]
+            if found["best"] is None:
+                advice.append(f"{what}: none, every run diverged")
+                continue
             tied = [n for n in found.get("tied", []) if n != found["best"]]
             advice.append(
                 f"{what} {found['best']}" + (f", tied with {', '.join(tied)}" if tied else "")

@@ -77,3 +77,36 @@ def test_the_report_shows_a_storage_url_without_its_password():
     assert _without_password("postgresql://me@db/x") == "postgresql://me@db/x"
     assert _without_password("sqlite:///study.db") == "sqlite:///study.db"
     assert _without_password(None) is None
+
+
+def test_runs_that_diverge_are_recorded_and_left_out_and_the_comparison_finishes(tmp_path):
+    """SGD at a learning rate of 10^4 turns the loss to inf/NaN on digits: its runs are
+    results (diverged, with their rate), not a crash, and the other optimizer wins."""
+    comparison = OptimizerComparisonParams(
+        optimizers=["sgd", "adam"],
+        seeds=[0, 1],
+        epochs=3,
+        learning_rates={"sgd": 1e4},
+        trials_per_optimizer=0,
+        processes=1,
+    )
+    training = TrainingParams(progress="never", epochs=3)
+    catalog = digits_catalog(
+        tmp_path,
+        training=training,
+        optimizer_comparison=comparison,
+        seed_runs=SeedRunsParams(seeds=[]),
+    )
+    catalog["optimizer_study"] = OptunaJournalDataset(str(tmp_path / "study.journal"))
+    outputs = SequentialRunner().run(
+        data_processing() + seed_runs() + optimizer_comparison(), catalog
+    )
+    summary = outputs["optimizer_comparison_summary"].load()
+    report = outputs["optimizer_comparison_report"].load()
+
+    sgd = summary["optimizers"]["sgd"]
+    assert sgd["diverged"] == [{"seed": 0, "lr": 1e4}, {"seed": 1, "lr": 1e4}]
+    assert sgd["best_val_loss_mean"] is None  # no finite run to average
+    assert summary["recommendation"]["best"] == "adam"
+    assert "sgd" not in summary["recommendation"]["tied"]
+    assert "Diverged" in report and "sgd" in report
