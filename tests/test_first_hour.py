@@ -87,7 +87,7 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(
     lines = output.splitlines()
     assert len(lines) <= 200, output
     assert not [line for line in lines if "Traceback" in line], output
-    assert "column 'rownames' looks like an identifier" in output
+    assert "dropped column 'rownames': an identifier (its name)" in output
     assert any(
         f"column '{a}' is column '{b}' again" in output
         for a, b in (("colour_code", "colour"), ("colour", "colour_code"))
@@ -108,7 +108,9 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(
 
     card = json.loads((project_copy / "data/06_models/model_card.json").read_text())
     warnings = " ".join(card["features"]["warnings"])
-    assert "'rownames'" in warnings and "'colour_code'" in warnings and "'colour'" in warnings
+    assert "'colour_code'" in warnings and "'colour'" in warnings
+    assert card["features"]["dropped_identifiers"] == {"rownames": "its name"}
+    assert "rownames" not in card["features"]["model_input"]
     assert card["features"]["missing_imputed_in_training_rows"]["weight"] > 0
     assert list(card["data"]["dvc_tracked_raw_files"]) == ["data/01_raw/mine.csv"]
 

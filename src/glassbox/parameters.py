@@ -52,7 +52,12 @@ class DataProcessingParams(_Strict):
     drop_columns: list[str] = Field(default_factory=list, description="e.g. identifiers")
     drop_constant_columns: bool = True
     drop_suspect_columns: bool = Field(
-        False, description="drop likely identifiers and columns that repeat another"
+        False, description="drop possible identifiers and columns that repeat another"
+    )
+    keep_columns: list[str] = Field(
+        default_factory=list,
+        description="identifier-like columns to keep as features on purpose (identifiers "
+        "are dropped otherwise)",
     )
     scaling: Literal["standard", "none"] = "standard"
     min_rows_per_class: int = Field(5, ge=3, description="rows each class needs to be split")

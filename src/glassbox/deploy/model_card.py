@@ -115,6 +115,7 @@ def build_card(
             "raw": preprocessor.input_columns,
             "model_input": preprocessor.feature_names,
             "dropped_constant": preprocessor.dropped_columns,
+            "dropped_identifiers": preprocessor.dropped_identifiers,
             "missing_imputed_in_training_rows": preprocessor.missing_in_training,
             "warnings": preprocessor.data_warnings,
         },
@@ -183,6 +184,8 @@ def render_markdown(card: dict) -> str:
     features = card["features"]
     if features["dropped_constant"]:
         lines.append(f"- constant columns dropped: {features['dropped_constant']}")
+    for column, why in (features.get("dropped_identifiers") or {}).items():
+        lines.append(f"- identifier dropped: `{column}` ({why})")
     imputed = features.get("missing_imputed_in_training_rows") or {}
     if imputed:
         lines.append(

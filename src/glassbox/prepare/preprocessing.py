@@ -65,6 +65,8 @@ class Preprocessor:
     # there (each imputed): for the model card.
     data_warnings: list[str] = field(default_factory=list)
     missing_in_training: dict[str, int] = field(default_factory=dict)
+    # Columns dropped before fitting as identifiers (column -> why).
+    dropped_identifiers: dict[str, str] = field(default_factory=dict)
     # The training rows' mean in model input (per feature): the `training_mean` reference
     # row of attributions, the same for batch inference and the HTTP service.
     input_means: list[float] = field(default_factory=list)

@@ -1,9 +1,13 @@
 """What a reviewer would say about the feature columns before a model is fitted on them.
 
-- likely identifiers: a row number or key carries no information about new rows, yet a
-  model can lean on it (on Titanic, `rownames` came out as the second most important
-  feature); found by name (`id`, `*_id`, `rownames`, ...), or by every value being a
-  distinct integer or string;
+- identifiers: a row number or key carries no information about new rows, yet a model
+  can lean on it (on Titanic, `rownames` came out as the second most important feature;
+  on a table sorted by its target, a row counter predicts the target). Found by name
+  (`id`, `*_id`, `rownames`, `Unnamed: 0`, `index`, ...), by whole numbers that count the
+  rows, or by a distinct text in every row: these are dropped before fitting
+  (`data_processing.keep_columns` keeps one on purpose). Distinct whole numbers that are
+  not consecutive may be a key or an ordinary count (prices in whole dollars on a small
+  table): only suspicious, so warned about;
 - duplicates: a column that is another one recoded (`SexCode` beside `Sex`) or a perfect
   linear function of it; the model's reliance is then split between the two at random;
 - heavy missingness: a column mostly filled in by imputation says more about the
@@ -30,7 +34,8 @@ CORRELATION_ROWS = 10_000  # rows sampled for the linear-duplicate check on big 
 
 @dataclass
 class Review:
-    identifiers: dict[str, str] = field(default_factory=dict)  # column -> why
+    identifiers: dict[str, str] = field(default_factory=dict)  # column -> why (dropped)
+    possible_identifiers: dict[str, str] = field(default_factory=dict)  # column -> why (warned)
     duplicates: dict[str, str] = field(default_factory=dict)  # column -> how it repeats another
     missing: dict[str, int] = field(default_factory=dict)  # column -> missing values
     rows: int = 0
@@ -40,15 +45,26 @@ class Review:
         return {c: n for c, n in self.missing.items() if n >= HEAVY_MISSING_SHARE * self.rows}
 
     def suspect_columns(self) -> list[str]:
-        """Columns that `drop_suspect_columns: true` drops: identifiers and repeats."""
-        return [*self.identifiers, *(c for c in self.duplicates if c not in self.identifiers)]
+        """Columns that `drop_suspect_columns: true` drops: possible identifiers and repeats
+        (identifiers are dropped in any case)."""
+        return [
+            *self.possible_identifiers,
+            *(c for c in self.duplicates if c not in self.possible_identifiers),
+        ]
+
+    def dropped_lines(self) -> list[str]:
+        return [
+            f"dropped column {c!r}: an identifier ({why}), which says nothing about new rows; "
+            "keep it with data_processing.keep_columns"
+            for c, why in self.identifiers.items()
+        ]
 
     def warnings(self) -> list[str]:
         lines = [
-            f"column {c!r} looks like an identifier ({why}): it says nothing about new rows, "
-            "yet a model can lean on it. Drop it (data_processing.drop_columns, or "
-            "drop_suspect_columns: true)"
-            for c, why in self.identifiers.items()
+            f"column {c!r} may be an identifier ({why}): if it is, it says nothing about new "
+            "rows, yet a model can lean on it. Drop it (data_processing.drop_columns, or "
+            "drop_suspect_columns: true), or keep it knowingly (keep_columns)"
+            for c, why in self.possible_identifiers.items()
         ]
         lines += [
             f"column {c!r} is {how}: the two carry one piece of information, and the "
@@ -65,19 +81,26 @@ class Review:
         return lines
 
 
-def _looks_like_identifier(name: str, column: pd.Series) -> str | None:
+def _looks_like_identifier(name: str, column: pd.Series) -> tuple[str, bool] | None:
+    """Why the column looks like an identifier, and whether that is certain enough to
+    drop it; None if it does not."""
     if IDENTIFIER_NAME.search(str(name).strip().lower()):
-        return "its name"
+        return "its name", True
     present = column.dropna()
     if len(present) < 20 or present.nunique() < len(present):
         return None
     if pd.api.types.is_integer_dtype(present):
-        steps = np.diff(np.sort(present.to_numpy()))
-        if (steps == 1).all():
-            return "consecutive whole numbers, one per row"
-        return "a distinct whole number in every row"
+        values = present.to_numpy()
+        # The training rows are a sample of the table's, so a row counter is neither whole
+        # nor in order here: it is the row's number plus a constant, or (rows reordered
+        # since it was written) distinct numbers filling most of their range.
+        if pd.api.types.is_integer_dtype(present.index) and len(set(values - present.index)) == 1:
+            return "the row's number in the table plus a constant: a row counter", True
+        if values.max() - values.min() + 1 <= 2 * len(values):
+            return "distinct whole numbers filling most of their range: a row counter", True
+        return "a distinct whole number in every row", False
     if pd.api.types.is_object_dtype(present) or pd.api.types.is_string_dtype(present):
-        return "a distinct text in every row"
+        return "a distinct text in every row", True
     return None  # distinct floats are an ordinary continuous feature
 
 
@@ -130,8 +153,9 @@ def _off_mode(column: pd.Series) -> int:
 
 def review_columns(rows: pd.DataFrame, features: list[str]) -> Review:
     """The findings on ``features`` of the (training) ``rows``."""
-    identifiers = {
-        c: why for c in features if (why := _looks_like_identifier(c, rows[c])) is not None
-    }
-    missing = {c: int(n) for c, n in rows[features].isna().sum().items() if n > 0}
-    return Review(identifiers, _repeats(rows, features), missing, len(rows))
+    found = {c: f for c in features if (f := _looks_like_identifier(c, rows[c])) is not None}
+    identifiers = {c: why for c, (why, certain) in found.items() if certain}
+    possible = {c: why for c, (why, certain) in found.items() if not certain}
+    kept = [c for c in features if c not in identifiers]
+    missing = {c: int(n) for c, n in rows[kept].isna().sum().items() if n > 0}
+    return Review(identifiers, possible, _repeats(rows, kept), missing, len(rows))

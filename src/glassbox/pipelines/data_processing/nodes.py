@@ -52,14 +52,22 @@ def fit_preprocessor(
     numeric, categorical = roles.numeric, roles.categorical
     features = {*numeric, *categorical}
     review = review_columns(train_rows, [c for c in train_rows.columns if c in features])
+    for column in params.keep_columns:  # kept on purpose: neither dropped nor warned about
+        review.identifiers.pop(column, None)
+        review.possible_identifiers.pop(column, None)
+    for line in review.dropped_lines():
+        log.info("%s", line)
     for warning in review.warnings():
         log.warning("%s", warning)
+    dropped = set(review.identifiers)
     if params.drop_suspect_columns and review.suspect_columns():
-        suspect = set(review.suspect_columns())
-        numeric = [c for c in numeric if c not in suspect]
-        categorical = [c for c in categorical if c not in suspect]
+        suspect = set(review.suspect_columns()) - set(params.keep_columns)
+        dropped |= suspect
         log.info("dropped suspect columns (drop_suspect_columns): %s", sorted(suspect))
+    numeric = [c for c in numeric if c not in dropped]
+    categorical = [c for c in categorical if c not in dropped]
     preprocessor = Preprocessor.fit(train_rows, params, numeric, categorical, task)
+    preprocessor.dropped_identifiers = dict(review.identifiers)
     if preprocessor.dropped_columns:
         log.info("dropped constant columns: %s", preprocessor.dropped_columns)
     imputed = {c: n for c, n in review.missing.items() if c in preprocessor.fill_values}
