@@ -102,6 +102,9 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(
     )
     assert summary[-1].startswith("Read: ") and "model_card.md" in summary[-1]
     assert "privacy_comparison.html" in summary[-1]
+    # The data review's findings are repeated with the result, so none scrolls away.
+    assert "\nDropped as an identifier: 'rownames' (its name)\n" in result.stdout
+    assert "\nData warning: column 'weight' is missing in" in result.stdout
     # The table is versioned by DVC before the run, so that a push shares it.
     assert "data/01_raw/mine.csv is now versioned by DVC" in result.stdout
     assert (project_copy / "data/01_raw/mine.csv.dvc").is_file()

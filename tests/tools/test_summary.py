@@ -34,7 +34,16 @@ def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_
     # A part switched off (glassbox.optional) wrote its record and page: not listed.
     (project / "out/privacy.json").write_text(json.dumps({"requested": False}))
     (project / "out/privacy.html").write_text("<html>not requested</html>")
+    (project / "out/preprocessor.json").write_text(
+        json.dumps(
+            {
+                "dropped_identifiers": {"rownames": "its name"},
+                "data_warnings": ["column 'a' is column 'b' again"],
+            }
+        )
+    )
     catalog = {
+        "preprocessor": {"filepath": "out/preprocessor.json"},
         "evaluation_details": {"filepath": "out/details.json"},
         "architecture_comparison_summary": {"filepath": "out/models.json"},
         "privacy_comparison_summary": {"filepath": "out/privacy.json"},
@@ -44,6 +53,11 @@ def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_
         "model_card_markdown": {"filepath": str(elsewhere / "card.md")},  # outside the project
     }
     lines = summary_lines(project, catalog)
+    assert lines[:2] == [
+        "Dropped as an identifier: 'rownames' (its name)",
+        "Data warning: column 'a' is column 'b' again",
+    ]
+    lines = lines[2:]
     assert lines[0] == (
         "Test split (50 rows): accuracy 0.9000; best baseline (logistic_regression) 0.8000"
     )

@@ -1,5 +1,6 @@
-"""The few lines a run ends with: the headline result against the best baseline, the
-explanations' verdict, and where the reports and the model card are.
+"""The few lines a run ends with: what the data review dropped and warned about, the
+headline result against the best baseline, the explanations' verdict, and where the
+reports and the model card are.
 
 Printed after `kedro run` (by a hook) and after `make run` (`python -m glassbox.tools.summary`),
 from the files the pipelines wrote; a file not written yet is left out.
@@ -46,6 +47,12 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
         return _read_json(path_of(dataset)) if path_of(dataset) else None
 
     lines = []
+    # What the data review found, repeated here so that no warning scrolls away.
+    prepared = read("preprocessor") or {}
+    for column, why in (prepared.get("dropped_identifiers") or {}).items():
+        lines.append(f"Dropped as an identifier: {column!r} ({why})")
+    for warning in prepared.get("data_warnings") or []:
+        lines.append(f"Data warning: {warning}")
     details = read("evaluation_details")
     if details:
         task = get_task(details.get("task", DEFAULT_TASK))
