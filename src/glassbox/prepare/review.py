@@ -151,9 +151,14 @@ def _off_mode(column: pd.Series) -> int:
     return len(column) - int(column.value_counts(dropna=False).iloc[0])
 
 
-def review_columns(rows: pd.DataFrame, features: list[str]) -> Review:
-    """The findings on ``features`` of the (training) ``rows``."""
-    found = {c: f for c in features if (f := _looks_like_identifier(c, rows[c])) is not None}
+def review_columns(rows: pd.DataFrame, features: list[str], keep: list[str] = ()) -> Review:
+    """The findings on ``features`` of the (training) ``rows``; ``keep`` names columns kept
+    on purpose (data_processing.keep_columns), never taken for identifiers."""
+    found = {
+        c: f
+        for c in features
+        if c not in keep and (f := _looks_like_identifier(c, rows[c])) is not None
+    }
     identifiers = {c: why for c, (why, certain) in found.items() if certain}
     possible = {c: why for c, (why, certain) in found.items() if not certain}
     kept = [c for c in features if c not in identifiers]

@@ -13,6 +13,25 @@ from glassbox.wiring.catalog_datasets.optuna_storage import OptunaJournalDataset
 from tests.conftest import digits_catalog
 
 
+def _compare(tmp_path, comparison, training, seeds: list[int]) -> tuple[dict, str]:
+    """Digits through data processing, the seed runs (``seeds``) and the comparison, in
+    memory; the summary and the report."""
+    catalog = digits_catalog(
+        tmp_path,
+        training=training,
+        optimizer_comparison=comparison,
+        seed_runs=SeedRunsParams(seeds=seeds),
+    )
+    catalog["optimizer_study"] = OptunaJournalDataset(str(tmp_path / "study.journal"))
+    outputs = SequentialRunner().run(
+        data_processing() + seed_runs() + optimizer_comparison(), catalog
+    )
+    return (
+        outputs["optimizer_comparison_summary"].load(),
+        outputs["optimizer_comparison_report"].load(),
+    )
+
+
 def test_summary_matches_the_runs_it_summarises(tmp_path):
     comparison = OptimizerComparisonParams(
         optimizers=["sgd", "adam"],
@@ -27,18 +46,7 @@ def test_summary_matches_the_runs_it_summarises(tmp_path):
     # the comparison's defaults run of Adam with seed 1 (at the default rate) is the same
     # run, and is reused, not trained again.
     training = TrainingParams(progress="never", epochs=4, optimizer={"name": "adam", "lr": 0.001})
-    catalog = digits_catalog(
-        tmp_path,
-        training=training,
-        optimizer_comparison=comparison,
-        seed_runs=SeedRunsParams(seeds=[1, 5]),
-    )
-    catalog["optimizer_study"] = OptunaJournalDataset(str(tmp_path / "study.journal"))
-    outputs = SequentialRunner().run(
-        data_processing() + seed_runs() + optimizer_comparison(), catalog
-    )
-    summary = outputs["optimizer_comparison_summary"].load()
-    report = outputs["optimizer_comparison_report"].load()
+    summary, report = _compare(tmp_path, comparison, training, seeds=[1, 5])
 
     assert list(summary["optimizers"]) == ["sgd", "adam"]
     for entry in summary["optimizers"].values():
@@ -91,18 +99,7 @@ def test_runs_that_diverge_are_recorded_and_left_out_and_the_comparison_finishes
         processes=1,
     )
     training = TrainingParams(progress="never", epochs=3)
-    catalog = digits_catalog(
-        tmp_path,
-        training=training,
-        optimizer_comparison=comparison,
-        seed_runs=SeedRunsParams(seeds=[]),
-    )
-    catalog["optimizer_study"] = OptunaJournalDataset(str(tmp_path / "study.journal"))
-    outputs = SequentialRunner().run(
-        data_processing() + seed_runs() + optimizer_comparison(), catalog
-    )
-    summary = outputs["optimizer_comparison_summary"].load()
-    report = outputs["optimizer_comparison_report"].load()
+    summary, report = _compare(tmp_path, comparison, training, seeds=[])
 
     sgd = summary["optimizers"]["sgd"]
     assert sgd["diverged"] == [{"seed": 0, "lr": 1e4}, {"seed": 1, "lr": 1e4}]

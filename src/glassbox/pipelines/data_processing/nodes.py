@@ -51,10 +51,9 @@ def fit_preprocessor(
     roles = column_roles(train_rows, params)
     numeric, categorical = roles.numeric, roles.categorical
     features = {*numeric, *categorical}
-    review = review_columns(train_rows, [c for c in train_rows.columns if c in features])
-    for column in params.keep_columns:  # kept on purpose: neither dropped nor warned about
-        review.identifiers.pop(column, None)
-        review.possible_identifiers.pop(column, None)
+    review = review_columns(
+        train_rows, [c for c in train_rows.columns if c in features], params.keep_columns
+    )
     for line in review.dropped_lines():
         log.info("%s", line)
     for warning in review.warnings():
