@@ -46,7 +46,7 @@ def not_requested(part: str, title: str) -> tuple[dict, str]:
     summary = {**NOT_REQUESTED, "switch": switch(part), "how_to_request": how_to_request(part)}
     body = (
         f"<p>Not requested in this run: {escape(switch(part))} is false.</p>"
-        f"<p>To make it, {escape(how_to_request(part))}.</p>"
+        f"<p>To make it, {escape(how_to_request(part))}</p>"  # no full stop after a command
     )
     return summary, page(f"{title}: not requested", body)
 
