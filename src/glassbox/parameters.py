@@ -520,7 +520,7 @@ class QualityParams(_Strict):
         0.8,
         gt=-1,
         le=1,
-        description="rank correlation of global importances between seeds at least this: stable",
+        description="correlation of global importances between seeds at least this: stable",
     )
 
 

@@ -38,6 +38,15 @@ class Task:
     # The figures `dvc metrics show` and `dvc exp show` list: one screen wide. The first is
     # the score that ranks baselines (as ``score``).
     headline_metrics: tuple[str, ...]
+    # What the trust checks' deletion curves follow as features are removed: how far the
+    # model's own output moves (glassbox.explain.trust), its key and how a reader sees it.
+    deletion_score: str
+    deletion_label: str
+
+    def output_change(self, raw, intact, explained, target_scale: float) -> float:
+        """Mean over rows of how far the model's explained output on (partly removed) rows
+        (raw output ``raw``) lies from its output on the intact rows (``intact``)."""
+        raise NotImplementedError
 
     def output_dim(self, n_classes: int) -> int:
         raise NotImplementedError
@@ -72,6 +81,15 @@ class Classification(Task):
     def score_of(self, outputs, y):
         return (outputs.argmax(dim=-1) == y).float().mean(dim=-1)  # accuracy
 
+    def output_change(self, raw, intact, explained, target_scale: float) -> float:
+        # The probability the model gives the explained class, not accuracy: on a table
+        # with a rare class, a model whose inputs are removed falls back to the majority
+        # class, which keeps accuracy high (or raises it) whatever was removed, while the
+        # probability moves with what the model relied on.
+        rows = range(len(explained))
+        now = raw.softmax(dim=-1)[rows, explained]
+        return float((now - intact.softmax(dim=-1)[rows, explained]).abs().mean())
+
 
 class Regression(Task):
     def strata(self, target: pd.Series) -> pd.Series:
@@ -91,6 +109,10 @@ class Regression(Task):
     def in_target_units(self, score: float, target_scale: float) -> float:
         return score * target_scale
 
+    def output_change(self, raw, intact, explained, target_scale: float) -> float:
+        change = (self.outputs(raw) - self.outputs(intact)).abs().mean()
+        return self.in_target_units(float(change), target_scale)
+
 
 CLASSIFICATION, REGRESSION = "classification", "regression"
 
@@ -106,6 +128,8 @@ TASKS: dict[str, Task] = {
             target_dtype="int64",
             predicts_classes=True,
             headline_metrics=("accuracy", "f1_macro", "log_loss", "roc_auc_ovr"),
+            deletion_score="probability_change",
+            deletion_label="the probability of the explained class",
         ),
         Regression(
             REGRESSION,
@@ -116,6 +140,8 @@ TASKS: dict[str, Task] = {
             target_dtype="float32",
             predicts_classes=False,
             headline_metrics=("rmse", "mae", "r2"),
+            deletion_score="prediction_change",
+            deletion_label="the prediction",
         ),
     )
 }

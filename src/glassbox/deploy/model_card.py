@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 
 from glassbox.evaluate.metrics import privacy_sentence
+from glassbox.evaluate.verdict import headline_names, ranking_score
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import describe
@@ -88,7 +89,7 @@ def build_card(
     revisions: dict,
 ) -> dict[str, Any]:
     methods = explainability_summary.get("methods", {})
-    headline = get_task(preprocessor.task).headline_metrics
+    headline = headline_names(metrics)
     raw_files = [
         p
         for p in revisions["dvc_md5"]
@@ -116,6 +117,7 @@ def build_card(
             "model_input": preprocessor.feature_names,
             "dropped_constant": preprocessor.dropped_columns,
             "dropped_identifiers": preprocessor.dropped_identifiers,
+            "probable_leaks": preprocessor.probable_leaks,
             "missing_imputed_in_training_rows": preprocessor.missing_in_training,
             "warnings": preprocessor.data_warnings,
         },
@@ -127,6 +129,8 @@ def build_card(
         "privacy": metrics.get("privacy") or {"enabled": False},
         "metrics": {
             "test_rows": metrics.get("test_rows"),
+            "ranked_by": ranking_score(metrics).key,
+            "class_shares_in_training_rows": metrics.get("class_shares"),
             "verdict": (metrics.get("verdict") or {}).get("text"),
             "model": {k: metrics["model"][k] for k in headline},
             "baselines": {
@@ -163,7 +167,7 @@ def _fmt(value: Any) -> str:
 
 def render_markdown(card: dict) -> str:
     model, data, metrics = card["model"], card["data"], card["metrics"]
-    headline = get_task(card.get("task", DEFAULT_TASK)).headline_metrics
+    headline = list(metrics["model"])  # the headline figures, the ranking score first
     opt = card["optimizer"]
     lines = [
         "# Model card",

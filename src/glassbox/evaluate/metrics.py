@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from glassbox.tasks import DEFAULT_TASK, get_task
+from glassbox.evaluate.verdict import headline_names, ranking_score
 
 
 def expected_calibration_error(y_true: np.ndarray, proba: np.ndarray, n_bins: int = 15) -> float:
@@ -135,11 +135,11 @@ MODEL_AND_BASELINES_COLUMNS = [
 
 
 def model_and_baselines_table(details: dict) -> pd.DataFrame:
-    """One row per model, the network first: the task's score (accuracy or RMSE) with its
-    interval, and the network's difference from that model with its paired interval (the
-    network's own row: 0). The table DVC draws as bars and the evaluation figure reads."""
-    task = get_task(details.get("task", DEFAULT_TASK))
-    key = task.score
+    """One row per model, the network first: the ranking score (glassbox.evaluate.verdict)
+    with its interval, and the network's difference from that model with its paired
+    interval (the network's own row: 0). The table DVC draws as bars and the evaluation
+    figure reads."""
+    key = ranking_score(details).key
     rows = [("this network", details["model"], (0.0, 0.0))]
     rows += [
         (name, scores, details["differences"][name][key])
@@ -165,18 +165,18 @@ def model_and_baselines_table(details: dict) -> pd.DataFrame:
 
 def headline_metrics(details: dict) -> dict:
     """What `dvc metrics show` and `dvc exp show` list, one screen wide: the model's headline
-    figures (the task's ``headline_metrics``), the best baseline's score, and the verdict
+    figures (``headline_names``), the best baseline's ranking score, and the verdict
     (better, indistinguishable, worse). Beside them, as lists, which DVC's tables leave
     out: each headline figure's interval (``accuracy_ci95``: [low, high]), the difference
     from the best baseline and its interval, and every baseline's score with its interval
     ([value, low, high]). Everything else is in evaluation_details.json."""
-    task = get_task(details.get("task", DEFAULT_TASK))
-    key, sign = task.score, (-1 if task.higher_is_better else 1)
+    score = ranking_score(details)
+    key, sign = score.key, (-1 if score.higher_is_better else 1)
     baselines = details["baselines"]
     best = sorted(baselines, key=lambda n: baselines[n][key] * sign)[0]
     ci = f"ci{round(details['bootstrap']['level'] * 100)}" if "bootstrap" in details else None
     headline = {}
-    for name in task.headline_metrics:
+    for name in headline_names(details):
         headline[name] = details["model"][name]
         if ci:
             headline[f"{name}_{ci}"] = details["model"]["intervals"][name]

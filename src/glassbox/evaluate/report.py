@@ -4,8 +4,8 @@ verdict first, then every model's figures with their intervals, then the figures
 from __future__ import annotations
 
 from glassbox.evaluate.metrics import privacy_sentence
+from glassbox.evaluate.verdict import headline_names, ranking_score
 from glassbox.html_report import escape, figure_to_img, page, table
-from glassbox.tasks import get_task
 
 FIGURE_TITLES = {
     "model_and_baselines.png": "The network and every baseline, with intervals (test split)",
@@ -23,27 +23,76 @@ def _with_interval(scores: dict, metric: str) -> str:
     return f"{scores[metric]:.4f} ({low:.4f} to {high:.4f})"
 
 
+def data_notes(details: dict) -> list[str]:
+    """What the data review found that bears on every figure below it: probable leaks, and
+    a rare class (its share, and how the network does on it)."""
+    notes = [
+        f"Probable leak: column {column!r}, {why}. If it is not known before the "
+        "prediction, every figure on this page is too good."
+        for column, why in (details.get("probable_leaks") or {}).items()
+    ]
+    shares = details.get("class_shares")
+    if shares and details.get("score") == "balanced_accuracy":
+        rare = min(shares, key=shares.get)
+        found = details["model"]["per_class"].get(rare)
+        notes.append(
+            f"Class {rare!r} holds {shares[rare]:.1%} of the training rows, so the models "
+            "are ranked by balanced accuracy (the mean of the per-class recalls), with "
+            "accuracy beside it: always answering the majority class scores "
+            f"{max(shares.values()):.1%} accuracy."
+            + (
+                f" On the test split the network finds {found['recall']:.0%} of the "
+                f"{found['support']} {rare!r} rows (recall), {found['precision']:.0%} of its "
+                f"{rare!r} answers are right (precision), F1 {found['f1']:.3f}."
+                if found
+                else ""
+            )
+        )
+    return notes
+
+
+def _per_class_table(details: dict) -> str:
+    per_class = details["model"].get("per_class")
+    if not per_class:
+        return ""
+    shares = details.get("class_shares") or {}
+    rows = [
+        (
+            name,
+            f"{shares[name]:.1%}" if name in shares else "",
+            f"{s['precision']:.3f}",
+            f"{s['recall']:.3f}",
+            f"{s['f1']:.3f}",
+            str(s["support"]),
+        )
+        for name, s in per_class.items()
+    ]
+    return "<h2>The network, class by class</h2>" + table(
+        ("class", "share of training rows", "precision", "recall", "F1", "test rows"), rows
+    )
+
+
 def render_evaluation_report(details: dict, figures: dict) -> str:
-    task = get_task(details["task"])
-    metrics = task.headline_metrics
+    score = ranking_score(details)
+    metrics = headline_names(details)
     found = details["verdict"]
     level = round(details["bootstrap"]["level"] * 100)
-    sign = -1 if task.higher_is_better else 1
+    sign = -1 if score.higher_is_better else 1
     ranked = sorted(
         [("this network", details["model"]), *details["baselines"].items()],
-        key=lambda item: sign * item[1][task.score],
+        key=lambda item: sign * item[1][score.key],
     )
     scores_table = table(
         ("model", *metrics),
         [(name, *(_with_interval(s, m) for m in metrics)) for name, s in ranked],
     )
     differences = table(
-        ("baseline", f"network minus baseline, {task.score_label}", f"{level} % interval"),
+        ("baseline", f"network minus baseline, {score.label}", f"{level} % interval"),
         [
             (
                 name,
-                f"{details['model'][task.score] - scores[task.score]:+.4f}",
-                "{:+.4f} to {:+.4f}".format(*details["differences"][name][task.score]),
+                f"{details['model'][score.key] - scores[score.key]:+.4f}",
+                "{:+.4f} to {:+.4f}".format(*details["differences"][name][score.key]),
             )
             for name, scores in details["baselines"].items()
         ],
@@ -66,13 +115,15 @@ def render_evaluation_report(details: dict, figures: dict) -> str:
             f"Its probabilities are off by {calibration:.3f} on average (expected "
             f"calibration error; 0 is perfectly calibrated). {privacy_note}"
         )
+    notes = "".join(f'<p class="note">{escape(n)}</p>' for n in data_notes(details))
     body = (
         f'<p class="note"><strong>What to take away. Verdict: {escape(found["outcome"])}.'
-        f"</strong> {escape(found['text'])} {escape(privacy_note)}</p>"
+        f"</strong> {escape(found['text'])} {escape(privacy_note)}</p>{notes}"
         f"<h2>Every model on the same {details['test_rows']} test rows</h2>"
         f"<p>Each figure with its {level} % interval: the paired bootstrap over the test rows "
         f"({boot['resamples']:,} resamples, seed {boot['seed']}; every model scored on the "
-        f"same resamples). Best first by {task.score_phrase}.</p>{scores_table}"
+        f"same resamples). Best first by {score.phrase}.</p>{scores_table}"
+        f"{_per_class_table(details)}"
         f"<h2>The network against each baseline</h2><p>The difference resample by resample: "
         "an interval that holds zero means the two cannot be told apart on these rows.</p>"
         f"{differences}<h2>Figures</h2>{images}"

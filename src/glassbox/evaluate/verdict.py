@@ -1,32 +1,75 @@
 """Is a neural network warranted here? One plain-words answer from the paired bootstrap.
 
-The network is compared with the best baseline by the task's score (accuracy, or RMSE):
-*better* when the 95 % interval of the paired difference lies wholly on the better side of
-zero, *worse* when it lies wholly on the other side, *indistinguishable* when it holds
-zero. Which baseline is best is chosen on the same test rows by point score: the interval
-of the difference against it is what carries the uncertainty.
+The network is compared with the best baseline by the ranking score: RMSE for regression;
+accuracy for classes, or balanced accuracy (the mean of the per-class recalls) when a
+class is rare in the training rows (glassbox.prepare.review.ClassBalance), where always
+answering the majority class already scores high accuracy. Balanced accuracy was chosen
+over average precision and log loss because it scores the predicted classes, as the
+baselines' answers and the confusion matrix do, reads as a share (chance: 1 / classes),
+and holds for any number of classes.
+
+The network is *better* when the 95 % interval of the paired difference lies wholly on
+the better side of zero, *worse* when it lies wholly on the other side,
+*indistinguishable* when it holds zero. Which baseline is best is chosen on the same test
+rows by point score: the interval of the difference against it is what carries the
+uncertainty.
 """
 
 from __future__ import annotations
 
-from glassbox.tasks import get_task
+from dataclasses import dataclass
+
+from glassbox.tasks import DEFAULT_TASK, get_task
 
 OUTCOMES = ("better", "indistinguishable", "worse")
 # Baselines that are themselves neural networks (scikit-learn's MLPs).
 NETWORK_BASELINES = ("mlp_classifier", "mlp_regressor")
 
 
+@dataclass(frozen=True)
+class Score:
+    """The score that ranks the network and the baselines, as a reader sees it."""
+
+    key: str
+    label: str
+    phrase: str
+    higher_is_better: bool
+
+
+SCORES = {
+    s.key: s
+    for s in (
+        Score("accuracy", "accuracy", "accuracy", True),
+        Score("balanced_accuracy", "balanced accuracy", "balanced accuracy", True),
+        Score("rmse", "RMSE", "the RMSE", False),
+    )
+}
+
+
+def ranking_score(details: dict) -> Score:
+    """The score that ranks the models of an evaluation (``details["score"]``; older
+    records: the task's)."""
+    task = get_task(details.get("task", DEFAULT_TASK))
+    return SCORES[details.get("score") or task.score]
+
+
+def headline_names(details: dict) -> tuple[str, ...]:
+    """The figures shown first: the ranking score, then the task's headline metrics."""
+    names = get_task(details.get("task", DEFAULT_TASK)).headline_metrics
+    return tuple(dict.fromkeys((ranking_score(details).key, *names)))
+
+
 def _compare(details: dict, best: str) -> tuple[str, float, list[float], str]:
     """The outcome against baseline ``best``, the difference, its interval, the figures."""
-    task = get_task(details["task"])
-    metric, sign = task.score, (1 if task.higher_is_better else -1)
+    score = ranking_score(details)
+    metric, sign = score.key, (1 if score.higher_is_better else -1)
     difference = details["model"][metric] - details["baselines"][best][metric]
     low, high = details["differences"][best][metric]
     gains = sorted((sign * low, sign * high))
     outcome = "better" if gains[0] > 0 else "worse" if gains[1] < 0 else "indistinguishable"
     level = round(details["bootstrap"]["level"] * 100)
     figures = (
-        f"{task.score_label} {details['model'][metric]:.4f} against "
+        f"{score.label} {details['model'][metric]:.4f} against "
         f"{details['baselines'][best][metric]:.4f}, a difference of {difference:+.4f} "
         f"({level} % interval {low:+.4f} to {high:+.4f}, paired bootstrap over the "
         f"{details['test_rows']} test rows)"
@@ -35,9 +78,9 @@ def _compare(details: dict, best: str) -> tuple[str, float, list[float], str]:
 
 
 def _best(details: dict, names) -> str:
-    task = get_task(details["task"])
-    sign = 1 if task.higher_is_better else -1
-    return max(names, key=lambda n: sign * details["baselines"][n][task.score])
+    score = ranking_score(details)
+    sign = 1 if score.higher_is_better else -1
+    return max(names, key=lambda n: sign * details["baselines"][n][score.key])
 
 
 def verdict(details: dict) -> dict:
@@ -45,7 +88,7 @@ def verdict(details: dict) -> dict:
     the best baseline is itself a network (scikit-learn's MLP), the network is also
     compared with the best baseline that is not one: that answers whether a network is
     warranted at all."""
-    task = get_task(details["task"])
+    score = ranking_score(details)
     best = _best(details, details["baselines"])
     outcome, difference, interval, figures = _compare(details, best)
     text = {
@@ -58,7 +101,7 @@ def verdict(details: dict) -> dict:
     found = {
         "outcome": outcome,
         "best_baseline": best,
-        "metric": task.score,
+        "metric": score.key,
         "difference": difference,
         "interval": interval,
     }
@@ -80,7 +123,7 @@ def verdict(details: dict) -> dict:
     text += {
         "better": "",
         "indistinguishable": (
-            f" On this data a network is not warranted by {task.score_phrase} alone: {best} "
+            f" On this data a network is not warranted by {score.phrase} alone: {best} "
             "does as well."
         ),
         "worse": f" A network is not warranted here; use {best}, or improve the network.",

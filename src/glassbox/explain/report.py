@@ -27,7 +27,7 @@ def deletion_figure(summary: dict, task: str) -> str:
     fig, ax = plt.subplots(figsize=(7, 4))
     any_entry = next(iter(summary["methods"].values()))["quality"]["deletion"]
     t = get_task(task)
-    metric = t.score
+    metric = t.deletion_score
     for method, entry in summary["methods"].items():
         deletion = entry["quality"]["deletion"]
         (line,) = ax.plot(deletion["fractions"], deletion[metric], label=method)
@@ -45,7 +45,9 @@ def deletion_figure(summary: dict, task: str) -> str:
         )
     ax.set(
         xlabel="share of features removed (top-ranked first)",
-        ylabel=t.score_label + ("" if t.higher_is_better else " (target units)"),
+        ylabel="change in "
+        + t.deletion_label.removeprefix("the ")
+        + ("" if t.predicts_classes else " (target units)"),
         title="Deletion curves (dashed: removed features drawn from the data)",
     )
     ax.legend(fontsize="small")
@@ -176,7 +178,7 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
                 "yes" if q["passes"] else "no",
                 f"{q['deletion']['area']:.3f} / {q['deletion']['random_area']:.3f}",
                 "—" if on_data is None else f"{on_data['area']:.3f} / {on_data['random_area']:.3f}",
-                "—" if stable is None else f"{stable['rank_correlation']:.2f}",
+                "—" if stable is None else f"{stable['correlation']:.2f}",
                 "—"
                 if tree is None or tree["rank_correlation"] is None
                 else f"{tree['rank_correlation']:.2f}, {tree['top_k_overlap']:.0%}",
@@ -230,14 +232,17 @@ def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params
             trust_rows,
         ),
         (
-            "<p>Deletion area: accuracy averaged over the removal curve (lower is more faithful). "
+            "<p>Deletion area: how far the probability the model gives the explained class "
+            "moves from its value on the intact row, averaged over the removal curve (higher "
+            "is more faithful). "
             if not regression
-            else "<p>Deletion area: RMSE averaged over the removal curve (higher is more "
-            "faithful). "
+            else "<p>Deletion area: how far the prediction moves from its value on the intact "
+            "row (target units), averaged over the removal curve (higher is more faithful). "
         )
         + "Drawn from the data: the removed features drawn from their distribution given the "
-        "kept ones instead of set to the reference (rows stay like the data). Stability: rank "
-        "correlation of global importances between models retrained with other seeds. "
+        "kept ones instead of set to the reference (rows stay like the data). Stability: "
+        "correlation of global importances between models retrained with other seeds (their "
+        "rank correlation is in the JSON: it counts the order of features the model ignores). "
         "Agreement with a tree: a random forest's permutation importance against the "
         "network's global importance. "
         "Rank correlation with a randomised model: lower means the explanation depends on what "

@@ -1,8 +1,9 @@
 """Can this explanation be trusted? Each method is checked four ways, so the report can say
 which explanations deserve trust:
 
-- deletion: removing the features a method ranks highest should hurt accuracy faster than
-  removing random ones;
+- deletion: removing the features a method ranks highest should move the model's own
+  output (the probability it gives the explained class; regression: its prediction) further
+  from where it was than removing random ones;
 - model randomisation (Adebayo et al., 2018): a method whose attributions barely change when
   the weights are randomised is explaining the input, not the model;
 - infidelity and max-sensitivity (Captum's metrics): lower is better;
@@ -57,7 +58,7 @@ def completeness(
 def deletion_curve(
     model: nn.Module,
     X: torch.Tensor,
-    labels: torch.Tensor,
+    explained: torch.Tensor,
     attributions: np.ndarray,
     reference: torch.Tensor,
     steps: int,
@@ -66,16 +67,26 @@ def deletion_curve(
     target_scale: float = 1.0,
     imputer: GaussianImputer | None = None,
 ) -> dict:
-    """The task's score (accuracy; regression: RMSE in target units) as the top-ranked (by
-    |attribution|) features are replaced by the reference, against replacing features in
-    random order; with an ``imputer``, the same two curves once more with the removed
-    features drawn from their distribution given the kept ones (``on_data``: rows that
-    stay like the data, glassbox.explain.imputation)."""
+    """How far the model's own output moves (the mean absolute change in the probability
+    of each row's ``explained`` class; regression: in the prediction, in target units) as
+    the top-ranked (by |attribution|) features are replaced by the reference, against
+    replacing features in random order; with an ``imputer``, the same two curves once more
+    with the removed features drawn from their distribution given the kept ones
+    (``on_data``: rows that stay like the data, glassbox.explain.imputation).
+
+    The change, not the output itself: a row of the majority class is answered by the
+    absence of signal, so removing what a method ranks first (set to the reference, which
+    is itself a majority answer) can raise that row's probability as well as lower it;
+    either way the answer moved because of what was removed. Accuracy is no guide at all
+    on a table with a rare class: a model whose inputs are gone answers the majority class,
+    which keeps accuracy high whatever was removed."""
     t = get_task(task)
-    metric = t.score
+    metric = t.deletion_score
+    with torch.no_grad():
+        intact = model(X)
 
     def score(x: torch.Tensor) -> float:
-        return t.in_target_units(float(t.score_of(t.outputs(model(x)), labels)), target_scale)
+        return t.output_change(model(x), intact, explained, target_scale)
 
     n, d = X.shape
     by_method = torch.from_numpy(np.argsort(-np.abs(attributions), axis=1, kind="stable").copy())
@@ -132,7 +143,6 @@ def assess(
     model: nn.Module,
     X: torch.Tensor,
     target: torch.Tensor,
-    labels: torch.Tensor,
     values: np.ndarray,
     baselines: torch.Tensor,
     params: ExplainabilityParams,
@@ -180,7 +190,7 @@ def assess(
             "deletion": deletion_curve(
                 model,
                 X,
-                labels,
+                target,
                 values,
                 baselines.mean(0, keepdim=True),
                 q.deletion_steps,
@@ -223,9 +233,7 @@ def verdict_checks(
     q = params.quality
     deletion = result["deletion"]
 
-    def beats_random(curves: dict) -> bool:  # a score should fall faster, an error grow faster
-        if get_task(task).higher_is_better:
-            return curves["area"] < curves["random_area"]
+    def beats_random(curves: dict) -> bool:  # the output should move further, sooner
         return curves["area"] > curves["random_area"]
 
     checks = {"deletion_beats_random": beats_random(deletion)}
@@ -245,14 +253,13 @@ def verdict_sentence(method: str, result: dict, task: str = DEFAULT_TASK) -> str
     checks = result["checks"]
     deletion = result["deletion"]
     t = get_task(task)
-    what = t.score_phrase
-    hurt = f"{'lowers' if t.higher_is_better else 'raises'} {what}"
+    what = t.deletion_label
     parts = [
         (
-            f"removing its top-ranked features {hurt} faster than removing random ones "
+            f"removing its top-ranked features moves {what} faster than removing random ones "
             f"(area {deletion['area']:.3f} against {deletion['random_area']:.3f})"
             if checks["deletion_beats_random"]
-            else f"removing its top-ranked features changes {what} no more than removing random "
+            else f"removing its top-ranked features moves {what} no more than removing random "
             f"ones (area {deletion['area']:.3f} against {deletion['random_area']:.3f})"
         ),
         (
@@ -289,13 +296,13 @@ def verdict_sentence(method: str, result: dict, task: str = DEFAULT_TASK) -> str
             + f"(area {on_data['area']:.3f} against {on_data['random_area']:.3f})",
         )
     if "stable_across_seeds" in checks:
-        correlation, seeds = result["stability_rank_correlation"], result["stability_seeds"]
+        correlation, seeds = result["stability_correlation"], result["stability_seeds"]
         parts.append(
-            f"its global importances agree across {seeds} retrainings with other seeds (rank "
-            f"correlation {correlation:.2f})"
+            f"its global importances agree across {seeds} retrainings with other seeds "
+            f"(correlation {correlation:.2f})"
             if checks["stable_across_seeds"]
             else f"its global importances change when the model is retrained with another seed "
-            f"(rank correlation {correlation:.2f} across {seeds} seeds): not a stable explanation"
+            f"(correlation {correlation:.2f} across {seeds} seeds): not a stable explanation"
         )
     head = "passes" if result["passes"] else "does not pass"
     return f"{method.replace('_', ' ').capitalize()} {head}: " + "; ".join(parts) + "."
@@ -303,7 +310,7 @@ def verdict_sentence(method: str, result: dict, task: str = DEFAULT_TASK) -> str
 
 # Each check in words (what passing it means), in the order the report lists them.
 CHECK_PHRASES = {
-    "deletion_beats_random": "removing the top-ranked features hurts {what} faster than "
+    "deletion_beats_random": "removing the top-ranked features moves {what} faster than "
     "removing random ones",
     "deletion_on_data_beats_random": "the same holds when the removed features are drawn "
     "from the data",
@@ -318,7 +325,7 @@ def verdict_summary(methods: dict, task: str = DEFAULT_TASK) -> list[str]:
     """The checks in words, one line per check naming the methods that pass and fail it
     (their figures are in the report's table), and a caution where a method's attribution
     sizes follow the input even for a random model."""
-    what = get_task(task).score_phrase
+    what = get_task(task).deletion_label
     names = {m: m.replace("_", " ") for m in methods}
     lines = []
     for check, phrase in CHECK_PHRASES.items():
@@ -359,25 +366,24 @@ def verdict_summary(methods: dict, task: str = DEFAULT_TASK) -> list[str]:
 def stability_check(result: dict, stability: dict, params: ExplainabilityParams) -> None:
     """Add the across-seed check to a method's checks: an explanation that changes when the
     model is retrained with another seed does not pass, whatever its other scores."""
+    result["stability_correlation"] = stability["correlation"]
     result["stability_rank_correlation"] = stability["rank_correlation"]
     result["stability_seeds"] = stability["seeds"]
     result["checks"]["stable_across_seeds"] = (
-        stability["rank_correlation"] >= params.quality.stability_threshold
+        stability["correlation"] >= params.quality.stability_threshold
     )
     result["passes"] = all(result["checks"].values())
 
 
 def read_first(methods: dict, task: str = DEFAULT_TASK) -> dict:
     """Which method to read first, and why: among those that pass every check, the one whose
-    top features cost the score fastest when removed (drawn from the data where measured,
-    else set to the reference), relative to random order; ties go to the more stable one.
-    Every method's failed checks are named."""
-    higher = get_task(task).higher_is_better
+    top features move the model's output most when removed (drawn from the data where
+    measured, else set to the reference), relative to random order; ties go to the more
+    stable one. Every method's failed checks are named."""
 
     def deletion_gain(quality: dict) -> float:
         curves = quality["deletion"].get("on_data", quality["deletion"])
-        gain = curves["random_area"] - curves["area"]
-        return gain if higher else -gain
+        return curves["area"] - curves["random_area"]
 
     failed = {
         m: [name for name, ok in r["quality"]["checks"].items() if not ok]
@@ -388,7 +394,7 @@ def read_first(methods: dict, task: str = DEFAULT_TASK) -> dict:
         passing,
         key=lambda m: (
             -deletion_gain(methods[m]["quality"]),
-            -methods[m].get("stability_across_seeds", {}).get("rank_correlation", 0.0),
+            -methods[m].get("stability_across_seeds", {}).get("correlation", 0.0),
         ),
     )
     found = {"order": ranked, "failed_checks": {m: f for m, f in failed.items() if f}}
@@ -404,14 +410,14 @@ def read_first(methods: dict, task: str = DEFAULT_TASK) -> dict:
     how = "drawn from the data" if "on_data" in quality["deletion"] else "set to the reference"
     text = (
         f"Read {best.replace('_', ' ')} first: it passes every check, and removing its "
-        f"top-ranked features ({how}) hurts {get_task(task).score_phrase} most against "
+        f"top-ranked features ({how}) moves {get_task(task).deletion_label} most against "
         f"random order (area {curves['area']:.3f} against {curves['random_area']:.3f})"
     )
     stability = methods[best].get("stability_across_seeds")
     if stability:
         text += (
             f"; its global importances agree across {stability['seeds']} retrainings "
-            f"(rank correlation {stability['rank_correlation']:.2f})"
+            f"(correlation {stability['correlation']:.2f})"
         )
     found |= {"read_first": best, "text": text + "."}
     return found

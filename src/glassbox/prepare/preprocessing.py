@@ -67,6 +67,9 @@ class Preprocessor:
     missing_in_training: dict[str, int] = field(default_factory=dict)
     # Columns dropped before fitting as identifiers (column -> why).
     dropped_identifiers: dict[str, str] = field(default_factory=dict)
+    # Columns the review takes for leaks (column -> why, with the figure): kept unless
+    # drop_suspect_columns, and named on the evaluation report's first screen.
+    probable_leaks: dict[str, str] = field(default_factory=dict)
     # The training rows' mean in model input (per feature): the `training_mean` reference
     # row of attributions, the same for batch inference and the HTTP service.
     input_means: list[float] = field(default_factory=list)

@@ -11,7 +11,18 @@
 - duplicates: a column that is another one recoded (`SexCode` beside `Sex`) or a perfect
   linear function of it; the model's reliance is then split between the two at random;
 - heavy missingness: a column mostly filled in by imputation says more about the
-  imputation than about the data.
+  imputation than about the data;
+- probable leaks: a column that alone nearly determines the target (a one-feature tree
+  fitted on half the training rows scores balanced accuracy, or R², of at least
+  ``LEAK_SCORE`` on the other half), or that the target determines for one class (every
+  row of class c holds one value that at most a third of the other rows hold, as a spending column
+  that is 0 for everyone without a card). Such a column is usually recorded after the
+  outcome, and the model will not have it, or not so clean, when it is used (Kaufman et
+  al., 2012, "Leakage in data mining"). Deepchecks' Feature Label Correlation and
+  EvalML's TargetLeakageDataCheck apply the same idea;
+- class balance (classification): each class's share of the training rows; a class under
+  half an even share (``IMBALANCED_SHARE``: under 25 % of two classes) makes accuracy a
+  poor guide, since always answering the majority class already scores high.
 
 Each finding names the columns and its figures, and what to do. The review reads the
 training rows (those the preprocessing is fitted on); constant columns are left to
@@ -30,6 +41,12 @@ import pandas as pd
 IDENTIFIER_NAME = re.compile(r"^(id|index|rownames?|row_?(id|number|num)|unnamed: ?0)$|_id$|^id_")
 HEAVY_MISSING_SHARE = 0.3
 CORRELATION_ROWS = 10_000  # rows sampled for the linear-duplicate check on big tables
+LEAK_SCORE = 0.95  # a column alone scoring this on held-out rows is a probable leak
+LEAK_ROWS = 20_000  # rows sampled for the leak check on big tables
+# The target determines a column for class c: c's rows hold one value in at least this
+# share, and the other rows hold it in at most DETERMINED_ELSEWHERE.
+DETERMINED_SHARE, DETERMINED_ELSEWHERE, DETERMINED_MIN_ROWS = 0.99, 1 / 3, 20
+IMBALANCED_SHARE = 0.5  # of an even share (1 / classes)
 
 
 @dataclass
@@ -39,18 +56,16 @@ class Review:
     duplicates: dict[str, str] = field(default_factory=dict)  # column -> how it repeats another
     missing: dict[str, int] = field(default_factory=dict)  # column -> missing values
     rows: int = 0
+    leaks: dict[str, str] = field(default_factory=dict)  # column -> why, with its figure
 
     @property
     def heavy_missing(self) -> dict[str, int]:
         return {c: n for c, n in self.missing.items() if n >= HEAVY_MISSING_SHARE * self.rows}
 
     def suspect_columns(self) -> list[str]:
-        """Columns that `drop_suspect_columns: true` drops: possible identifiers and repeats
-        (identifiers are dropped in any case)."""
-        return [
-            *self.possible_identifiers,
-            *(c for c in self.duplicates if c not in self.possible_identifiers),
-        ]
+        """Columns that `drop_suspect_columns: true` drops: possible identifiers, repeats
+        and probable leaks (identifiers are dropped in any case)."""
+        return list(dict.fromkeys([*self.possible_identifiers, *self.duplicates, *self.leaks]))
 
     def dropped_lines(self) -> list[str]:
         return [
@@ -61,6 +76,13 @@ class Review:
 
     def warnings(self) -> list[str]:
         lines = [
+            f"column {c!r} is a probable leak: {why}. A column this close to the answer is "
+            "usually recorded after the outcome, and the model will not have it when it is "
+            "used. Drop it (data_processing.drop_columns, or drop_suspect_columns: true) "
+            "unless it is truly known before the prediction"
+            for c, why in self.leaks.items()
+        ]
+        lines += [
             f"column {c!r} may be an identifier ({why}): if it is, it says nothing about new "
             "rows, yet a model can lean on it. Drop it (data_processing.drop_columns, or "
             "drop_suspect_columns: true), or keep it knowingly (keep_columns)"
@@ -151,9 +173,138 @@ def _off_mode(column: pd.Series) -> int:
     return len(column) - int(column.value_counts(dropna=False).iloc[0])
 
 
-def review_columns(rows: pd.DataFrame, features: list[str], keep: list[str] = ()) -> Review:
+def _predictive_power(column: pd.Series, target: pd.Series, classes: bool, seed: int) -> float:
+    """How well ``column`` alone predicts ``target`` on rows it was not fitted on: a small
+    tree fitted on one half of the rows (numbers), or each category's majority class / mean
+    (categories), scored on the other half by balanced accuracy (chance is 1 / classes,
+    whatever the balance) or R²."""
+    from sklearn.metrics import balanced_accuracy_score, r2_score
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    order = np.random.default_rng(seed).permutation(len(column))
+    fit, held = order[: len(order) // 2], order[len(order) // 2 :]
+    y_fit, y_held = target.iloc[fit], target.iloc[held]
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        values = column.to_numpy(dtype="float64").reshape(-1, 1)
+        kind = DecisionTreeClassifier if classes else DecisionTreeRegressor
+        tree = kind(
+            max_leaf_nodes=32,
+            min_samples_leaf=5,
+            random_state=seed,
+            **({"class_weight": "balanced"} if classes else {}),
+        )
+        predicted = tree.fit(values[fit], y_fit).predict(values[held])
+    else:
+        keys = column.astype("string").fillna("<missing>")
+        if classes:
+            # The class most over-represented in each category (its share over the class's
+            # share overall), as balanced weights would pick it.
+            overall = y_fit.value_counts(normalize=True)
+            table = pd.crosstab(keys.iloc[fit].to_numpy(), y_fit.to_numpy(), normalize="index")
+            lookup = (table / overall.reindex(table.columns)).idxmax(axis=1)
+            fallback = overall.idxmax()
+        else:
+            lookup, fallback = y_fit.groupby(keys.iloc[fit].to_numpy()).mean(), y_fit.mean()
+        predicted = keys.iloc[held].map(lookup).fillna(fallback).to_numpy()
+    if classes:
+        return float(balanced_accuracy_score(y_held, predicted))
+    return float(r2_score(y_held, predicted))
+
+
+def _determined_by_target(column: pd.Series, target: pd.Series) -> str | None:
+    """Whether the target fixes this column's value for one class (every row of the class
+    holds one value that the other rows rarely hold), in words; None if not."""
+    values = column.astype("string").fillna("<missing>")
+    for label, rows in values.groupby(target.to_numpy()):
+        if len(rows) < DETERMINED_MIN_ROWS:
+            continue
+        counts = rows.value_counts()
+        value, share = counts.index[0], counts.iloc[0] / len(rows)
+        others = values[target.to_numpy() != label]
+        elsewhere = float((others == value).mean()) if len(others) else 1.0
+        if share >= DETERMINED_SHARE and elsewhere <= DETERMINED_ELSEWHERE:
+            return (
+                f"{share:.0%} of the rows with {target.name} = {label!r} have "
+                f"{column.name} = {value}, against {elsewhere:.0%} of the other rows: the "
+                "target nearly fixes it"
+            )
+    return None
+
+
+def probable_leaks(
+    rows: pd.DataFrame, columns: list[str], target: str, classes: bool, seed: int = 0
+) -> dict[str, str]:
+    """Columns that alone nearly determine ``target``, or that the target determines, with
+    the figure that says so."""
+    if len(rows) > LEAK_ROWS:
+        rows = rows.sample(LEAK_ROWS, random_state=seed)
+    y = rows[target]
+    leaks = {}
+    for c in columns:
+        if rows[c].nunique(dropna=False) < 2:
+            continue
+        score = _predictive_power(rows[c], y, classes, seed)
+        if score >= LEAK_SCORE:
+            what = "balanced accuracy" if classes else "R²"
+            leaks[c] = (
+                f"alone it predicts {target!r} with {what} {score:.3f} on held-out training "
+                f"rows (a one-column model; {LEAK_SCORE} or more is flagged)"
+            )
+        elif classes and (why := _determined_by_target(rows[c], y)) is not None:
+            leaks[c] = why
+    return leaks
+
+
+@dataclass
+class ClassBalance:
+    """Each class's share of the training rows, and whether the rarest is rare enough that
+    accuracy misleads (under ``IMBALANCED_SHARE`` of an even share)."""
+
+    shares: dict[str, float]
+
+    @property
+    def minority(self) -> str:
+        return min(self.shares, key=self.shares.get)
+
+    @property
+    def imbalanced(self) -> bool:
+        return self.shares[self.minority] < IMBALANCED_SHARE / len(self.shares)
+
+    def line(self) -> str:
+        return "class shares in the training rows: " + ", ".join(
+            f"{c} {s:.1%}" for c, s in sorted(self.shares.items(), key=lambda i: -i[1])
+        )
+
+    def warning(self) -> str | None:
+        if not self.imbalanced:
+            return None
+        even = 1 / len(self.shares)
+        return (
+            f"class {self.minority!r} holds {self.shares[self.minority]:.1%} of the training "
+            f"rows (under half an even share, {even:.0%}): always answering the majority "
+            "class already scores high accuracy, so the evaluation's headline and verdict "
+            "use balanced accuracy (accuracy beside it). To make the network weigh the rare "
+            "class, set training.loss.class_weights: balanced (conf/base/parameters_training.yml)"
+        )
+
+
+def class_balance(labels: pd.Series) -> ClassBalance:
+    shares = labels.astype("string").value_counts(normalize=True, dropna=False)
+    return ClassBalance({str(c): float(s) for c, s in shares.items()})
+
+
+def review_columns(
+    rows: pd.DataFrame,
+    features: list[str],
+    keep: list[str] = (),
+    target: str | None = None,
+    classes: bool = True,
+    seed: int = 0,
+) -> Review:
     """The findings on ``features`` of the (training) ``rows``; ``keep`` names columns kept
-    on purpose (data_processing.keep_columns), never taken for identifiers."""
+    on purpose (data_processing.keep_columns), never taken for identifiers or leaks. With
+    ``target`` (a column of ``rows``), the leak check too (``classes``: the target is a
+    class)."""
     found = {
         c: f
         for c in features
@@ -163,4 +314,9 @@ def review_columns(rows: pd.DataFrame, features: list[str], keep: list[str] = ()
     possible = {c: why for c, (why, certain) in found.items() if not certain}
     kept = [c for c in features if c not in identifiers]
     missing = {c: int(n) for c, n in rows[kept].isna().sum().items() if n > 0}
-    return Review(identifiers, possible, _repeats(rows, kept), missing, len(rows))
+    leaks = (
+        {}
+        if target is None
+        else probable_leaks(rows, [c for c in kept if c not in keep], target, classes, seed)
+    )
+    return Review(identifiers, possible, _repeats(rows, kept), missing, len(rows), leaks)

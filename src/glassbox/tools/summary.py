@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from glassbox.evaluate.verdict import ranking_score
 from glassbox.optional import requested
-from glassbox.tasks import DEFAULT_TASK, get_task
 
 # Each report, with the summary that says whether it was requested (glassbox.optional).
 REPORTS = {
@@ -55,12 +55,20 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
         lines.append(f"Data warning: {warning}")
     details = read("evaluation_details")
     if details:
-        task = get_task(details.get("task", DEFAULT_TASK))
-        key, sign = task.score, (1 if task.higher_is_better else -1)
+        score = ranking_score(details)
+        key, sign = score.key, (1 if score.higher_is_better else -1)
         best = max(details["baselines"], key=lambda n: sign * details["baselines"][n][key])
+        beside = (
+            ""
+            if key != "balanced_accuracy"
+            else (
+                f" (accuracy {details['model']['accuracy']:.4f}: a class is rare, see the data "
+                "warning)"
+            )
+        )
         lines.append(
-            f"Test split ({details['test_rows']} rows): {key} {details['model'][key]:.4f}; "
-            f"best baseline ({best}) {details['baselines'][best][key]:.4f}"
+            f"Test split ({details['test_rows']} rows): {key} {details['model'][key]:.4f}"
+            f"{beside}; best baseline ({best}) {details['baselines'][best][key]:.4f}"
         )
         found = details.get("verdict")
         if found:

@@ -83,7 +83,7 @@ def test_report_and_summary_with_every_data_string_escaped(tmp_path):
         low, high = stability["importance_range"][HOSTILE]
         assert low <= high
         assert entry["quality"]["checks"]["stable_across_seeds"] == (
-            stability["rank_correlation"] >= 0.8
+            stability["correlation"] >= 0.8
         )
         assert entry["agreement_with_tree"]["tree"] == "random_forest"
         assert set(entry["quality"]["deletion"]["on_data"]) >= {"area", "random_area"}

@@ -8,10 +8,10 @@ import pandas as pd
 
 from glassbox.parameters import DataProcessingParams
 from glassbox.prepare.preprocessing import Preprocessor
-from glassbox.prepare.review import review_columns
+from glassbox.prepare.review import class_balance, review_columns
 from glassbox.prepare.splitting import stratified_split
 from glassbox.prepare.validation import column_roles, validate_raw_table
-from glassbox.tasks import DEFAULT_TASK, log_task
+from glassbox.tasks import DEFAULT_TASK, get_task, log_task
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +51,24 @@ def fit_preprocessor(
     roles = column_roles(train_rows, params)
     numeric, categorical = roles.numeric, roles.categorical
     features = {*numeric, *categorical}
+    classes = get_task(task).predicts_classes
     review = review_columns(
-        train_rows, [c for c in train_rows.columns if c in features], params.keep_columns
+        train_rows,
+        [c for c in train_rows.columns if c in features],
+        params.keep_columns,
+        params.target,
+        classes,
+        params.seed,
     )
     for line in review.dropped_lines():
         log.info("%s", line)
-    for warning in review.warnings():
+    warnings = review.warnings()
+    if classes:
+        balance = class_balance(train_rows[params.target])
+        log.info("%s", balance.line())
+        if balance.warning():
+            warnings.append(balance.warning())
+    for warning in warnings:
         log.warning("%s", warning)
     dropped = set(review.identifiers)
     if params.drop_suspect_columns and review.suspect_columns():
@@ -67,6 +79,7 @@ def fit_preprocessor(
     categorical = [c for c in categorical if c not in dropped]
     preprocessor = Preprocessor.fit(train_rows, params, numeric, categorical, task)
     preprocessor.dropped_identifiers = dict(review.identifiers)
+    preprocessor.probable_leaks = dict(review.leaks)
     if preprocessor.dropped_columns:
         log.info("dropped constant columns: %s", preprocessor.dropped_columns)
     imputed = {c: n for c, n in review.missing.items() if c in preprocessor.fill_values}
@@ -80,7 +93,7 @@ def fit_preprocessor(
             if isinstance(value := preprocessor.fill_values[column], float)
             else repr(value),
         )
-    preprocessor.data_warnings = review.warnings()
+    preprocessor.data_warnings = warnings
     preprocessor.missing_in_training = imputed
     return preprocessor
 

@@ -28,11 +28,12 @@ from glassbox.evaluate.metrics import (
     roc_table,
 )
 from glassbox.evaluate.report import render_evaluation_report
-from glassbox.evaluate.verdict import verdict
+from glassbox.evaluate.verdict import headline_names, verdict
 from glassbox.parameters import EvaluationParams, TrainingParams
 from glassbox.prepare.model_input import check_features, check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
-from glassbox.tasks import DEFAULT_TASK, get_task
+from glassbox.prepare.review import class_balance
+from glassbox.tasks import get_task
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,11 @@ def score_model_and_baselines(
     95 % interval for each (paired bootstrap) and for each difference between the model
     and a baseline; the verdict: is the network warranted here?; and how private the model
     is (the training's privacy record)."""
+    balance = (
+        None
+        if _regression(preprocessor)
+        else class_balance(pd.Series(np.asarray(_class_names(preprocessor))[_labels(y_train)]))
+    )
     X_train, y_train = _baseline_rows(X_train, y_train, params.baseline_rows, training.seed)
     score = _value_scores if _regression(preprocessor) else _class_scores
     scores, resampled = score(
@@ -94,8 +100,13 @@ def score_model_and_baselines(
         scores[name]["intervals"] = bootstrap.intervals(
             values, scores[name], params.confidence_level
         )
+    task = get_task(preprocessor.task)
     details = {
         "task": preprocessor.task,
+        # What ranks the models and decides the verdict (glassbox.evaluate.verdict).
+        "score": "balanced_accuracy" if balance and balance.imbalanced else task.score,
+        "class_shares": balance.shares if balance else None,
+        "probable_leaks": preprocessor.probable_leaks,
         "test_rows": len(y_test),
         "bootstrap": {
             "resamples": params.bootstrap_resamples,
@@ -182,7 +193,7 @@ def summarise_metrics(evaluation_details: dict) -> dict:
     """The headline figures DVC shows (`dvc metrics show`, `dvc exp show`): the model's and
     the best baseline's, one screen wide."""
     metrics = headline_metrics(evaluation_details)
-    names = get_task(evaluation_details.get("task", DEFAULT_TASK)).headline_metrics
+    names = headline_names(evaluation_details)
     best = metrics["best_baseline"]
     log.info(
         "test split (%d rows): %s; best baseline %s: %s %.4f",

@@ -45,7 +45,6 @@ def explain_test_set(
             model,
             X,
             target,
-            labels,
             result.values,
             baselines,
             params,
