@@ -130,3 +130,70 @@ def test_on_a_table_where_trees_win_the_verdict_says_no_network_and_names_the_en
     assert found["best_baseline"] in TREE_BASELINES, found
     assert found["outcome"] in {"worse", "indistinguishable"}, found
     assert "not warranted" in found["text"]
+
+
+def _rare_class_table(rows: int = 3000, seed: int = 0):
+    """A Default-like table: about 4 % of rows default, by their balance and income; and a
+    collection fee that only defaulters are ever charged (recorded after the outcome)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    balance = rng.normal(size=rows)
+    income = rng.normal(size=rows)
+    logit = 2.5 * balance - 0.8 * income - 4.5
+    default = rng.random(rows) < 1 / (1 + np.exp(-logit))
+    fee = np.where(default, rng.gamma(2.0, 30.0, rows), 0.0)
+    return pd.DataFrame(
+        {
+            "balance": balance,
+            "income": income,
+            "student": rng.choice(["Yes", "No"], rows),
+            "collection_fee": fee,
+            "default": np.where(default, "Yes", "No"),
+        }
+    )
+
+
+def test_on_a_rare_class_balanced_accuracy_ranks_the_models_and_a_leak_is_named(tmp_path):
+    from glassbox.parameters import DataProcessingParams
+
+    table = _rare_class_table()
+    share = (table["default"] == "Yes").mean()
+    assert 0.02 < share < 0.08
+    catalog = digits_catalog(
+        tmp_path,
+        data_processing=DataProcessingParams(target="default"),
+        training=TrainingParams(epochs=15, progress="never"),
+        evaluation=EvaluationParams(bootstrap_resamples=200),
+    )
+    catalog["raw_data"] = MemoryDataset(table)
+    catalog["training_checkpoint"] = MemoryDataset(CheckpointStore(tmp_path / "ckpt.pt"))
+    catalog["evaluation_details"] = JSONDataset(filepath=str(tmp_path / "details.json"))
+    outputs = SequentialRunner().run(data_processing() + training() + evaluation(), catalog)
+
+    preprocessor = catalog.load("preprocessor")
+    assert set(preprocessor.probable_leaks) == {"collection_fee"}
+    assert "collection_fee" in preprocessor.feature_names  # named, kept: the user decides
+    warnings = " ".join(preprocessor.data_warnings)
+    assert "column 'collection_fee' is a probable leak" in warnings
+    assert "class 'Yes' holds" in warnings and "training.loss.class_weights: balanced" in warnings
+
+    details = catalog.load("evaluation_details")
+    assert details["score"] == "balanced_accuracy"
+    assert abs(details["class_shares"]["Yes"] - share) < 0.02
+    assert details["verdict"]["metric"] == "balanced_accuracy"
+    assert "balanced accuracy" in details["verdict"]["text"]
+    # Always answering "No" scores high accuracy and chance balanced accuracy.
+    majority = details["baselines"]["majority_class"]
+    assert majority["accuracy"] > 0.9 and majority["balanced_accuracy"] == 0.5
+    headline = outputs["metrics"].load()
+    assert list(headline)[:2] == ["balanced_accuracy", "balanced_accuracy_ci95"]
+    assert "accuracy" in headline and headline["best_baseline"] != "majority_class"
+    assert "best_baseline_balanced_accuracy" in headline
+
+    report = outputs["evaluation_report"].load()
+    first_screen = report[: report.index("<h2>")]
+    assert "Probable leak: column &#x27;collection_fee&#x27;" in first_screen
+    assert "Class &#x27;Yes&#x27; holds" in first_screen and "(recall)" in first_screen
+    assert "The network, class by class" in report
