@@ -28,8 +28,9 @@ pytestmark = pytest.mark.e2e
 
 
 def messy_table(rows: int = 240) -> pd.DataFrame:
-    """String labels, a categorical column, gaps, a row-number column and a recoded copy of
-    a column: what a table from the wild brings."""
+    """String labels, a categorical column, gaps, a row-number column, a recoded copy of a
+    column and a leak (a refund only kept items ever get): what a table from the wild
+    brings."""
     rng = np.random.default_rng(7)
     size = rng.normal(size=rows)
     colour = rng.choice(["red", "green", "blue"], rows)
@@ -45,6 +46,7 @@ def messy_table(rows: int = 240) -> pd.DataFrame:
             "colour": colour,
             "colour_code": pd.Series(colour).map({"red": 0, "green": 1, "blue": 2}),
             "weight": weight,
+            "refund": np.where(label == "keep", rng.gamma(2.0, 10.0, rows), 0.0),
             "outcome": label,
         }
     )
@@ -94,6 +96,8 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(
     ), output
     assert "column 'weight' is missing in" in output
     assert "imputed 'weight' in" in output
+    assert "class shares in the training rows: drop " in output
+    assert "column 'refund' is a probable leak: " in output
     summary = result.stdout.splitlines()[-5:]  # DVC and the summary print on stdout
     assert summary[0].startswith("Test split (") and "best baseline" in summary[0], summary
     assert re.match(r"Network against it: (better|indistinguishable|worse) \(", summary[1])
@@ -105,6 +109,7 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(
     # The data review's findings are repeated with the result, so none scrolls away.
     assert "\nDropped as an identifier: 'rownames' (its name)\n" in result.stdout
     assert "\nData warning: column 'weight' is missing in" in result.stdout
+    assert "\nData warning: column 'refund' is a probable leak: " in result.stdout
     # The table is versioned by DVC before the run, so that a push shares it.
     assert "data/01_raw/mine.csv is now versioned by DVC" in result.stdout
     assert (project_copy / "data/01_raw/mine.csv.dvc").is_file()
@@ -115,6 +120,10 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(
     assert card["features"]["dropped_identifiers"] == {"rownames": "its name"}
     assert "rownames" not in card["features"]["model_input"]
     assert card["features"]["missing_imputed_in_training_rows"]["weight"] > 0
+    assert list(card["features"]["probable_leaks"]) == ["refund"]
+    evaluation = (project_copy / "data/08_reporting/evaluation_report.html").read_text()
+    first_screen = evaluation[: evaluation.index("<h2>")]
+    assert "Probable leak: column &#x27;refund&#x27;" in first_screen
     assert list(card["data"]["dvc_tracked_raw_files"]) == ["data/01_raw/mine.csv"]
 
     # DVC versions the user's file, not the example digits.
