@@ -515,6 +515,9 @@ class QualityParams(_Strict):
         le=1,
         description="signed rank correlation with a random model's attributions below this: passes",
     )
+    randomisation_models: int = Field(
+        5, ge=1, description="randomly initialised models the randomisation test averages over"
+    )
     completeness_tolerance: float = Field(0.01, gt=0, description="IG delta / output difference")
     stability_threshold: float = Field(
         0.8,

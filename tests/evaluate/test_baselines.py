@@ -46,3 +46,24 @@ def test_baselines_fit_on_a_seeded_sample_when_baseline_rows_is_set():
     assert X_some.index.is_unique
     assert X_some.index.equals(_baseline_rows(X, y, 200, seed=0)[0].index)  # seeded
     assert not X_some.index.equals(_baseline_rows(X, y, 200, seed=1)[0].index)
+
+
+def test_weighted_like_the_network_the_baselines_find_more_of_a_rare_class():
+    """With training.loss.class_weights: balanced the network is set against baselines
+    weighted the same way (the majority class stays the majority class)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 3))
+    y = (rng.random(3000) < 1 / (1 + np.exp(-(2.5 * X[:, 0] - 5.0)))).astype(int)
+    assert 0.02 < y.mean() < 0.08
+
+    def recall(models):  # of the rare class, on rows the baselines were not fitted on
+        proba = baseline_probabilities(models, X[2000:], n_classes=2)
+        rare = y[2000:] == 1
+        return {n: (p.argmax(axis=1)[rare] == 1).mean() for n, p in proba.items()}
+
+    plain = recall(fit_baselines(X[:2000], y[:2000], hidden_sizes=[8], seed=0))
+    weighted = recall(fit_baselines(X[:2000], y[:2000], hidden_sizes=[8], seed=0, balanced=True))
+    assert weighted["majority_class"] == plain["majority_class"] == 0
+    for name in ("logistic_regression", "mlp_classifier"):
+        assert weighted[name] > plain[name] + 0.2, (name, plain[name], weighted[name])
+    assert weighted["hist_gradient_boosting"] >= plain["hist_gradient_boosting"]

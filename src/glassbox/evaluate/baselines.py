@@ -32,10 +32,19 @@ TREE_BASELINES = ("hist_gradient_boosting", "random_forest")
 
 
 def fit_baselines(
-    X_train: np.ndarray, y_train: np.ndarray, hidden_sizes: list[int], seed: int
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    hidden_sizes: list[int],
+    seed: int,
+    balanced: bool = False,
 ) -> dict[str, object]:
     """The majority class, a logistic regression, scikit-learn's MLP with our hidden sizes,
-    and the two tree ensembles."""
+    and the two tree ensembles. ``balanced``: each row weighted by 1 / its class's
+    frequency, as the network is with training.loss.class_weights: balanced, so that a
+    weighted network is not set against unweighted baselines."""
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    weights = compute_sample_weight("balanced", y_train) if balanced else None
     models = {
         "majority_class": DummyClassifier(strategy="most_frequent"),
         "logistic_regression": LogisticRegression(max_iter=2000),
@@ -50,8 +59,9 @@ def fit_baselines(
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # reported through the scores
-        for model in models.values():
-            model.fit(X_train, y_train)
+        for name, model in models.items():
+            trivial = name in TRIVIAL_BASELINES  # the majority class stays what it says
+            model.fit(X_train, y_train, sample_weight=None if trivial else weights)
     return models
 
 

@@ -47,6 +47,12 @@ def data_notes(details: dict) -> list[str]:
                 if found
                 else ""
             )
+            + (
+                " The network and the baselines (but the majority class) are trained with "
+                "classes weighted by 1 / their frequency."
+                if details.get("class_weights") == "balanced"
+                else ""
+            )
         )
     return notes
 

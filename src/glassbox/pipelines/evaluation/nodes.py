@@ -107,6 +107,8 @@ def score_model_and_baselines(
         "score": "balanced_accuracy" if balance and balance.imbalanced else task.score,
         "class_shares": balance.shares if balance else None,
         "probable_leaks": preprocessor.probable_leaks,
+        # Classes weighted by 1 / frequency in the network's loss and the baselines' fits.
+        "class_weights": training.loss.class_weights if balance else None,
         "test_rows": len(y_test),
         "bootstrap": {
             "resamples": params.bootstrap_resamples,
@@ -138,7 +140,11 @@ def _class_scores(
 ) -> tuple[dict, dict]:
     names, y_true = _class_names(preprocessor), _labels(y_test)
     baselines = fit_baselines(
-        X_train.to_numpy(), _labels(y_train), params.baseline_hidden_sizes, training.seed
+        X_train.to_numpy(),
+        _labels(y_train),
+        params.baseline_hidden_sizes,
+        training.seed,
+        balanced=training.loss.class_weights == "balanced",
     )
     probabilities = {
         "model": test_probabilities,
