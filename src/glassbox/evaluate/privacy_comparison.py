@@ -17,7 +17,7 @@ import logging
 import numpy as np
 import torch
 
-from glassbox.evaluate.comparison import mean_interval, mean_std
+from glassbox.evaluate.comparison import diverged_text, mean_interval, mean_std
 from glassbox.evaluate.membership import loss_threshold_attack, per_row_losses
 from glassbox.parameters import PrivacyComparisonParams, TrainingParams
 from glassbox.tasks import get_task
@@ -113,14 +113,20 @@ def describe_run(
     model.eval()
     with torch.no_grad():
         outputs = task.outputs(model(X_test))
+    privacy = history.attrs.get("privacy", {"enabled": False})
+    found = {"seed": params.seed, "lr": params.optimizer.lr, "epochs_trained": len(history)}
+    found["epsilon"] = privacy.get("epsilon") if privacy["enabled"] else None
+    found["noise_multiplier"] = privacy.get("noise_multiplier", 0.0)
+    losses = history["val_loss"].to_numpy(dtype=float)
+    if not np.isfinite(losses).all() or not torch.isfinite(outputs).all():
+        # Diverged: a result (listed in the report), not a crash; the attack and the
+        # attributions would only measure NaNs.
+        return found | {"diverged": True}
     score = task.in_target_units(task.score_of(outputs, y_test).item(), data.target_scale)
-    found = {"seed": params.seed, f"test_{task.score}": score, "epochs_trained": len(history)}
+    found |= {f"test_{task.score}": score, "diverged": False}
     if task.predicts_classes:
         probabilities = torch.softmax(outputs, dim=1).numpy()
         found["calibration_error"] = expected_calibration_error(y_test.numpy(), probabilities)
-    privacy = history.attrs.get("privacy", {"enabled": False})
-    found["epsilon"] = privacy.get("epsilon") if privacy["enabled"] else None
-    found["noise_multiplier"] = privacy.get("noise_multiplier", 0.0)
     loss_fn = build_loss(params.loss, data.task, data.y_train, data.n_classes)
     members = per_row_losses(model, loss_fn, data.X_train, data.y_train, task.outputs)
     held_out = per_row_losses(model, loss_fn, X_test, y_test, task.outputs)
@@ -148,27 +154,34 @@ def summarise(runs: dict, task: str, features: list[str]) -> dict:
     keys = [score, "calibration_error", "attack_auc", "attack_tpr_at_1pct_fpr"]
     summary = {}
     for name, variant in runs["variants"].items():
-        results = variant["runs"]
+        runs_all = variant["runs"]
+        results = [r for r in runs_all if not r.get("diverged")]
         for r in results:
             r["attack_auc"] = r["membership_attack"]["auc"]
             r["attack_tpr_at_1pct_fpr"] = r["membership_attack"]["tpr_at_1pct_fpr"]
-        entry: dict = {"seeds": [r["seed"] for r in results]}
+        entry: dict = {
+            "seeds": [r["seed"] for r in runs_all],
+            "diverged": [
+                {"seed": r["seed"], "lr": r.get("lr")} for r in runs_all if r not in results
+            ],
+        }
         for key in keys:
-            if key not in results[0]:
+            if results and key not in results[0]:
                 continue
             values = [r[key] for r in results]
-            entry[f"{key}_mean"], entry[f"{key}_std"] = mean_std(values)
-            entry[f"{key}_ci95"] = list(mean_interval(values)[1:])
-        spent = [r["epsilon"] for r in results]
+            # Every run diverged: no figure, and the report says so.
+            entry[f"{key}_mean"], entry[f"{key}_std"] = mean_std(values) if values else (None,) * 2
+            entry[f"{key}_ci95"] = list(mean_interval(values)[1:]) if values else [None, None]
+        spent = [r["epsilon"] for r in runs_all]
         entry["epsilon_spent"] = None if None in spent else max(spent)
         entry["target_epsilon"] = (variant["privacy"] or {}).get("target_epsilon")
-        entry["noise_multiplier"] = results[0]["noise_multiplier"]
+        entry["noise_multiplier"] = runs_all[0]["noise_multiplier"]
         importances = [np.asarray(r.pop("global_importance")) for r in results]
         if len(importances) > 1:
             stability = stability_across_seeds(importances, min(10, len(features)))
             entry["explanation_rank_correlation"] = stability["rank_correlation"]
             entry["explanation_top_k_shared"] = stability["top_k_shared"]
-        entry["runs"] = results
+        entry["runs"] = runs_all
         summary[name] = entry
     return {"task": task, "variants": summary, "findings": findings(summary, score)}
 
@@ -179,9 +192,12 @@ def findings(summary: dict, score: str) -> list[str]:
     lines = []
     reference = summary.get(NO_PRIVACY)
     for name, entry in summary.items():
+        if entry[f"{score}_mean"] is None:
+            lines.append(f"{name}: every run diverged (the loss stopped being a number)")
+            continue
         figure = f"{entry[f'{score}_mean']:.4f}"
         attack = f"attack AUC {entry['attack_auc_mean']:.3f}"
-        if reference is not None and name != NO_PRIVACY:
+        if reference is not None and reference[f"{score}_mean"] is not None and name != NO_PRIVACY:
             cost = entry[f"{score}_mean"] - reference[f"{score}_mean"]
             lines.append(f"{name}: {score} {figure} ({cost:+.4f} against no privacy), {attack}")
         else:
@@ -203,8 +219,8 @@ def chart(summary: dict) -> str:
 
     from glassbox.html_report import figure_to_img
 
-    entries = summary["variants"]
     task = get_task(summary["task"])
+    entries = {n: e for n, e in summary["variants"].items() if e["attack_auc_mean"] is not None}
     names = list(entries)
     fig, axes = plt.subplots(1, 2, figsize=(11, 0.55 * len(names) + 1.6))
     for ax, key, title in (
@@ -250,7 +266,9 @@ def render_report(summary: dict, settings: dict) -> str:
             if "explanation_rank_correlation" in e
             else "–",
             with_interval(e, "attack_auc"),
-            f"{e['attack_tpr_at_1pct_fpr_mean']:.3f}",
+            "diverged"
+            if e["attack_tpr_at_1pct_fpr_mean"] is None
+            else f"{e['attack_tpr_at_1pct_fpr_mean']:.3f}",
         )
         for name, e in entries.items()
     ]
@@ -265,7 +283,11 @@ def render_report(summary: dict, settings: dict) -> str:
         "attack TPR at 1 % FPR",
     )
     notes = "".join(f"<li>{escape(line)}</li>" for line in summary["findings"])
-    rows_each = next(iter(entries.values()))["runs"][0]["membership_attack"]["rows_each"]
+    diverged = diverged_text(entries)
+    if diverged:
+        notes += f"<li>{escape(diverged)}</li>"
+    measured = [r for e in entries.values() for r in e["runs"] if not r.get("diverged")]
+    rows_each = measured[0]["membership_attack"]["rows_each"] if measured else "the"
     body = (
         f"<p>The price of privacy on this data: the configured model at each privacy budget "
         f"over {len(next(iter(entries.values()))['seeds'])} seeds (means with 95 % "
