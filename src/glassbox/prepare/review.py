@@ -229,7 +229,7 @@ def _determined_by_target(column: pd.Series, target: pd.Series) -> str | None:
         elsewhere = float((others == value).mean()) if len(others) else 1.0
         if share >= DETERMINED_SHARE and elsewhere <= DETERMINED_ELSEWHERE:
             return (
-                f"{share:.0%} of the rows with {target.name} = {label!r} have "
+                f"{share:.0%} of the rows with {target.name} = {str(label)!r} have "
                 f"{column.name} = {value}, against {elsewhere:.0%} of the other rows: the "
                 "target nearly fixes it"
             )
