@@ -22,6 +22,7 @@ from torch import nn
 from glassbox.errors import InputDataError
 from glassbox.parameters import TrainingParams
 from glassbox.prepare.model_input import frames_to_tensors
+from glassbox.progress import Progress
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import architecture, build_model, image_shape_problem
 from glassbox.training.checkpoints import CheckpointStore
@@ -353,7 +354,14 @@ def train(
 
     steps = schedule_steps(sched.name)  # when the schedule steps, if there is one
     batch_norm = has_batch_norm(model)
-    epochs = _epochs(first_epoch, params, shown=rank == 0 and _show_progress(params.progress))
+    shown = rank == 0 and _show_progress(params.progress)
+    epochs = _epochs(first_epoch, params, shown=shown)
+    # Where no bar is drawn (a log, not a terminal), a line every ten seconds instead.
+    progress = (
+        Progress("training", params.epochs, "epochs", done=first_epoch)
+        if rank == 0 and not shown and params.progress != "never"
+        else None
+    )
 
     for epoch in epochs:
         started = time.perf_counter()
@@ -409,6 +417,8 @@ def train(
         if hasattr(epochs, "set_postfix"):
             epochs.set_postfix(val_loss=f"{val_loss:.4f}", **{score_name: f"{val_score:.3f}"})
         stopped_early = stopper.update(val_loss, epoch + 1, model)
+        if progress is not None:
+            progress.step(epoch + 1, f"best validation loss {stopper.best_loss:.4g}")
         if stopped_early:
             break
         if (

@@ -35,6 +35,7 @@ from torch import nn
 from torch.func import functional_call, vmap
 
 from glassbox.parameters import DistributedParams, TrainingParams
+from glassbox.progress import Progress
 from glassbox.tasks import get_task
 from glassbox.training.loop import (
     EarlyStopping,
@@ -54,8 +55,9 @@ log = logging.getLogger(__name__)
 
 def stacked_run(training: TrainingParams, **changes) -> TrainingParams:
     """``training`` with ``changes`` (a seed, an optimizer, a model), as one of many runs
-    trained together in one process: no checkpoints, no progress bar, no DDP."""
-    quiet = {"checkpoint_every": 0, "progress": "never", "distributed": DistributedParams()}
+    trained together in one process: no checkpoints, no DDP; progress as a log line every ten
+    seconds (glassbox.progress) unless ``training.progress`` is ``never``."""
+    quiet = {"checkpoint_every": 0, "distributed": DistributedParams()}
     return training.model_copy(update={**quiet, **changes})
 
 
@@ -208,6 +210,8 @@ def train_stacked(
     score_name = score_column(data.task)
     torch.manual_seed(shared.seed)  # dropout's masks
 
+    label = "training" if len(runs) == 1 else f"training {len(runs)} runs together"
+    progress = Progress(label, shared.epochs, "epochs") if shared.progress != "never" else None
     for epoch in range(shared.epochs):
         active = [g for g in groups if g.live]
         if not active:
@@ -277,6 +281,10 @@ def train_stacked(
             if g.steps == "epoch":
                 g.scheduler.step()
             g.set_live([slot for slot in g.live if not states[g.runs[slot]].stopped])
+        running = sum(not state.stopped for state in states)
+        best = min(state.stopper.best_loss for state in states)
+        if progress is not None:
+            progress.step(epoch + 1, f"{running} still improving, best validation loss {best:.4g}")
 
     trained = [None] * len(runs)
     for g in groups:

@@ -1,0 +1,44 @@
+"""Progress lines at a steady pace (glassbox.progress), and from the training loops."""
+
+import logging
+
+import torch
+
+from glassbox.parameters import TrainingParams
+from glassbox.progress import Progress
+from glassbox.training.loop import TrainingData, train
+from glassbox.training.stacked import stacked_run, train_stacked
+
+
+def test_a_line_at_most_every_interval_with_the_best_value_and_the_time_left():
+    quiet = Progress("tuning", 10, "trials", every=3600)
+    assert [quiet.step(best="x") for _ in range(10)] == [None] * 10  # a short node says nothing
+    steady = Progress("tuning", 4, "trials", every=0)
+    lines = [steady.step(best="best validation loss 0.12") for _ in range(4)]
+    assert lines[-1] is None  # the last step is the node's own "done" line
+    assert lines[0].startswith("tuning: 1/4 trials, best validation loss 0.12; ")
+    assert "so far, about" in lines[0] and lines[0].endswith(" left")
+
+
+def _data():
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(300, 5, generator=g)
+    y = (X[:, 0] > 0).long()
+    return TrainingData(X[:200], y[:200], X[200:], y[200:], n_classes=2)
+
+
+def test_training_and_stacked_training_report_progress_in_a_log(monkeypatch, caplog):
+    monkeypatch.setattr("glassbox.progress.EVERY_SECONDS", 0.0)  # a line after each epoch
+    params = TrainingParams(epochs=3, checkpoint_every=0, early_stopping={"patience": None})
+    with caplog.at_level(logging.INFO, logger="glassbox.progress"):
+        train(_data(), params)
+        train_stacked(_data(), [stacked_run(params, seed=s) for s in (0, 1)])
+        train(_data(), params.model_copy(update={"progress": "never"}))
+    lines = [r.getMessage() for r in caplog.records if r.name == "glassbox.progress"]
+    assert [line.split(",")[0] for line in lines] == [
+        "training: 1/3 epochs",
+        "training: 2/3 epochs",
+        "training 2 runs together: 1/3 epochs",
+        "training 2 runs together: 2/3 epochs",
+    ]  # and nothing with progress: never
+    assert "best validation loss" in lines[0] and "2 still improving" in lines[2]
