@@ -431,6 +431,12 @@ class OptimizerComparisonParams(_Strict):
     processes: int = Field(
         2, ge=1, description="processes on this machine that train the trials at once"
     )
+    max_rows: int | None = Field(
+        10_000,
+        ge=100,
+        description="training rows every trial and run trains on: a seeded sample where "
+        "the training split has more (null: all)",
+    )
 
     @field_validator("seeds")
     @classmethod

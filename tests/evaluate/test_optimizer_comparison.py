@@ -226,3 +226,36 @@ def test_a_diverged_seed_is_left_out_of_the_means_and_every_run_diverged_recomme
     assert every["recommendation"]["best"] is None
     assert "Every run diverged" in every["recommendation"]["text"]
     assert "diverged" in render_report(every, {})
+
+
+def test_on_a_large_split_every_run_trains_on_the_same_seeded_sample_and_reuses_nothing():
+    """max_rows: the comparison's runs see at most that many training rows (the same ones
+    for every run); the seed runs, trained on all rows, are not taken for its runs."""
+    import torch
+
+    from glassbox.evaluate.comparison import sample_rows
+    from glassbox.evaluate.optimizer_comparison import run_settings
+    from glassbox.training.loop import TrainingData, train
+    from glassbox.training.seed_runs import TrainedRun
+
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(1200, 4, generator=g)
+    y = (X[:, 0] + X[:, 1] > 0).long()
+    data = TrainingData(X[:1000], y[:1000], X[1000:1100], y[1000:1100], n_classes=2)
+    sample = sample_rows(data, 300, seed=0)
+    assert len(sample.X_train) == 300 and sample.X_val is data.X_val
+    assert torch.equal(sample.X_train, sample_rows(data, 300, seed=0).X_train)
+    assert sample_rows(data, 5000, seed=0) is data and sample_rows(data, None, 0) is data
+
+    training = TrainingParams(progress="never", epochs=3, early_stopping={"patience": None})
+    comparison = OptimizerComparisonParams(
+        optimizers=["adam"], seeds=[0], trials_per_optimizer=0, epochs=3, max_rows=300
+    )
+    settings = run_settings(training, comparison, "adam", 0)
+    model, history = train(data, settings)
+    done = [TrainedRun(settings, model, history)]
+    runs = train_all(data, X[1100:], y[1100:], training, comparison, done)
+    assert [r["reused"] for r in runs["adam"]["defaults"]] == [False]
+    full = comparison.model_copy(update={"max_rows": None})
+    runs = train_all(data, X[1100:], y[1100:], training, full, done)
+    assert [r["reused"] for r in runs["adam"]["defaults"]] == [True]

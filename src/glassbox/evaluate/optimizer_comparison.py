@@ -30,6 +30,7 @@ from glassbox.evaluate.comparison import (
     epoch_cap_warning,
     ranking_loss,
     recommend,
+    sample_rows,
     summarise_runs,
     with_interval,
 )
@@ -76,6 +77,7 @@ def tune(
     if comparison.trials_per_optimizer == 0:
         return {}
     seed = comparison.seeds[0]
+    data = sample_rows(data, comparison.max_rows, seed)
     grid = tuning.learning_rate_grid(*comparison.lr_range, comparison.trials_per_optimizer, seed)
     templates = {o: run_settings(training, comparison, o, seed) for o in comparison.optimizers}
     return tuning.run_studies_in_processes(
@@ -113,6 +115,9 @@ def train_all(
     trial is reused."""
     studies = studies or {}
     first = comparison.seeds[0]
+    sampled = sample_rows(data, comparison.max_rows, first)
+    if sampled is not data:  # the seed runs trained on every row: none is the same run
+        data, done = sampled, ()
     wanted = []  # (optimizer, column, settings)
     for optimizer in comparison.optimizers:
         for seed in comparison.seeds:

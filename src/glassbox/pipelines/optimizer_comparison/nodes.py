@@ -76,6 +76,9 @@ def compare_optimizers(
             else training.optimizer.weight_decay
         ),
         "trials per optimizer": comparison.trials_per_optimizer,
+        "training rows per run": "all"
+        if comparison.max_rows is None
+        else f"at most {comparison.max_rows:,} (a seeded sample of larger splits)",
     }
     if comparison.trials_per_optimizer:
         low, high = comparison.lr_range
