@@ -540,7 +540,9 @@ class ExplainabilityParams(_Strict):
     baseline: Literal["zeros", "training_mean", "training_samples"] = "training_mean"
     baseline_samples: int = Field(20, ge=1, description="training rows for training_samples")
     target: Literal["predicted", "true"] = "predicted"
-    max_rows: int | None = Field(None, ge=1, description="null: the whole test split")
+    max_rows: int | None = Field(
+        2000, ge=1, description="test rows explained: a seeded sample of larger splits; null: all"
+    )
     ig_steps: int = Field(50, ge=2)
     smoothgrad_samples: int = Field(20, ge=1)
     smoothgrad_stdev: float = Field(0.1, gt=0)
