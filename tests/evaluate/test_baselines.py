@@ -67,3 +67,18 @@ def test_weighted_like_the_network_the_baselines_find_more_of_a_rare_class():
     for name in ("logistic_regression", "mlp_classifier"):
         assert weighted[name] > plain[name] + 0.2, (name, plain[name], weighted[name])
     assert weighted["hist_gradient_boosting"] >= plain["hist_gradient_boosting"]
+
+
+def test_on_a_large_table_the_mlp_baselines_stop_early_as_the_network_does():
+    from glassbox.evaluate.baselines import MLP_EARLY_STOPPING_ROWS, fit_regression_baselines
+
+    rng = np.random.default_rng(0)
+    rows = MLP_EARLY_STOPPING_ROWS + 1000
+    X = rng.normal(size=(rows, 3))
+    y = X[:, 0] - 0.5 * X[:, 1] + 0.1 * rng.normal(size=rows)
+    large = fit_regression_baselines(X, y, hidden_sizes=[8], seed=0)["mlp_regressor"]
+    small = fit_regression_baselines(X[:500], y[:500], hidden_sizes=[8], seed=0)["mlp_regressor"]
+    assert large.early_stopping and not small.early_stopping
+    assert large.n_iter_ < large.max_iter and large.score(X, y) > 0.95
+    classes = fit_baselines(X, (y > 0).astype(int), hidden_sizes=[8], seed=0)
+    assert classes["mlp_classifier"].early_stopping

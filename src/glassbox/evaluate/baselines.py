@@ -24,6 +24,12 @@ BASELINE_NAMES = (
     "hist_gradient_boosting",
     "random_forest",
 )
+# On more training rows than this, scikit-learn's MLPs stop early on a 10 % validation
+# split, as the network stops on its validation rows. Without it, on a 42,000-row table the
+# MLPRegressor ran 290 iterations (30 s, five times the network's training) to R² 0.59;
+# stopping early it took 20 (1.7 s) to 0.72. On a small table the held-out tenth costs more
+# than it saves: on digits (1,257 rows) 0.953 instead of 0.978.
+MLP_EARLY_STOPPING_ROWS = 10_000
 # The trivial ones (no use of the features): charts leave them off the scale.
 TRIVIAL_BASELINES = ("majority_class", "training_mean")
 # The tree ensembles among them (their permutation importance is compared with the
@@ -52,7 +58,7 @@ def fit_baselines(
             hidden_layer_sizes=tuple(hidden_sizes),
             max_iter=500,
             random_state=seed,
-            early_stopping=False,
+            early_stopping=len(X_train) > MLP_EARLY_STOPPING_ROWS,
         ),
         "hist_gradient_boosting": HistGradientBoostingClassifier(random_state=seed),
         "random_forest": RandomForestClassifier(random_state=seed),
@@ -101,7 +107,10 @@ def fit_regression_baselines(
         "training_mean": DummyRegressor(strategy="mean"),
         "linear_regression": LinearRegression(),
         "mlp_regressor": MLPRegressor(
-            hidden_layer_sizes=tuple(hidden_sizes), max_iter=1000, random_state=seed
+            hidden_layer_sizes=tuple(hidden_sizes),
+            max_iter=1000,
+            random_state=seed,
+            early_stopping=len(X_train) > MLP_EARLY_STOPPING_ROWS,
         ),
         "hist_gradient_boosting": HistGradientBoostingRegressor(random_state=seed),
         "random_forest": RandomForestRegressor(random_state=seed),
