@@ -37,9 +37,16 @@ class PreflightHooks:
         check_before_run(project_path, catalog.load("parameters"), pipeline, config)
 
 
+# A node done sooner than this gets no "done:" line: on digits twenty nodes take 0.0 s, and
+# their lines pushed the default run's log past a screenful; what a node found is logged by
+# the node itself, and a failing node is reported whatever its time.
+QUIET_NODE_SECONDS = 1.0
+
+
 class ProgressHooks:
-    """One line per finished node with its time, and the result summary at the end of a
-    `kedro run` (under `dvc repro`, `make run` prints the summary once all stages ran)."""
+    """A line per finished node that took a second or more, with its time, and the result
+    summary at the end of a `kedro run` (under `dvc repro`, `make run` prints the summary
+    once all stages ran)."""
 
     def __init__(self) -> None:
         self._started: dict[str, float] = {}
@@ -57,7 +64,8 @@ class ProgressHooks:
     @hook_impl
     def after_node_run(self, node: Any) -> None:
         seconds = time.perf_counter() - self._started.pop(node.name, time.perf_counter())
-        log.info("done: %s (%.1f s)", node.name, seconds)
+        if seconds >= QUIET_NODE_SECONDS:
+            log.info("done: %s (%.1f s)", node.name, seconds)
 
     @hook_impl
     def after_pipeline_run(self, run_params: dict[str, Any], catalog: Any) -> None:
