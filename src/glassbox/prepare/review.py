@@ -14,9 +14,9 @@
   imputation than about the data;
 - probable leaks: a column that alone nearly determines the target (a one-feature tree
   fitted on half the training rows scores balanced accuracy, or R², of at least
-  ``LEAK_SCORE`` on the other half), or that the target determines for one class (every
-  row of class c holds one value that at most a third of the other rows hold, as a spending column
-  that is 0 for everyone without a card). Such a column is usually recorded after the
+  ``LEAK_SCORE`` on the other half), or, for two classes, that the target determines for
+  one of them (every row of class c holds one value that at most a third of the other
+  rows hold, as a spending column that is 0 for everyone without a card). Such a column is usually recorded after the
   outcome, and the model will not have it, or not so clean, when it is used (Kaufman et
   al., 2012, "Leakage in data mining"). Deepchecks' Feature Label Correlation and
   EvalML's TargetLeakageDataCheck apply the same idea;
@@ -219,19 +219,21 @@ def _predictive_power(column: pd.Series, target: pd.Series, classes: bool, seed:
 def _determined_by_target(column: pd.Series, target: pd.Series) -> str | None:
     """Whether the target fixes this column's value for one class (every row of the class
     holds one value that the other rows rarely hold), in words; None if not."""
-    values = column.astype("string").fillna("<missing>")
-    for label, rows in values.groupby(target.to_numpy()):
-        if len(rows) < DETERMINED_MIN_ROWS:
-            continue
-        counts = rows.value_counts()
-        value, share = counts.index[0], counts.iloc[0] / len(rows)
-        others = values[target.to_numpy() != label]
-        elsewhere = float((others == value).mean()) if len(others) else 1.0
+    codes, values = pd.factorize(column, use_na_sentinel=False)
+    labels, classes = pd.factorize(target, use_na_sentinel=False)
+    counts = np.zeros((len(values), len(classes)), dtype=np.int64)  # value x class
+    np.add.at(counts, (codes, labels), 1)
+    per_class, per_value = counts.sum(axis=0), counts.sum(axis=1)
+    for c in np.flatnonzero(per_class >= DETERMINED_MIN_ROWS):
+        v = int(counts[:, c].argmax())
+        share = counts[v, c] / per_class[c]
+        others = len(codes) - per_class[c]
+        elsewhere = (per_value[v] - counts[v, c]) / others if others else 1.0
         if share >= DETERMINED_SHARE and elsewhere <= DETERMINED_ELSEWHERE:
             return (
-                f"{share:.0%} of the rows with {target.name} = {str(label)!r} have "
-                f"{column.name} = {value}, against {elsewhere:.0%} of the other rows: the "
-                "target nearly fixes it"
+                f"{share:.0%} of the rows with {target.name} = {str(classes[c])!r} have "
+                f"{column.name} = {values[v]}, against {elsewhere:.0%} of the other rows: "
+                "the target nearly fixes it"
             )
     return None
 
@@ -244,6 +246,9 @@ def probable_leaks(
     if len(rows) > LEAK_ROWS:
         rows = rows.sample(LEAK_ROWS, random_state=seed)
     y = rows[target]
+    # With more classes, a value that marks one class is what a model should learn (the
+    # empty centre of a handwritten 0 in 99 % of them, against 6 % of other digits).
+    two_classes = classes and y.nunique(dropna=False) == 2
     leaks = {}
     for c in columns:
         if rows[c].nunique(dropna=False) < 2:
@@ -255,7 +260,7 @@ def probable_leaks(
                 f"alone it predicts {target!r} with {what} {score:.3f} on held-out training "
                 f"rows (a one-column model; {LEAK_SCORE} or more is flagged)"
             )
-        elif classes and (why := _determined_by_target(rows[c], y)) is not None:
+        elif two_classes and (why := _determined_by_target(rows[c], y)) is not None:
             leaks[c] = why
     return leaks
 
