@@ -16,10 +16,10 @@
   fitted on half the training rows scores balanced accuracy, or R², of at least
   ``LEAK_SCORE`` on the other half), or, for two classes, that the target determines for
   one of them (every row of class c holds one value that at most a third of the other
-  rows hold, as a spending column that is 0 for everyone without a card). Such a column is usually recorded after the
-  outcome, and the model will not have it, or not so clean, when it is used (Kaufman et
-  al., 2012, "Leakage in data mining"). Deepchecks' Feature Label Correlation and
-  EvalML's TargetLeakageDataCheck apply the same idea;
+  rows hold, as a spending column that is 0 for everyone without a card). Such a column
+  is usually recorded after the outcome, and the model will not have it, or not so clean,
+  when it is used (Kaufman et al., 2012, "Leakage in data mining"). Deepchecks' Feature
+  Label Correlation and EvalML's TargetLeakageDataCheck apply the same idea;
 - class balance (classification): each class's share of the training rows. The rarest
   class is rare when it has under ``IMBALANCED_SHARE`` (10 %) of its rows and the most
   common class's together (EvalML's ClassImbalanceDataCheck rule: 3.3 % of two classes,
