@@ -135,6 +135,13 @@ def write_digits(project: Path) -> None:
     run_cli([sys.executable, "-m", "glassbox.prepare.example", *args], project)
 
 
+def _parameters(project: Path, pipeline: str) -> dict:
+    import yaml
+
+    path = project / "conf" / "base" / f"parameters_{pipeline}.yml"
+    return yaml.safe_load(path.read_text())[pipeline]
+
+
 def set_parameters(project: Path, pipeline: str, **values) -> None:
     """Edit conf/base/parameters_<pipeline>.yml as a user would (top-level keys of the
     pipeline's section)."""
@@ -150,8 +157,9 @@ def small_comparisons(project: Path) -> None:
     """The comparisons and the costlier checks at their smallest: one optimizer and one
     architecture, one seed, at the training's epochs (the configured ones: their run is a
     seed run, reused); no privacy against ε = 3, two epochs; two tuning trials in this
-    process; two seed runs for the explanations' stability check; the baselines fit on 300
-    training rows (their own tests cover the defaults)."""
+    process; two seed runs for the explanations' stability check; the randomisation test
+    against two random models; the baselines fit on 300 training rows (their own tests
+    cover the defaults)."""
     set_parameters(
         project,
         "optimizer_comparison",
@@ -173,6 +181,8 @@ def small_comparisons(project: Path) -> None:
     )
     set_parameters(project, "seed_runs", seeds=[0, 1])
     set_parameters(project, "evaluation", baseline_rows=300)
+    quality = _parameters(project, "explainability")["quality"]
+    set_parameters(project, "explainability", quality=quality | {"randomisation_models": 2})
 
 
 def use_dataset(project: Path, **values) -> None:
