@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from glassbox.tasks import DEFAULT_TASK, get_task
+from glassbox.tasks import DEFAULT_TASK, TASKS, get_task
 
 OUTCOMES = ("better", "indistinguishable", "worse")
 # Baselines that are themselves neural networks (scikit-learn's MLPs).
@@ -36,14 +36,14 @@ class Score:
     higher_is_better: bool
 
 
+# Each task's own score, and balanced accuracy for a table with a rare class.
 SCORES = {
-    s.key: s
-    for s in (
-        Score("accuracy", "accuracy", "accuracy", True),
-        Score("balanced_accuracy", "balanced accuracy", "balanced accuracy", True),
-        Score("rmse", "RMSE", "the RMSE", False),
-    )
+    t.score: Score(t.score, t.score_label, t.score_phrase, t.higher_is_better)
+    for t in TASKS.values()
 }
+SCORES["balanced_accuracy"] = Score(
+    "balanced_accuracy", "balanced accuracy", "balanced accuracy", higher_is_better=True
+)
 
 
 def ranking_score(details: dict) -> Score:

@@ -222,7 +222,7 @@ def assess(
     )
     if method == "integrated_gradients":
         result["completeness"] = completeness(model, xs, ts, baselines, params)
-    result["checks"] = verdict_checks(result, params, task)
+    result["checks"] = verdict_checks(result, params)
     result["passes"] = all(result["checks"].values())
     return result
 
@@ -238,9 +238,7 @@ def _tuple_aware(explain: Callable) -> Callable:
     return wrapped
 
 
-def verdict_checks(
-    result: dict, params: ExplainabilityParams, task: str = DEFAULT_TASK
-) -> dict[str, bool]:
+def verdict_checks(result: dict, params: ExplainabilityParams) -> dict[str, bool]:
     q = params.quality
     deletion = result["deletion"]
 

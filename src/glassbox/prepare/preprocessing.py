@@ -70,6 +70,9 @@ class Preprocessor:
     # Columns the review takes for leaks (column -> why, with the figure): kept unless
     # drop_suspect_columns, and named on the evaluation report's first screen.
     probable_leaks: dict[str, str] = field(default_factory=dict)
+    # Classification: each class's share of the training rows (glassbox.prepare.review), which
+    # decides whether the evaluation ranks by balanced accuracy.
+    class_shares: dict[str, float] = field(default_factory=dict)
     # The training rows' mean in model input (per feature): the `training_mean` reference
     # row of attributions, the same for batch inference and the HTTP service.
     input_means: list[float] = field(default_factory=list)

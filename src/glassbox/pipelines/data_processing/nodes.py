@@ -63,8 +63,8 @@ def fit_preprocessor(
     for line in review.dropped_lines():
         log.info("%s", line)
     warnings = review.warnings()
-    if classes:
-        balance = class_balance(train_rows[params.target])
+    balance = class_balance(train_rows[params.target]) if classes else None
+    if balance is not None:
         log.info("%s", balance.line())
         if balance.warning():
             warnings.append(balance.warning())
@@ -80,6 +80,7 @@ def fit_preprocessor(
     preprocessor = Preprocessor.fit(train_rows, params, numeric, categorical, task)
     preprocessor.dropped_identifiers = dict(review.identifiers)
     preprocessor.probable_leaks = dict(review.leaks)
+    preprocessor.class_shares = balance.shares if balance is not None else {}
     if preprocessor.dropped_columns:
         log.info("dropped constant columns: %s", preprocessor.dropped_columns)
     imputed = {c: n for c, n in review.missing.items() if c in preprocessor.fill_values}

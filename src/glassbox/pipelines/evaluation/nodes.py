@@ -32,7 +32,7 @@ from glassbox.evaluate.verdict import headline_names, verdict
 from glassbox.parameters import EvaluationParams, TrainingParams
 from glassbox.prepare.model_input import check_features, check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
-from glassbox.prepare.review import class_balance
+from glassbox.prepare.review import ClassBalance
 from glassbox.tasks import get_task
 
 log = logging.getLogger(__name__)
@@ -86,11 +86,8 @@ def score_model_and_baselines(
     95 % interval for each (paired bootstrap) and for each difference between the model
     and a baseline; the verdict: is the network warranted here?; and how private the model
     is (the training's privacy record)."""
-    balance = (
-        None
-        if _regression(preprocessor)
-        else class_balance(pd.Series(np.asarray(_class_names(preprocessor))[_labels(y_train)]))
-    )
+    shares = preprocessor.class_shares  # the training rows', as data_processing found them
+    balance = ClassBalance(shares) if shares else None
     X_train, y_train = _baseline_rows(X_train, y_train, params.baseline_rows, training.seed)
     score = _value_scores if _regression(preprocessor) else _class_scores
     scores, resampled = score(
