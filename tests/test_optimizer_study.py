@@ -50,8 +50,8 @@ def prepared(tmp_path_factory):
 
 
 def study_trials(journal) -> dict:
-    """Per study in an Optuna journal file: each completed trial's index, learning rate and
-    value."""
+    """Per study in an Optuna journal file: each finished (completed or pruned) trial's
+    index, learning rate and value."""
     import optuna
 
     from glassbox.evaluate.tuning import open_storage
@@ -61,14 +61,15 @@ def study_trials(journal) -> dict:
         summary.study_name: sorted(
             (t.user_attrs["index"], t.params["lr"], t.value)
             for t in optuna.load_study(storage=storage, study_name=summary.study_name).trials
-            if t.state == optuna.trial.TrialState.COMPLETE
+            if t.state in (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
         )
         for summary in optuna.get_all_study_summaries(storage)
     }
 
 
 def _counts(project):
-    """Completed and running trials in the project's study file, as another reader sees it."""
+    """Finished (completed or pruned) and running trials in the project's study file, as
+    another reader sees it."""
     import optuna
 
     from glassbox.evaluate.tuning import open_storage
@@ -83,7 +84,7 @@ def _counts(project):
         for t in optuna.load_study(storage=storage, study_name=s.study_name).trials
     ]
     state = optuna.trial.TrialState
-    return sum(t.state == state.COMPLETE for t in trials), sum(
+    return sum(t.state in (state.COMPLETE, state.PRUNED) for t in trials), sum(
         t.state == state.RUNNING for t in trials
     )
 

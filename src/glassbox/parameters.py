@@ -437,6 +437,11 @@ class OptimizerComparisonParams(_Strict):
         description="training rows every trial and run trains on: a seeded sample where "
         "the training split has more (null: all)",
     )
+    pruning: Literal["successive_halving", "none"] = Field(
+        "successive_halving",
+        description="successive_halving: at epochs/9 and epochs/3 each optimizer's trials "
+        "but its best third stop (the same rungs for all); none: every trial its full budget",
+    )
 
     @field_validator("seeds")
     @classmethod

@@ -205,6 +205,50 @@ def test_a_bad_default_rate_is_bad_untuned_and_tuning_puts_it_with_the_best(tmp_
     assert all(e["trials_completed"] == 4 for e in summary["optimizers"].values())
 
 
+def test_pruned_tuning_recommends_what_the_full_budget_does_for_a_third_of_the_epochs(tmp_path):
+    """Successive halving on digits: each optimizer keeps its five trials (at most two go
+    past the first rung, one past the second; a trial its early stopping ended is not cut),
+    finds the same best learning rate as trials that all train their full budget here, and
+    the comparison recommends the same tie group."""
+    from glassbox.evaluate.comparison import comparison_inputs
+    from tests.conftest import digits_splits
+
+    training = TrainingParams(progress="never", early_stopping={"patience": 5})
+    pruned = OptimizerComparisonParams(
+        optimizers=["sgd", "adam", "adagrad"],
+        seeds=[0, 1, 2],
+        epochs=18,
+        trials_per_optimizer=5,
+        lr_range=(1e-4, 1.0),
+        processes=1,
+    )
+    inputs = comparison_inputs(*digits_splits(tmp_path))
+    outcome = {}
+    for pruning in ("successive_halving", "none"):
+        comparison = pruned.model_copy(update={"pruning": pruning})
+        studies = tune(*inputs, training, comparison, tmp_path / f"{pruning}.journal")
+        runs = train_all(*inputs, training, comparison, studies=studies)
+        summary = summarise(runs, "classification", studies, comparison.epochs)
+        outcome[pruning] = (studies, summary)
+
+    (halved, summary), (full, reference) = outcome["successive_halving"], outcome["none"]
+    for name in pruned.optimizers:
+        trials = halved[name]["trials"]
+        assert len(trials) == 5
+        assert {t.get("pruned_at") for t in trials} <= {None, 2, 6}  # rungs: 18/9, 18/3
+        went_on = [sum(t["epochs_trained"] > rung for t in trials) for rung in (2, 6)]
+        assert went_on[0] <= 2 and went_on[1] <= 1, went_on  # ⌈5 / 3⌉, then ⌈2 / 3⌉
+        assert summary["optimizers"][name]["trials_pruned"] >= 2
+        assert summary["optimizers"][name]["lr"] == reference["optimizers"][name]["lr"]
+    epochs = {
+        kind: sum(t["epochs_trained"] for s in studies.values() for t in s["trials"])
+        for kind, studies in (("halved", halved), ("full", full))
+    }
+    assert epochs["halved"] < 0.6 * epochs["full"], epochs
+    assert summary["recommendation"]["tied"] == reference["recommendation"]["tied"]
+    assert "stopped" in render_report(summary, {"pruning": "successive halving"})
+
+
 def test_a_diverged_seed_is_left_out_of_the_means_and_every_run_diverged_recommends_nothing():
     nan = float("nan")
     diverged = _run(1, 0.1, 0.6, [0.8, 0.6, None], lr=10.0) | {"diverged": True}

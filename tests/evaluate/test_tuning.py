@@ -34,13 +34,14 @@ def _templates(epochs=6):
     }
 
 
-def _run(storage_path, grid, data=None):
+def _run(storage_path, grid, data=None, rungs=()):
     import torch
 
     data = data or blobs()
     storage = tuning.open_storage(None, storage_path)
     X_test, y_test = data.X_val, data.y_val
-    found = tuning.run_studies(data, X_test, y_test, _templates(), LR_RANGE, grid, storage)
+    templates = _templates()
+    found = tuning.run_studies(data, X_test, y_test, templates, LR_RANGE, grid, storage, rungs)
     assert isinstance(X_test, torch.Tensor)
     return found
 
@@ -79,14 +80,15 @@ def test_a_trial_abandoned_by_a_stopped_run_is_run_again_and_the_results_are_unc
     from optuna.trial import TrialState
 
     grid = tuning.learning_rate_grid(*LR_RANGE, 3, seed=0)
-    uninterrupted = _run(tmp_path / "straight.journal", grid)
+    rungs = [2]  # pruned, as by default: the rung's judgement is the same after the restart
+    uninterrupted = _run(tmp_path / "straight.journal", grid, rungs=rungs)
 
     path = tmp_path / "stopped.journal"
     storage = tuning.open_storage(None, path)
     data = blobs()
     digest = tuning.data_digest(data)
-    name = tuning.study_name(_templates()["adam"], grid, digest)
-    study = tuning._open_study(storage, name, grid)
+    name = tuning.study_name(_templates()["adam"], grid, digest, rungs)
+    study = tuning._open_study(storage, name, grid, rungs)
     [(trial_id, _)] = tuning._claim(storage, study, most=1)
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
@@ -97,12 +99,45 @@ def test_a_trial_abandoned_by_a_stopped_run_is_run_again_and_the_results_are_unc
     claim = {**tuning._claim_record(), "pid": int(dead.stdout)}
     storage.set_trial_user_attr(trial_id, tuning.CLAIM, claim)
 
-    resumed = _run(path, grid, data)
+    resumed = _run(path, grid, data, rungs)
     assert _results(resumed) == _results(uninterrupted)
     assert resumed["adam"]["abandoned_and_rerun"] == 1
     loaded = optuna.load_study(storage=storage, study_name=name)
     states = [t.state for t in loaded.get_trials(deepcopy=False)]
-    assert states.count(TrialState.COMPLETE) == 3 and states.count(TrialState.FAIL) == 1
+    assert states.count(TrialState.COMPLETE) == 1 and states.count(TrialState.FAIL) == 1
+    assert states.count(TrialState.PRUNED) == 2  # ⌈3 / 3⌉ = 1 goes past the rung
+
+
+def _best(trial, epochs):
+    """A trial's best validation loss in its first ``epochs`` (diverged epochs: infinite)."""
+    return min(float("inf") if v is None else v for v in trial["val_loss"][:epochs])
+
+
+def test_pruning_stops_all_but_the_best_third_at_each_rung_with_the_same_rungs_for_all(
+    tmp_path,
+):
+    """Five trials, rungs at epochs 2 and 4 (of 6): three stop at 2, one at 4, one trains
+    to the end; those stopped were worse at their rung than every trial that went on."""
+    from glassbox.evaluate.pruning import halving_rungs
+
+    assert halving_rungs(50) == [6, 17] and halving_rungs(6) == [1, 2] and halving_rungs(1) == []
+    grid = tuning.learning_rate_grid(*LR_RANGE, 5, seed=0)
+    found = _run(tmp_path / "study.journal", grid, rungs=[2, 4])
+    for study in found.values():
+        trials = study["trials"]
+        assert sorted(t.get("pruned_at", 0) for t in trials) == [0, 2, 2, 2, 4]
+        for trial in trials:
+            rung = trial.get("pruned_at")
+            assert trial["epochs_trained"] == (rung or 6)
+            if rung is None:
+                continue
+            for other in trials:  # everyone that went on was better at that rung
+                if other.get("pruned_at", 99) > rung:
+                    assert _best(other, rung) <= _best(trial, rung)
+    again = _run(tmp_path / "study.journal", grid, rungs=[2, 4])  # a finished study: kept
+    assert _results(again) == _results(found)
+    unpruned = _run(tmp_path / "study.journal", grid)  # another pruning, another study
+    assert {s["study"] for s in unpruned.values()}.isdisjoint(s["study"] for s in found.values())
 
 
 SHARER = textwrap.dedent(

@@ -6,8 +6,8 @@ Every run is the training configuration with one optimizer swapped in. Per optim
 - *defaults*: its configured learning rate (``learning_rates``, or the optimizer's own
   default), once per seed;
 - *tuning*: ``trials_per_optimizer`` learning rates from one log grid, each trained once at
-  the first seed, in an Optuna study (glassbox.evaluate.tuning); the same grid, budget and
-  seed for every optimizer, chosen on validation loss only;
+  the first seed, in an Optuna study (glassbox.evaluate.tuning); the same grid, budget,
+  pruning rungs and seed for every optimizer, chosen on validation loss only;
 - *tuned*: the best trial's learning rate, once per seed (the first seed's run is the trial
   itself). The default rate is a candidate too: where the defaults reach a lower mean
   validation loss than the best trial's rate, the tuned column is the defaults' column.
@@ -89,14 +89,25 @@ def tune(
         comparison.lr_range,
         grid,
         (comparison.storage, journal),
+        pruning_rungs(comparison, training),
     )
 
 
+def pruning_rungs(comparison: OptimizerComparisonParams, training: TrainingParams) -> list[int]:
+    """The epochs at which the trials are pruned (glassbox.evaluate.pruning); none without."""
+    if comparison.pruning == "none":
+        return []
+    from glassbox.evaluate.pruning import halving_rungs
+
+    return halving_rungs(comparison.epochs or training.epochs)
+
+
 def best_trial(study: dict) -> dict:
-    """The trial of lowest validation loss (the smaller learning rate on a tie); a trial
-    that diverged only if every one did."""
+    """The trial of lowest validation loss (the smaller learning rate on a tie) among those
+    that trained their full budget; a trial that diverged only if every one did."""
     return min(
-        study["trials"], key=lambda t: (t.get("diverged", False), t["best_val_loss"], t["lr"])
+        study["trials"],
+        key=lambda t: ("pruned_at" in t, t.get("diverged", False), t["best_val_loss"], t["lr"]),
     )
 
 
@@ -176,10 +187,11 @@ def summarise(
         if name in studies:
             entry["trials"] = [
                 {k: t[k] for k in ("index", "number", "lr", "best_val_loss", "best_epoch")}
-                | {"diverged": t.get("diverged", False)}
+                | {"diverged": t.get("diverged", False), "pruned_at": t.get("pruned_at")}
                 for t in studies[name]["trials"]
             ]
             entry["trials_completed"] = len(studies[name]["trials"])
+            entry["trials_pruned"] = sum("pruned_at" in t for t in studies[name]["trials"])
             entry["abandoned_and_rerun"] = studies[name]["abandoned_and_rerun"]
             entry["study"] = studies[name]["study"]
         optimizers[name] = entry
@@ -311,12 +323,20 @@ def render_report(summary: dict, settings: dict) -> str:
     )
     if summary["tuned"]:
         trials = {n: e.get("trials_completed", 0) for n, e in optimizers.items()}
+        pruned = {n: e.get("trials_pruned", 0) for n, e in optimizers.items()}
+        pruning = (
+            f" Pruning ({escape(str(settings.get('pruning', 'successive halving')))}) stopped "
+            f"{escape(', '.join(f'{n} {c}' for n, c in pruned.items()))} of them early; a "
+            "pruned trial's value is its best at the epoch where it stopped."
+            if any(pruned.values())
+            else ""
+        )
         body += (
             "<h2>Tuning</h2><p>Every optimizer had the same budget: "
-            f"{escape(', '.join(f'{n} {c}' for n, c in trials.items()))} completed trials, "
+            f"{escape(', '.join(f'{n} {c}' for n, c in trials.items()))} trials, "
             "the same log grid of learning rates, the same seed; each trial's value is its "
-            "best validation loss. Left: each trial against its learning rate. Right: the "
-            "best so far against the trials used, in the study's order.</p>"
+            f"best validation loss.{pruning} Left: each trial against its learning rate. "
+            "Right: the best so far against the trials used, in the study's order.</p>"
             f"{sensitivity_chart(optimizers)}"
         )
     body += f"<h2>Settings</h2>{table(('setting', 'value'), list(settings.items()))}"

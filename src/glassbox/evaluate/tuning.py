@@ -12,16 +12,20 @@ with the same results; that is what lets a study survive and scale:
 - The study lives in a real Optuna storage: by default a journal file in the project
   (several processes may append to it at once), or any database Optuna takes by URL
   (``sqlite:///...``, ``postgresql://user@host/db``).
-- A process claims waiting trials (Optuna's own atomic WAITING -> RUNNING change), half of
-  each optimizer's budget at a time, so that a second process finds work too, and trains
-  its claim together (glassbox.training.stacked; a run's result does not depend on the
-  runs beside it). Several processes or machines pointed at one storage share the trials;
-  each trial runs once.
+- A process claims waiting trials (Optuna's own atomic WAITING -> RUNNING change), whole
+  studies, up to half of them at a time, so that a second process finds work too, and
+  trains its claim together (glassbox.training.stacked; a run's result does not depend on
+  the runs beside it). Several processes or machines pointed at one storage share the
+  studies; each trial runs once.
+- Hopeless learning rates stop early (``pruning: successive_halving``): a study's trials,
+  trained together, report their best validation loss at the same rung epochs and all but
+  the best third stop there (glassbox.evaluate.pruning), with the same rungs for every
+  optimizer. A pruned trial is kept with its value at the rung where it stopped.
 - A run killed mid-study (SIGKILL) leaves its claimed trials RUNNING. The next run finds
   them abandoned (on this machine: their process is gone; elsewhere: no heartbeat for
   ``STALE_AFTER_SECONDS``), marks them FAIL and enqueues the same learning rate again:
-  finished trials are kept, none is repeated, and the study ends with exactly the
-  configured number of completed trials per optimizer.
+  finished (or pruned) trials are kept, none is repeated, and the study ends with exactly
+  the configured number of trials per optimizer.
 
 The study's name carries a digest of everything a trial's result depends on (the data,
 the training settings, the grid): another configuration gets a study of its own in the
@@ -101,25 +105,38 @@ def data_digest(data: TrainingData) -> str:
     return digest.hexdigest()
 
 
-def study_name(template: TrainingParams, grid: list[float], data: str) -> str:
-    """The study of one optimizer: its name holds a digest of what its trials depend on."""
+def study_name(
+    template: TrainingParams, grid: list[float], data: str, rungs: list[int] = ()
+) -> str:
+    """The study of one optimizer: its name holds a digest of what its trials depend on
+    (with the pruning's rungs, where there are any)."""
     settings = template.model_dump(mode="json", exclude={"device"})
     settings["optimizer"].pop("lr")
-    blob = json.dumps({"settings": settings, "grid": grid, "data": data}, sort_keys=True)
+    described = {"settings": settings, "grid": grid, "data": data}
+    if rungs:  # (without pruning, the name studies had before pruning existed)
+        described["rungs"] = list(rungs)
+    blob = json.dumps(described, sort_keys=True)
     digest = hashlib.sha256(blob.encode()).hexdigest()[:16]
     return f"{STUDY_PREFIX}-{template.optimizer.name}-{digest}"
 
 
-def _open_study(storage, name: str, grid: list[float]):
+def _open_study(storage, name: str, grid: list[float], rungs: list[int] = ()):
     """Create the study and enqueue its trials, or load it if it exists: creating is atomic
     in every Optuna storage, so one process enqueues. (A study whose creator was stopped
     while enqueuing is topped up by the next run that finds it with no trial left to do.)"""
     import optuna
 
+    pruner = optuna.pruners.NopPruner()
+    if rungs:
+        from glassbox.evaluate.pruning import SynchronousHalving
+
+        pruner = SynchronousHalving(rungs)
     try:
-        study = optuna.create_study(storage=storage, study_name=name, direction="minimize")
+        study = optuna.create_study(
+            storage=storage, study_name=name, direction="minimize", pruner=pruner
+        )
     except optuna.exceptions.DuplicatedStudyError:
-        return optuna.load_study(storage=storage, study_name=name)
+        return optuna.load_study(storage=storage, study_name=name, pruner=pruner)
     _enqueue(study, grid, range(len(grid)))
     return study
 
@@ -133,7 +150,7 @@ def _missing(study, grid: list[float]) -> list[int]:
     """The grid's points that no trial of the study holds (done, running or waiting)."""
     from optuna.trial import TrialState
 
-    states = (TrialState.COMPLETE, TrialState.RUNNING, TrialState.WAITING)
+    states = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING, TrialState.WAITING)
     held = {t.user_attrs.get("index") for t in study.get_trials(deepcopy=False, states=states)}
     return [i for i in range(len(grid)) if i not in held]
 
@@ -247,6 +264,7 @@ def run_studies_in_processes(
     lr_range: tuple[float, float],
     grid: list[float],
     storage_spec: tuple[str | None, Path],
+    rungs: list[int] = (),
 ) -> dict[str, dict]:
     """:func:`run_studies` in this process and ``processes - 1`` helpers on this machine,
     all sharing the study through its storage (each process single-threaded: the thread
@@ -256,21 +274,22 @@ def run_studies_in_processes(
     args = (data, X_test, y_test, templates, lr_range, grid)
     helpers = [
         multiprocessing.get_context("spawn").Process(
-            target=_helper, args=(*args, storage_spec), daemon=True
+            target=_helper, args=(*args, storage_spec, rungs), daemon=True
         )
         for _ in range(processes - 1)
     ]
     for helper in helpers:
         helper.start()
     try:
-        return run_studies(*args, open_storage(*storage_spec))
+        return run_studies(*args, open_storage(*storage_spec), rungs)
     finally:
         for helper in helpers:
             helper.join()
 
 
-def _helper(data, X_test, y_test, templates, lr_range, grid, storage_spec) -> None:
-    run_studies(data, X_test, y_test, templates, lr_range, grid, open_storage(*storage_spec))
+def _helper(data, X_test, y_test, templates, lr_range, grid, storage_spec, rungs) -> None:
+    storage = open_storage(*storage_spec)
+    run_studies(data, X_test, y_test, templates, lr_range, grid, storage, rungs)
 
 
 def run_studies(
@@ -281,45 +300,55 @@ def run_studies(
     lr_range: tuple[float, float],
     grid: list[float],
     storage,
+    rungs: list[int] = (),
 ) -> dict[str, dict]:
     """Run every optimizer's study to the end (this process's share of its trials, then
-    waiting for the others'); per optimizer, its completed trials in grid order, and how
-    many trials a stopped run abandoned (FAIL, queued again)."""
+    waiting for the others'), pruned at ``rungs`` (glassbox.evaluate.pruning; none: every
+    trial trains its full budget); per optimizer, its finished trials in grid order, and
+    how many trials a stopped run abandoned (FAIL, queued again)."""
     from optuna.trial import TrialState
 
     from glassbox.evaluate.comparison import describe_run
     from glassbox.training.stacked import train_stacked
 
-    batch = math.ceil(len(grid) / 2)  # two rounds alone; a second process finds work
+    most = math.ceil(len(templates) / 2)  # studies per round: a second process finds work
     digest = data_digest(data)
     studies = {
-        name: _open_study(storage, study_name(template, grid, digest), grid)
+        name: _open_study(storage, study_name(template, grid, digest, rungs), grid, rungs)
         for name, template in templates.items()
     }
     while True:
         claimed = []
         for name, study in studies.items():
             _requeue_abandoned(storage, study)
-            claimed += [(name, *pair) for pair in _claim(storage, study, batch)]
+            if len({n for n, *_ in claimed}) < most:
+                claimed += [(name, *pair) for pair in _claim(storage, study, len(grid))]
         if claimed:
             settings = [
                 _with_lr(templates[name], trial.suggest_float("lr", *lr_range, log=True))
                 for name, _, trial in claimed
             ]
             log.info(
-                "tuning: training %d trials together (learning rates %s)",
+                "tuning %s: training %d trials together (learning rates %s)",
+                ", ".join(dict.fromkeys(name for name, *_ in claimed)),
                 len(claimed),
                 ", ".join(f"{lr:.3g}" for lr in sorted({s.optimizer.lr for s in settings})),
             )
+            halving = _Halving([trial for *_, trial in claimed], rungs)
             with _Heartbeat(storage, [trial_id for _, trial_id, _ in claimed]):
-                trained = train_stacked(data, settings)
-            for (name, _, trial), params, (model, history) in zip(
-                claimed, settings, trained, strict=True
+                trained = train_stacked(data, settings, prune=halving if rungs else None)
+            for position, ((name, _, trial), params, (model, history)) in enumerate(
+                zip(claimed, settings, trained, strict=True)
             ):
                 run = describe_run(model, history, params, data, X_test, y_test)
-                trial.set_user_attr(RUN, run)
-                value = run["best_val_loss"]
-                studies[name].tell(trial, value if math.isfinite(value) else math.inf)
+                if position in halving.pruned:
+                    trial.set_user_attr(RUN, run | {"pruned_at": halving.pruned[position]})
+                    studies[name].tell(trial, state=TrialState.PRUNED)
+                else:
+                    trial.set_user_attr(RUN, run)
+                    studies[name].tell(trial, _finite(run["best_val_loss"]))
+            if halving.pruned:
+                log.info("tuning: %d of %d trials pruned", len(halving.pruned), len(claimed))
             continue
         busy = (TrialState.WAITING, TrialState.RUNNING)
         unfinished = [n for n, s in studies.items() if s.get_trials(deepcopy=False, states=busy)]
@@ -335,6 +364,39 @@ def run_studies(
     return {name: _study_record(study) for name, study in studies.items()}
 
 
+def _finite(value: float) -> float:
+    """A diverged run's value: infinitely bad, not a missing number."""
+    return value if math.isfinite(value) else math.inf
+
+
+class _Halving:
+    """train_stacked's ``prune`` for trials trained together: at a rung epoch every trial
+    still in play reports its best validation loss, then each asks the study's pruner
+    (all report before any is judged: the synchronous rule of glassbox.evaluate.pruning).
+    A trial not kept is out of play, and stops training unless its early stopping already
+    stopped it (then it is not marked pruned: its run was complete)."""
+
+    def __init__(self, trials: list, rungs: list[int]) -> None:
+        self.trials, self.rungs = trials, set(rungs)
+        self.out: set[int] = set()
+        self.pruned: dict[int, int] = {}  # position → the epoch it was stopped at
+
+    def __call__(self, epoch: int, best_losses: list[float], training: list[bool]) -> list[bool]:
+        cut = [False] * len(self.trials)
+        if epoch not in self.rungs:
+            return cut
+        playing = [i for i in range(len(self.trials)) if i not in self.out]
+        for i in playing:
+            self.trials[i].report(_finite(best_losses[i]), epoch)
+        for i in playing:
+            if self.trials[i].should_prune():
+                self.out.add(i)
+                cut[i] = True
+                if training[i]:
+                    self.pruned[i] = epoch
+        return cut
+
+
 def _with_lr(template: TrainingParams, lr: float) -> TrainingParams:
     return template.model_copy(
         update={"optimizer": template.optimizer.model_copy(update={"lr": lr})}
@@ -344,8 +406,9 @@ def _with_lr(template: TrainingParams, lr: float) -> TrainingParams:
 def _study_record(study) -> dict:
     from optuna.trial import TrialState
 
-    done = {}  # by grid index: the first to complete (a rare race may run one twice)
-    for trial in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
+    done = {}  # by grid index: the first to finish (a rare race may run one twice)
+    finished = (TrialState.COMPLETE, TrialState.PRUNED)
+    for trial in study.get_trials(deepcopy=False, states=finished):
         done.setdefault(trial.user_attrs["index"], trial)
     return {
         "study": study.study_name,

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -92,6 +93,7 @@ class _RunState:
     stopper: EarlyStopping
     history: list[dict] = field(default_factory=list)
     stopped: bool = False
+    pruned: bool = False  # stopped by the caller's `prune`, not by its own early stopping
 
 
 class _Slice:
@@ -124,11 +126,18 @@ def _group_key(params: TrainingParams) -> str:
 
 
 def train_stacked(
-    data: TrainingData, runs: list[TrainingParams]
+    data: TrainingData,
+    runs: list[TrainingParams],
+    prune: Callable[[int, list[float], list[bool]], list[bool]] | None = None,
 ) -> list[tuple[nn.Module, pd.DataFrame]]:
     """Train every configuration in ``runs`` (same data; see :func:`check_stackable`) and
     return, per run and in order, its model (best validation weights) and history, as
-    :func:`glassbox.training.loop.train` does for one."""
+    :func:`glassbox.training.loop.train` does for one.
+
+    ``prune``, if given, is called after every epoch with the epoch's number, each run's
+    best validation loss so far and whether it is still training, and answers which runs
+    to stop now (a tuner's pruning: a stopped run keeps its best weights and its history so
+    far; private runs, trained one by one, are never asked)."""
     if not runs:
         return []
     check_stackable(runs)
@@ -277,6 +286,15 @@ def train_stacked(
                 state.stopped = True
             if g.steps == "validation_loss":  # one run per group: its own validation loss
                 g.scheduler.step(val_losses[row])
+        if prune is not None:
+            cut = prune(
+                epoch + 1,
+                [state.stopper.best_loss for state in states],
+                [not state.stopped for state in states],
+            )
+            for state, stop in zip(states, cut, strict=True):
+                if stop and not state.stopped:
+                    state.stopped = state.pruned = True
         for g in active:
             if g.steps == "epoch":
                 g.scheduler.step()
@@ -347,11 +365,13 @@ RUNS_LOGGED_ONE_BY_ONE = 5
 
 def _log_runs(states: list[_RunState]) -> None:
     capped = sum(len(s.history) >= s.params.epochs for s in states)
+    pruned = sum(s.pruned for s in states)
     if len(states) > RUNS_LOGGED_ONE_BY_ONE:
         log.info(
-            "%d runs trained together: %d stopped early, %d at the epoch limit",
+            "%d runs trained together: %d stopped early%s, %d at the epoch limit",
             len(states),
             len(states) - capped,
+            f" ({pruned} pruned)" if pruned else "",
             capped,
         )
     for state in states:
@@ -362,7 +382,11 @@ def _log_runs(states: list[_RunState]) -> None:
             params.optimizer.name,
             params.seed,
             len(state.history),
-            "stopped early" if len(state.history) < params.epochs else "the epoch limit",
+            "pruned"
+            if state.pruned
+            else "stopped early"
+            if len(state.history) < params.epochs
+            else "the epoch limit",
             stopper.best_loss,
             stopper.best_epoch,
         )

@@ -8,7 +8,13 @@ from pathlib import Path
 import pandas as pd
 
 from glassbox.evaluate.comparison import comparison_inputs, reused_runs, shared_settings
-from glassbox.evaluate.optimizer_comparison import render_report, summarise, train_all, tune
+from glassbox.evaluate.optimizer_comparison import (
+    pruning_rungs,
+    render_report,
+    summarise,
+    train_all,
+    tune,
+)
 from glassbox.evaluate.tuning import without_password
 from glassbox.optional import NOT_REQUESTED, not_requested, requested
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
@@ -85,6 +91,7 @@ def compare_optimizers(
         settings |= {
             "learning rates tried": f"log grid from {low:g} to {high:g}, at seed "
             f"{comparison.seeds[0]}",
+            "pruning": _pruning(comparison, training),
             "study storage": _without_password(comparison.storage)
             or "the project's journal file (data/07_model_output/optimizer_study.journal)",
         }
@@ -92,6 +99,14 @@ def compare_optimizers(
     settings["trained once, in seed_runs (same settings and seed)"] = reused_runs(flat)
     summary["settings"] = settings
     return summary, render_report(summary, settings)
+
+
+def _pruning(comparison: OptimizerComparisonParams, training: TrainingParams) -> str:
+    rungs = pruning_rungs(comparison, training)
+    if not rungs:
+        return "none: every trial trains its full budget"
+    at = " and ".join(str(r) for r in rungs)
+    return f"successive halving: at epochs {at}, each optimizer's best third of trials go on"
 
 
 def _without_password(url: str | None) -> str | None:
