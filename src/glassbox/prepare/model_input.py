@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import torch
 
 from glassbox.errors import InputDataError
 from glassbox.tasks import DEFAULT_TASK, get_task
 
 if TYPE_CHECKING:
+    import torch
     from torch import nn
 
     from glassbox.prepare.preprocessing import Preprocessor
@@ -26,6 +26,8 @@ def feature_tensor(X: np.ndarray) -> torch.Tensor:
     from Parquet are often read-only views of Arrow's buffers; glassbox never writes to
     these tensors, so PyTorch's warning about non-writable arrays is silenced here rather
     than paid for with a copy of the table."""
+    import torch  # here, not at the top: the checks below serve stages that need no torch
+
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "The given NumPy array is not writable", UserWarning)
         return torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
@@ -36,6 +38,8 @@ def frames_to_tensors(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Features as float32 and the one target column: int64 class codes, or float32 values
     for regression."""
+    import torch
+
     features = torch.from_numpy(X.to_numpy(dtype="float32", copy=True))
     dtype = get_task(task).target_dtype
     labels = torch.from_numpy(y.iloc[:, 0].to_numpy(dtype=dtype, copy=True))

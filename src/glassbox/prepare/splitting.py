@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 from glassbox.tasks import DEFAULT_TASK, get_task
 
@@ -31,6 +30,8 @@ def stratified_split(
     # Row positions are split, not the table: splitting the table would copy it twice over
     # (the rest, then train and validation from it). The same positions, and so the same
     # rows in the same order, as splitting the table itself.
+    from sklearn.model_selection import train_test_split  # (0.7 s to import: not at start)
+
     labels = table[target]
     rest, test = train_test_split(
         np.arange(len(table)),

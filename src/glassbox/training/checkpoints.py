@@ -13,8 +13,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from glassbox.atomic_io import atomic_write
 
 log = logging.getLogger(__name__)
@@ -27,6 +25,8 @@ class CheckpointStore:
         self.path = Path(path)
 
     def save(self, state: dict[str, Any]) -> None:
+        import torch  # here: the training node's annotation names this class at start
+
         buffer = io.BytesIO()
         torch.save(state, buffer)
         with atomic_write(self.path, "wb") as handle:
@@ -36,6 +36,8 @@ class CheckpointStore:
         """The saved state if it belongs to this configuration and data, else None."""
         if not self.path.is_file():
             return None
+        import torch
+
         try:
             state = torch.load(self.path, map_location="cpu", weights_only=True)
         except Exception as err:  # noqa: BLE001 - any unreadable checkpoint means start fresh

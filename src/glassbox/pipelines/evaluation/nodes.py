@@ -6,16 +6,8 @@ import logging
 
 import numpy as np
 import pandas as pd
-from torch import nn
 
 from glassbox.deploy.inference import prediction_table
-from glassbox.deploy.prediction import model_outputs
-from glassbox.evaluate import bootstrap, plots
-from glassbox.evaluate.baselines import (
-    baseline_probabilities,
-    fit_baselines,
-    fit_regression_baselines,
-)
 from glassbox.evaluate.metrics import (
     REGRESSION_POINT_COLUMNS,
     classification_metrics,
@@ -30,6 +22,7 @@ from glassbox.evaluate.metrics import (
 from glassbox.evaluate.report import render_evaluation_report
 from glassbox.evaluate.verdict import headline_names, verdict
 from glassbox.parameters import EvaluationParams, TrainingParams
+from glassbox.pipelines import Network
 from glassbox.prepare.model_input import check_features, check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.prepare.review import ClassBalance
@@ -62,10 +55,12 @@ def _true_values(y: pd.DataFrame, preprocessor: Preprocessor) -> np.ndarray:
 
 
 def predict_test_set(
-    model: nn.Module, X_test: pd.DataFrame, preprocessor: Preprocessor
+    model: Network, X_test: pd.DataFrame, preprocessor: Preprocessor
 ) -> np.ndarray:
     """The model's output for each test row: class probabilities, or (regression) the
     predicted value in the target's units, as one column."""
+    from glassbox.deploy.prediction import model_outputs
+
     check_features(preprocessor, X_test=X_test)
     check_model_fits(model, preprocessor)
     return model_outputs(model, X_test.to_numpy(), preprocessor)
@@ -86,6 +81,8 @@ def score_model_and_baselines(
     95 % interval for each (paired bootstrap) and for each difference between the model
     and a baseline; the verdict: is the network warranted here?; and how private the model
     is (the training's privacy record)."""
+    from glassbox.evaluate import bootstrap
+
     shares = preprocessor.class_shares  # the training rows', as data_processing found them
     balance = ClassBalance(shares) if shares else None
     X_train, y_train = _baseline_rows(X_train, y_train, params.baseline_rows, training.seed)
@@ -135,6 +132,9 @@ def score_model_and_baselines(
 def _class_scores(
     test_probabilities, X_train, y_train, X_test, y_test, preprocessor, training, params
 ) -> tuple[dict, dict]:
+    from glassbox.evaluate import bootstrap
+    from glassbox.evaluate.baselines import baseline_probabilities, fit_baselines
+
     names, y_true = _class_names(preprocessor), _labels(y_test)
     baselines = fit_baselines(
         X_train.to_numpy(),
@@ -165,6 +165,9 @@ def _class_scores(
 def _value_scores(
     test_probabilities, X_train, y_train, X_test, y_test, preprocessor, training, params
 ) -> tuple[dict, dict]:
+    from glassbox.evaluate import bootstrap
+    from glassbox.evaluate.baselines import fit_regression_baselines
+
     baselines = fit_regression_baselines(
         X_train.to_numpy(),
         y_train.iloc[:, 0].to_numpy(),
@@ -277,6 +280,8 @@ def evaluation_figures_and_report(
     """The evidence as images, one PNG each, and one offline page: the verdict first,
     every model's figures with intervals, the differences from the network, then the
     same images embedded."""
+    from glassbox.evaluate import plots
+
     task = get_task(evaluation_details["task"])
     level = round(evaluation_details["bootstrap"]["level"] * 100)
     figures = {

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import torch
-from torch import nn
 
 from glassbox.explain import methods as ex
-from glassbox.explain import report as explainability_report
-from glassbox.explain import tree_agreement, trust, views
-from glassbox.explain.imputation import GaussianImputer
 from glassbox.parameters import ExplainabilityParams
+from glassbox.pipelines import Network
 from glassbox.prepare.model_input import (
     check_features,
     check_model_fits,
@@ -23,7 +19,7 @@ from glassbox.tasks import get_task
 
 
 def explain_test_set(
-    model: nn.Module,
+    model: Network,
     X_train: pd.DataFrame,
     X_test: pd.DataFrame,
     y_test: pd.DataFrame,
@@ -31,6 +27,9 @@ def explain_test_set(
     params: ExplainabilityParams,
 ) -> dict:
     """Attributions of every method for the test rows (or a seeded sample), and their checks."""
+    from glassbox.explain import trust
+    from glassbox.explain.imputation import GaussianImputer
+
     check_features(preprocessor, X_train=X_train, X_test=X_test)
     check_model_fits(model, preprocessor)
     task = preprocessor.task
@@ -69,6 +68,8 @@ def explain_test_set(
 def _explained_rows(X_train, X_test, y_test, task: str, params: ExplainabilityParams):
     """The test rows explained (all, or a seeded sample of max_rows) and the reference rows:
     the same for every model explained."""
+    import torch
+
     generator = torch.Generator().manual_seed(params.seed)
     X, labels = frames_to_tensors(X_test, y_test, task)
     row_ids = np.arange(len(X))
@@ -83,14 +84,18 @@ def _sample(X, labels, params: ExplainabilityParams):
     """The seeded sample of the explained rows that the costlier checks use (as the trust
     checks do: quality.sample_size rows): retraining with other seeds and the tree's
     permutation importance compare global importances, which a sample estimates well."""
+    import torch
+
     generator = torch.Generator().manual_seed(params.seed)
     rows = torch.randperm(len(X), generator=generator)[: params.quality.sample_size]
     return X[rows], labels[rows]
 
 
-def _targets(model: nn.Module, X, labels, task: str, params: ExplainabilityParams):
+def _targets(model: Network, X, labels, task: str, params: ExplainabilityParams):
     """The model's outputs as the report shows them, and the output each row is explained
     for: the predicted (or true) class, or the one predicted value."""
+    import torch
+
     model.eval()
     with torch.no_grad():
         outputs = model(X)
@@ -116,6 +121,8 @@ def explain_across_seeds(
     importances agree between seeds (glassbox.explain.views)."""
     if len(seed_runs) < 2:
         return {}
+    from glassbox.explain import views
+
     check_features(preprocessor, X_train=X_train, X_test=X_test)
     _, X, labels, baselines = _explained_rows(X_train, X_test, y_test, preprocessor.task, params)
     X, labels = _sample(X, labels, params)
@@ -149,6 +156,8 @@ def explain_with_trees(
 ) -> dict:
     """The better tree ensemble's permutation importance on the explained rows
     (glassbox.explain.tree_agreement), by feature name."""
+    from glassbox.explain import tree_agreement
+
     check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
     task = preprocessor.task
     _, X, labels, _ = _explained_rows(X_train, X_test, y_test, task, params)
@@ -177,6 +186,8 @@ def summarise_explanations(
 ) -> dict:
     """The report's numbers: per method the global importance by feature name, the quality
     checks, the number of rows and the seconds taken; and the methods' agreement."""
+    from glassbox.explain import tree_agreement, trust, views
+
     names = preprocessor.feature_names
     importances = {
         m: views.global_importance(a.values) for m, a in explanations["attributions"].items()
@@ -228,4 +239,6 @@ def render_explainability_report(
     explanations: dict, summary: dict, preprocessor: Preprocessor, params: ExplainabilityParams
 ) -> str:
     """The self-contained HTML report."""
+    from glassbox.explain import report as explainability_report
+
     return explainability_report.render(explanations, summary, preprocessor, params)

@@ -5,21 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from torch import nn
 
-from glassbox.deploy import export as model_export
 from glassbox.deploy import model_card
 from glassbox.parameters import DataProcessingParams, TrainingParams
+from glassbox.pipelines import Network
 from glassbox.prepare.model_input import check_features, check_model_fits, feature_tensor
 from glassbox.prepare.preprocessing import Preprocessor
 
 
 def export_model(
-    model: nn.Module, X_test: pd.DataFrame, preprocessor: Preprocessor
+    model: Network, X_test: pd.DataFrame, preprocessor: Preprocessor
 ) -> tuple[bytes, bytes, dict]:
     """The model as a torch.export program and as ONNX, each checked on the test split
     (every output within 1e-5 + 1e-5·|output| of the eager model's, the same class for
     every row the eager model decides) before it is written."""
+    from glassbox.deploy import export as model_export
+
     check_features(preprocessor, X_test=X_test)
     check_model_fits(model, preprocessor)
     X = X_test.to_numpy("float32")
@@ -34,7 +35,7 @@ def export_model(
 
 
 def write_model_card(
-    model: nn.Module,
+    model: Network,
     export_check: dict,
     preprocessor: Preprocessor,
     raw_data: pd.DataFrame,

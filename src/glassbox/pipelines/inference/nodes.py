@@ -6,11 +6,10 @@ import logging
 
 import numpy as np
 import pandas as pd
-from torch import nn
 
 from glassbox.deploy import inference
-from glassbox.deploy.prediction import model_outputs
 from glassbox.parameters import InferenceParams
+from glassbox.pipelines import Network
 from glassbox.prepare.model_input import check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.tasks import get_task
@@ -21,13 +20,15 @@ log = logging.getLogger(__name__)
 def predict_new_data(
     new_data: pd.DataFrame | None,
     preprocessor: Preprocessor,
-    model: nn.Module,
+    model: Network,
     X_train: pd.DataFrame,
     params: InferenceParams,
 ) -> pd.DataFrame:
     """One row per new_data row: the predicted label and every class's probability (for
     regression, the predicted value in the target's units) and, when
     `inference.top_features` > 0, that row's strongest signed attributions."""
+    from glassbox.deploy.prediction import model_outputs
+
     check_model_fits(model, preprocessor)
     if new_data is None:  # dataset.new_data is null in conf/base/globals.yml
         log.info("no new_data to predict (dataset.new_data is null in conf/base/globals.yml)")

@@ -7,15 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from glassbox.evaluate.comparison import comparison_inputs, reused_runs, shared_settings
-from glassbox.evaluate.optimizer_comparison import (
-    pruning_rungs,
-    render_report,
-    summarise,
-    train_all,
-    tune,
-)
-from glassbox.evaluate.tuning import without_password
 from glassbox.optional import NOT_REQUESTED, not_requested, requested
 from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
@@ -37,6 +28,9 @@ def tune_learning_rates(
     """Every optimizer's Optuna study, run to the end: its completed trials."""
     if not switched_on:
         return NOT_REQUESTED
+    from glassbox.evaluate.comparison import comparison_inputs
+    from glassbox.evaluate.optimizer_comparison import tune
+
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return tune(*inputs, training, comparison, optimizer_study)
 
@@ -57,6 +51,9 @@ def train_every_optimizer(
     """Every optimizer's runs over all seeds: defaults, and at the best trial's rate."""
     if not requested(optimizer_trials):
         return NOT_REQUESTED
+    from glassbox.evaluate.comparison import comparison_inputs
+    from glassbox.evaluate.optimizer_comparison import train_all
+
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return train_all(*inputs, training, comparison, seed_runs, optimizer_trials)
 
@@ -71,6 +68,9 @@ def compare_optimizers(
     """The summary (JSON) and the HTML report, from every optimizer's runs and trials."""
     if not requested(runs):
         return not_requested("optimizer_comparison", "Optimizer comparison")
+    from glassbox.evaluate.comparison import reused_runs, shared_settings
+    from glassbox.evaluate.optimizer_comparison import render_report, summarise
+
     epochs = comparison.epochs or training.epochs
     summary = summarise(runs, preprocessor.task, optimizer_trials, epochs, comparison.target_margin)
     settings = {
@@ -102,6 +102,8 @@ def compare_optimizers(
 
 
 def _pruning(comparison: OptimizerComparisonParams, training: TrainingParams) -> str:
+    from glassbox.evaluate.optimizer_comparison import pruning_rungs
+
     rungs = pruning_rungs(comparison, training)
     if not rungs:
         return "none: every trial trains its full budget"
@@ -111,4 +113,6 @@ def _pruning(comparison: OptimizerComparisonParams, training: TrainingParams) ->
 
 def _without_password(url: str | None) -> str | None:
     """A storage URL as reports may show it: user:password@ becomes user:***@."""
+    from glassbox.evaluate.tuning import without_password
+
     return None if url is None else without_password(url)

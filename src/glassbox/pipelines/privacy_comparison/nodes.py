@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from glassbox.evaluate import privacy_comparison
-from glassbox.evaluate.comparison import comparison_inputs
 from glassbox.optional import NOT_REQUESTED, not_requested, requested
 from glassbox.parameters import PrivacyComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
@@ -27,6 +25,9 @@ def train_every_budget(
     """Every privacy budget's runs over all seeds, each scored and attacked on the test rows."""
     if not switched_on:
         return NOT_REQUESTED
+    from glassbox.evaluate import privacy_comparison
+    from glassbox.evaluate.comparison import comparison_inputs
+
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return privacy_comparison.train_all(*inputs, training, comparison)
 
@@ -40,6 +41,8 @@ def compare_budgets(
     """The summary (JSON) and the HTML report."""
     if not requested(runs):
         return not_requested("privacy_comparison", "Privacy comparison")
+    from glassbox.evaluate import privacy_comparison
+
     summary = privacy_comparison.summarise(runs, preprocessor.task, preprocessor.feature_names)
     settings = privacy_comparison.settings_table(training, comparison, runs["batch_size"])
     summary["settings"] = settings

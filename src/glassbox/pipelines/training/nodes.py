@@ -5,15 +5,13 @@ from __future__ import annotations
 import logging
 
 import pandas as pd
-from torch import nn
 
 from glassbox.parameters import TrainingParams
+from glassbox.pipelines import Network
 from glassbox.prepare.model_input import check_features
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.thread_policy import describe as describe_threads
 from glassbox.training.checkpoints import CheckpointStore
-from glassbox.training.distributed import train_as_configured
-from glassbox.training.loop import TrainingData, choose_device
 from glassbox.training.losses import check_loss_fits
 
 log = logging.getLogger(__name__)
@@ -27,10 +25,13 @@ def train_model(
     preprocessor: Preprocessor,
     params: TrainingParams,
     checkpoints: CheckpointStore,
-) -> tuple[nn.Module, pd.DataFrame, dict]:
+) -> tuple[Network, pd.DataFrame, dict]:
     """Train the configured model for the preprocessor's task (classes, or a value), in
     this process or data-parallel across several (`training.distributed`); and say how
     private it is (`training.privacy`: the plan and the spent ε)."""
+    from glassbox.training.distributed import train_as_configured
+    from glassbox.training.loop import TrainingData, choose_device
+
     check_loss_fits(params.loss.name, preprocessor.task)  # before any work
     check_features(preprocessor, X_train=X_train, X_val=X_val)
     data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
