@@ -7,6 +7,13 @@ Both implementations use 50 Gauss-Legendre steps and the same zero baseline; the
 checks that attributions agree (max abs difference <= 1e-5) and prints the median time of
 each over alternating repeats, and their ratio (Captum / glassbox).
 
+It also times the floor: the bare forward and backward passes Integrated Gradients cannot
+do without (the rows x steps path points, built beforehand, through the model and back to
+the inputs, in the same chunks glassbox uses), and prints each implementation's "floor
+ratio" (its time / the floor's). Where the model is compute-bound (the CNN), no
+implementation can go much below the floor; where per-operation overhead dominates (small
+MLPs), the floor shows how much of it is left.
+
     .venv/bin/python -m benchmarks.integrated_gradients_speed [--repeats 7] [--architectures cnn]
 
 When CUDA is present both cases are measured on the GPU as well (model and rows moved to
@@ -24,7 +31,7 @@ from captum.attr import IntegratedGradients
 from sklearn.datasets import make_classification
 
 from benchmarks.digits_accuracy import digits_tensors
-from glassbox.explain.integrated_gradients import integrated_gradients
+from glassbox.explain.integrated_gradients import POINTS_PER_PASS, integrated_gradients
 from glassbox.parameters import TrainingParams
 from glassbox.training.architectures import ARCHITECTURES, architecture
 from glassbox.training.loop import TrainingData, train
@@ -64,23 +71,46 @@ def measure(name, model, X, repeats: int, device: torch.device) -> None:
     def captum():
         return captum_ig.attribute(X, baselines=baseline, target=target, n_steps=50)
 
+    # The floor's path points, built once outside the timing, chunked as glassbox chunks.
+    steps, rows_per_pass = 50, max(1, POINTS_PER_PASS // 50)
+    chunks = [
+        X[start : start + rows_per_pass].repeat_interleave(steps, dim=0).requires_grad_(True)
+        for start in range(0, len(X), rows_per_pass)
+    ]
+
+    def floor():
+        for path in chunks:
+            with torch.enable_grad():
+                outputs = model(path)
+                torch.autograd.grad(outputs[:, 0].sum(), path)
+
     difference = (ours() - captum()).abs().max().item()  # also the warm-up
-    times = {"glassbox": [], "captum": []}
+    floor()
+    times = {"glassbox": [], "captum": [], "floor": []}
     for repeat in range(repeats):
-        order = (("glassbox", ours), ("captum", captum))
+        order = (("glassbox", ours), ("captum", captum), ("floor", floor))
         for label, fn in order if repeat % 2 == 0 else order[::-1]:
             started = time.perf_counter()
             fn()
             if device.type == "cuda":
                 torch.cuda.synchronize()  # kernels run asynchronously: wait before timing
             times[label].append(time.perf_counter() - started)
-    ours_s, captum_s = (statistics.median(times[k]) for k in ("glassbox", "captum"))
+    ours_s, captum_s, floor_s = (
+        statistics.median(times[k]) for k in ("glassbox", "captum", "floor")
+    )
     print(
         f"{name} on {device.type}: {len(X)} rows x {X.shape[1]} features, 50 steps, "
         f"{repeats} repeats"
     )
-    print(f"  captum IntegratedGradients.attribute: median {captum_s * 1000:8.1f} ms")
-    print(f"  glassbox fast integrated_gradients:   median {ours_s * 1000:8.1f} ms")
+    print(
+        f"  captum IntegratedGradients.attribute: median {captum_s * 1000:8.1f} ms "
+        f"(floor ratio {captum_s / floor_s:.2f})"
+    )
+    print(
+        f"  glassbox fast integrated_gradients:   median {ours_s * 1000:8.1f} ms "
+        f"(floor ratio {ours_s / floor_s:.2f})"
+    )
+    print(f"  floor (bare forward + backward):      median {floor_s * 1000:8.1f} ms")
     print(
         f"  speed-up {captum_s / ours_s:.1f}x; max abs difference {difference:.2e} "
         f"({'agree' if difference <= 1e-5 else 'DISAGREE'} at 1e-5)"

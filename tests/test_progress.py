@@ -42,3 +42,22 @@ def test_training_and_stacked_training_report_progress_in_a_log(monkeypatch, cap
         "training 2 runs together: 2/3 epochs",
     ]  # and nothing with progress: never
     assert "best validation loss" in lines[0] and "2 still improving" in lines[2]
+
+
+def test_a_heartbeat_says_what_a_long_block_is_on_and_nothing_when_it_ends_sooner(caplog):
+    import time
+
+    from glassbox.evaluate.baselines import fit_regression_baselines
+    from glassbox.progress import Heartbeat
+
+    with caplog.at_level(logging.INFO, logger="glassbox.progress"):
+        with Heartbeat("fitting", every=0.05) as beat:
+            beat.doing("the forest (5 of 5)")
+            time.sleep(0.3)
+        lines = [r.getMessage() for r in caplog.records]
+        assert lines and lines[0].startswith("fitting: the forest (5 of 5); ")
+        assert lines[0].endswith(" s so far")
+        caplog.clear()
+        X = torch.randn(60, 3, generator=torch.Generator().manual_seed(0)).numpy()
+        fit_regression_baselines(X, X[:, 0], [4], seed=0)  # well within ten seconds
+    assert caplog.records == []

@@ -5,11 +5,14 @@ runs of a comparison) reports how far it is, the best value so far and an estima
 time left, at most every ``EVERY_SECONDS``; a short node (digits) never reaches the first
 line, so its log stays one line per node. The estimate is the mean time per step so far
 times the steps left (for training, an upper bound: early stopping may end it sooner).
+Work of a few long steps that cannot count inside them (a scikit-learn fit) gets a
+:class:`Heartbeat` instead: what it is doing now and for how long.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 EVERY_SECONDS = 10.0
@@ -44,6 +47,37 @@ class Progress:
         line += f"; {_duration(now - self.started)} so far, about {_duration(left)} left"
         log.info("%s", line)
         return line
+
+
+class Heartbeat:
+    """A line every ``every`` seconds while a block runs: ``what``, the step it is on (set
+    with :meth:`doing`) and the time so far; nothing when the block ends sooner. For work
+    of a few long steps, such as fitting five baselines of which a forest takes half a
+    minute on a big table."""
+
+    def __init__(self, what: str, every: float | None = None) -> None:
+        self.what, self.every = what, EVERY_SECONDS if every is None else every
+        self.now = ""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True)
+
+    def doing(self, now: str) -> None:
+        self.now = now
+
+    def _beat(self) -> None:
+        started = time.perf_counter()
+        while not self._stop.wait(self.every):
+            doing = f": {self.now}" if self.now else ""
+            so_far = _duration(time.perf_counter() - started)
+            log.info("%s%s; %s so far", self.what, doing, so_far)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _duration(seconds: float) -> str:

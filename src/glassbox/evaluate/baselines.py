@@ -17,6 +17,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 
+from glassbox.progress import Heartbeat
+
 BASELINE_NAMES = (
     "majority_class",
     "logistic_regression",
@@ -63,9 +65,10 @@ def fit_baselines(
         "hist_gradient_boosting": HistGradientBoostingClassifier(random_state=seed),
         "random_forest": RandomForestClassifier(random_state=seed),
     }
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), Heartbeat("fitting the baselines") as beat:
         warnings.simplefilter("ignore", ConvergenceWarning)  # reported through the scores
-        for name, model in models.items():
+        for position, (name, model) in enumerate(models.items(), start=1):
+            beat.doing(f"{name} ({position} of {len(models)})")
             trivial = name in TRIVIAL_BASELINES  # the majority class stays what it says
             model.fit(X_train, y_train, sample_weight=None if trivial else weights)
     return models
@@ -115,8 +118,9 @@ def fit_regression_baselines(
         "hist_gradient_boosting": HistGradientBoostingRegressor(random_state=seed),
         "random_forest": RandomForestRegressor(random_state=seed),
     }
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), Heartbeat("fitting the baselines") as beat:
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for model in models.values():
+        for position, (name, model) in enumerate(models.items(), start=1):
+            beat.doing(f"{name} ({position} of {len(models)})")
             model.fit(X_train, y_train)
     return models

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from torch import nn
 
     from glassbox.parameters import ExplainabilityParams
+    from glassbox.progress import Heartbeat
 
 # (model, baselines, params) -> (inputs, target) -> attributions
 Builder = Callable[..., Callable]
@@ -222,10 +223,14 @@ def attribute_all(
     target: torch.Tensor,
     baselines: torch.Tensor,
     params: ExplainabilityParams,
+    heartbeat: Heartbeat | None = None,
 ) -> dict[str, Attributions]:
-    """Every configured method over the explained rows, timed."""
+    """Every configured method over the explained rows, timed (each named to ``heartbeat``,
+    whose log line says which one a long run is on)."""
     results = {}
     for method in params.methods:
+        if heartbeat is not None:
+            heartbeat.doing(f"attributions by {method}")
         explain = explainer(method, model, baselines, params)
         with seeded(params.seed):
             started = time.perf_counter()

@@ -15,6 +15,7 @@ from glassbox.prepare.model_input import (
     frames_to_tensors,
 )
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.progress import Heartbeat
 from glassbox.tasks import get_task
 
 
@@ -36,23 +37,24 @@ def explain_test_set(
     row_ids, X, labels, baselines = _explained_rows(X_train, X_test, y_test, task, params)
     probabilities, target = _targets(model, X, labels, task, params)
 
-    attributions = ex.attribute_all(model, X, target, baselines, params)
-    imputer = GaussianImputer(feature_tensor(X_train.to_numpy(np.float32)))
-    quality = {
-        method: trust.assess(
-            method,
-            model,
-            X,
-            target,
-            result.values,
-            baselines,
-            params,
-            task,
-            preprocessor.target_scale,
-            imputer,
-        )
-        for method, result in attributions.items()
-    }
+    with Heartbeat(f"explaining {len(X)} test rows") as beat:
+        attributions = ex.attribute_all(model, X, target, baselines, params, beat)
+        imputer = GaussianImputer(feature_tensor(X_train.to_numpy(np.float32)))
+        quality = {}
+        for method, result in attributions.items():
+            beat.doing(f"trust checks of {method}")
+            quality[method] = trust.assess(
+                method,
+                model,
+                X,
+                target,
+                result.values,
+                baselines,
+                params,
+                task,
+                preprocessor.target_scale,
+                imputer,
+            )
     return {
         "row_ids": row_ids,
         "X": X.numpy(),
@@ -127,11 +129,12 @@ def explain_across_seeds(
     _, X, labels, baselines = _explained_rows(X_train, X_test, y_test, preprocessor.task, params)
     X, labels = _sample(X, labels, params)
     importances: dict[str, list[np.ndarray]] = {}
-    for run in seed_runs:
-        _, target = _targets(run.model, X, labels, preprocessor.task, params)
-        attributions = ex.attribute_all(run.model, X, target, baselines, params)
-        for method, result in attributions.items():
-            importances.setdefault(method, []).append(views.global_importance(result.values))
+    with Heartbeat(f"explaining the model of {len(seed_runs)} seeds") as beat:
+        for run in seed_runs:
+            _, target = _targets(run.model, X, labels, preprocessor.task, params)
+            attributions = ex.attribute_all(run.model, X, target, baselines, params, beat)
+            for method, result in attributions.items():
+                importances.setdefault(method, []).append(views.global_importance(result.values))
     names = preprocessor.feature_names
     found = {}
     for method, per_seed in importances.items():
@@ -162,16 +165,17 @@ def explain_with_trees(
     task = preprocessor.task
     _, X, labels, _ = _explained_rows(X_train, X_test, y_test, task, params)
     X, labels = _sample(X, labels, params)
-    found = tree_agreement.tree_importance(
-        X_train.to_numpy(np.float32),
-        y_train.iloc[:, 0].to_numpy(),
-        X_val.to_numpy(np.float32),
-        y_val.iloc[:, 0].to_numpy(),
-        X.numpy(),
-        labels.numpy(),
-        task,
-        params.seed,
-    )
+    with Heartbeat("fitting the tree ensembles the explanations are compared with"):
+        found = tree_agreement.tree_importance(
+            X_train.to_numpy(np.float32),
+            y_train.iloc[:, 0].to_numpy(),
+            X_val.to_numpy(np.float32),
+            y_val.iloc[:, 0].to_numpy(),
+            X.numpy(),
+            labels.numpy(),
+            task,
+            params.seed,
+        )
     names = preprocessor.feature_names
     found["importances"] = {n: float(v) for n, v in zip(names, found["importances"], strict=True)}
     return found
