@@ -67,3 +67,18 @@ def test_when_the_best_baseline_is_itself_a_network_the_best_other_one_decides()
     assert plain["baseline"] == "logistic_regression" and plain["outcome"] == "indistinguishable"
     assert "mlp_classifier is itself a small neural network" in found["text"]
     assert found["text"].endswith("logistic_regression does as well.")
+
+
+def test_an_interval_end_that_rounds_to_zero_reads_plus_zero_not_minus_zero():
+    from glassbox.evaluate.verdict import signed
+
+    assert [signed(v) for v in (-0.00001, 0.0, -0.0, 0.00004, -0.01234)] == [
+        "+0.0000",
+        "+0.0000",
+        "+0.0000",
+        "+0.0000",
+        "-0.0123",
+    ]
+    baselines = {"logistic_regression": 0.80, "random_forest": 0.90}
+    found = verdict(_details("classification", 0.90, baselines, [-0.00002, 0.03]))
+    assert "interval +0.0000 to +0.0300" in found["text"]

@@ -4,7 +4,7 @@ verdict first, then every model's figures with their intervals, then the figures
 from __future__ import annotations
 
 from glassbox.evaluate.metrics import privacy_sentence
-from glassbox.evaluate.verdict import headline_names, ranking_score
+from glassbox.evaluate.verdict import headline_names, ranking_score, signed
 from glassbox.html_report import escape, figure_to_img, page, table
 
 FIGURE_TITLES = {
@@ -97,8 +97,8 @@ def render_evaluation_report(details: dict, figures: dict) -> str:
         [
             (
                 name,
-                f"{details['model'][score.key] - scores[score.key]:+.4f}",
-                "{:+.4f} to {:+.4f}".format(*details["differences"][name][score.key]),
+                signed(details["model"][score.key] - scores[score.key]),
+                "{} to {}".format(*map(signed, details["differences"][name][score.key])),
             )
             for name, scores in details["baselines"].items()
         ],

@@ -59,6 +59,12 @@ def headline_names(details: dict) -> tuple[str, ...]:
     return tuple(dict.fromkeys((ranking_score(details).key, *names)))
 
 
+def signed(value: float) -> str:
+    """A difference with its sign to four decimals; one that rounds to zero is +0.0000, not
+    the -0.0000 a tiny negative number would print as."""
+    return f"{round(value, 4) + 0.0:+.4f}"
+
+
 def _compare(details: dict, best: str) -> tuple[str, float, list[float], str]:
     """The outcome against baseline ``best``, the difference, its interval, the figures."""
     score = ranking_score(details)
@@ -70,8 +76,8 @@ def _compare(details: dict, best: str) -> tuple[str, float, list[float], str]:
     level = round(details["bootstrap"]["level"] * 100)
     figures = (
         f"{score.label} {details['model'][metric]:.4f} against "
-        f"{details['baselines'][best][metric]:.4f}, a difference of {difference:+.4f} "
-        f"({level} % interval {low:+.4f} to {high:+.4f}, paired bootstrap over the "
+        f"{details['baselines'][best][metric]:.4f}, a difference of {signed(difference)} "
+        f"({level} % interval {signed(low)} to {signed(high)}, paired bootstrap over the "
         f"{details['test_rows']} test rows)"
     )
     return outcome, difference, [low, high], figures

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from glassbox.evaluate.verdict import ranking_score
+from glassbox.evaluate.verdict import ranking_score, signed
 from glassbox.optional import requested
 
 # Each report, with the summary that says whether it was requested (glassbox.optional).
@@ -76,7 +76,8 @@ def summary_lines(project_path: Path, catalog: dict) -> list[str]:
             level = round(details["bootstrap"]["level"] * 100)
             lines.append(
                 f"Network against it: {found['outcome']} ({found['metric']} "
-                f"{found['difference']:+.4f}, {level} % interval {low:+.4f} to {high:+.4f})"
+                f"{signed(found['difference'])}, {level} % interval {signed(low)} to "
+                f"{signed(high)})"
             )
     private = read("training_privacy")
     if private and private.get("enabled"):
