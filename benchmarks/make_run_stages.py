@@ -11,7 +11,9 @@ configured, every part off, or every part on. ``--rows N``: instead of digits, a
 regression table of N rows (six numeric columns, three categorical ones of 5, 12 and 30
 levels, a price in the thousands) brought in through globals.yml, as a user brings theirs;
 the figures then end with the whole run in units of its own training node (the
-`train_model` node's time, as the log's "done:" line gives it).
+`train_model` node's time, as the log's "done:" line gives it). Last, the longest quiet
+stretch of the log: the most seconds between two lines, and the line that ended it (a run
+on a big table should never go quiet for long: glassbox/progress.py).
 """
 
 from __future__ import annotations
@@ -135,6 +137,7 @@ def main() -> None:
         seconds: dict[str, float] = {}
         training_node = None
         stage, stage_started = None, started
+        last_line, quiet = started, (0.0, "")
         with subprocess.Popen(
             ["dvc", "repro"],
             cwd=project,
@@ -144,6 +147,10 @@ def main() -> None:
             text=True,
         ) as repro:
             for line in repro.stdout:
+                now = time.perf_counter()
+                if now - last_line > quiet[0]:
+                    quiet = (now - last_line, line.strip())
+                last_line = now
                 if "done: train_model (" in line:
                     training_node = float(line.split("done: train_model (")[1].split(" s)")[0])
                 if "Running stage '" in line:  # (the first may follow a progress bar's \r)
@@ -166,6 +173,7 @@ def main() -> None:
             f"\nThe training node: {training_node:.1f} s; the whole run: "
             f"{(ended - started) / training_node:.1f}× it."
         )
+    print(f"The longest quiet stretch of the log: {quiet[0]:.1f} s, until: {quiet[1]}")  # noqa: T201
 
 
 if __name__ == "__main__":
