@@ -19,6 +19,8 @@ digits' test split, 95 against 93 ms on 2,000 rows of 100 features) and 1.8x fas
 
 from __future__ import annotations
 
+import functools
+
 import torch
 from torch import nn
 
@@ -27,8 +29,11 @@ from torch import nn
 POINTS_PER_PASS = 16_384
 
 
+@functools.cache
 def quadrature(n_steps: int, dtype: torch.dtype, method: str = "gausslegendre"):
-    """Captum's points along the path and their weights, as (1, steps, 1) tensors."""
+    """Captum's points along the path and their weights, as (1, steps, 1) tensors (kept:
+    computing them costs 1-2 ms, a tenth of explaining digits' test split with the MLP;
+    callers never write to them)."""
     from captum.attr._utils.approximation_methods import approximation_parameters
 
     step_sizes_fn, alphas_fn = approximation_parameters(method)
@@ -59,7 +64,9 @@ def integrated_gradients(
         b = baselines[start : start + rows_per_pass]
         t = target[start : start + rows_per_pass]
         rows, features = x.shape
-        path = (b.unsqueeze(1) + alphas * (x - b).unsqueeze(1)).reshape(rows * n_steps, features)
+        # b + a (x - b) for every point: one fused operation instead of three
+        path = torch.addcmul(b.unsqueeze(1), alphas, (x - b).unsqueeze(1))
+        path = path.reshape(rows * n_steps, features)
         path.requires_grad_(True)
         with torch.enable_grad():
             outputs = model(path).reshape(rows, n_steps, -1)
