@@ -61,3 +61,24 @@ def test_a_heartbeat_says_what_a_long_block_is_on_and_nothing_when_it_ends_soone
         X = torch.randn(60, 3, generator=torch.Generator().manual_seed(0)).numpy()
         fit_regression_baselines(X, X[:, 0], [4], seed=0)  # well within ten seconds
     assert caplog.records == []
+
+
+def test_a_quiet_watch_speaks_only_when_nothing_else_was_logged_for_a_while(caplog):
+    import time
+
+    from glassbox.progress import QuietWatch
+
+    chatty = logging.getLogger("glassbox.training.loop")
+    with caplog.at_level(logging.INFO):
+        with QuietWatch("train_model", every=0.2):
+            for _ in range(8):  # a line every 0.1 s: never quiet for 0.2 s
+                chatty.info("epoch")
+                time.sleep(0.1)
+        assert [r.getMessage() for r in caplog.records] == ["epoch"] * 8
+        caplog.clear()
+        with QuietWatch("score_model_and_baselines", every=0.2):
+            time.sleep(0.7)
+    lines = [r.getMessage() for r in caplog.records]
+    assert 2 <= len(lines) <= 4, lines  # one per quiet 0.2 s
+    assert all(line.startswith("score_model_and_baselines: still running, ") for line in lines)
+    assert not [h for h in logging.getLogger().handlers if isinstance(h, QuietWatch)]  # removed

@@ -6,7 +6,9 @@ time left, at most every ``EVERY_SECONDS``; a short node (digits) never reaches 
 line, so its log stays one line per node. The estimate is the mean time per step so far
 times the steps left (for training, an upper bound: early stopping may end it sooner).
 Work of a few long steps that cannot count inside them (a scikit-learn fit) gets a
-:class:`Heartbeat` instead: what it is doing now and for how long.
+:class:`Heartbeat` instead: what it is doing now and for how long. And every node runs
+under a :class:`QuietWatch` (glassbox.wiring.hooks): whatever it does, the log never stays
+silent for longer than ``EVERY_SECONDS`` while it runs.
 """
 
 from __future__ import annotations
@@ -78,6 +80,38 @@ class Heartbeat:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+
+class QuietWatch(logging.Handler):
+    """While a block runs, a line saying ``what`` is still running whenever nothing at all
+    has been logged for ``every`` seconds: the last resort against a silent log, for work
+    with no progress lines of its own. Where there are some, it says nothing."""
+
+    def __init__(self, what: str, every: float | None = None) -> None:
+        super().__init__()
+        self.what, self.every = what, EVERY_SECONDS if every is None else every
+        self.started = self.last = time.perf_counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def emit(self, record: logging.LogRecord) -> None:  # any line logged anywhere
+        self.last = time.perf_counter()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(min(1.0, self.every / 4)):
+            now = time.perf_counter()
+            if now - self.last >= self.every:
+                log.info("%s: still running, %s so far", self.what, _duration(now - self.started))
+
+    def __enter__(self) -> QuietWatch:
+        logging.getLogger().addHandler(self)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        logging.getLogger().removeHandler(self)
 
 
 def _duration(seconds: float) -> str:

@@ -14,6 +14,7 @@ from kedro.framework.hooks import hook_impl
 from kedro.io import MemoryDataset
 
 from glassbox.errors import hint_for, report_user_errors_briefly
+from glassbox.progress import QuietWatch
 from glassbox.training.ranks import is_writer
 from glassbox.wiring.run_lock import RunLock
 
@@ -50,6 +51,7 @@ class ProgressHooks:
 
     def __init__(self) -> None:
         self._started: dict[str, float] = {}
+        self._watches: dict[str, QuietWatch] = {}
 
     @hook_impl
     def before_pipeline_run(self, run_params: dict[str, Any], pipeline: Any) -> None:
@@ -60,12 +62,24 @@ class ProgressHooks:
     @hook_impl
     def before_node_run(self, node: Any) -> None:
         self._started[node.name] = time.perf_counter()
+        # No node leaves the log silent for long, whatever it does (glassbox.progress).
+        self._watches[node.name] = QuietWatch(node.name).__enter__()
 
     @hook_impl
     def after_node_run(self, node: Any) -> None:
+        self._stop_watch(node)
         seconds = time.perf_counter() - self._started.pop(node.name, time.perf_counter())
         if seconds >= QUIET_NODE_SECONDS:
             log.info("done: %s (%.1f s)", node.name, seconds)
+
+    @hook_impl
+    def on_node_error(self, node: Any) -> None:
+        self._stop_watch(node)
+
+    def _stop_watch(self, node: Any) -> None:
+        watch = self._watches.pop(node.name, None)
+        if watch is not None:
+            watch.__exit__(None, None, None)
 
     @hook_impl
     def after_pipeline_run(self, run_params: dict[str, Any], catalog: Any) -> None:
