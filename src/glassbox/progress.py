@@ -8,7 +8,7 @@ times the steps left (for training, an upper bound: early stopping may end it so
 Work of a few long steps that cannot count inside them (a scikit-learn fit) gets a
 :class:`Heartbeat` instead: what it is doing now and for how long. And every node runs
 under a :class:`QuietWatch` (glassbox.wiring.hooks): whatever it does, the log never stays
-silent for longer than ``EVERY_SECONDS`` while it runs.
+silent for more than 15 s while it runs.
 """
 
 from __future__ import annotations
@@ -84,12 +84,13 @@ class Heartbeat:
 
 class QuietWatch(logging.Handler):
     """While a block runs, a line saying ``what`` is still running whenever nothing at all
-    has been logged for ``every`` seconds: the last resort against a silent log, for work
-    with no progress lines of its own. Where there are some, it says nothing."""
+    has been logged for ``every`` seconds (by default one and a half times the progress
+    lines' pace): the last resort against a silent log, for work with no progress lines of
+    its own. Where there are some, it says nothing."""
 
     def __init__(self, what: str, every: float | None = None) -> None:
         super().__init__()
-        self.what, self.every = what, EVERY_SECONDS if every is None else every
+        self.what, self.every = what, 1.5 * EVERY_SECONDS if every is None else every
         self.started = self.last = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
