@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from benchmarks.make_run_stages import set_optional
+from filelock import FileLock
 
 from glassbox import thread_policy
 from glassbox.parameters import DataProcessingParams
@@ -245,12 +246,8 @@ def digits_splits(tmp_path: Path) -> tuple:
     return (catalog.load("preprocessor"), *splits)
 
 
-@pytest.fixture(scope="session")
-def trained_project(tmp_path_factory) -> Path:
-    """A project copy after one full, successful `kedro run` on digits (small budgets, every
-    comparison switched on), shared by the whole session: tests that change it must put back
-    what they changed."""
-    project = copy_project(tmp_path_factory.mktemp("trained") / "project")
+def _build_trained_project(project: Path) -> None:
+    copy_project(project)
     write_digits(project)
     set_parameters(project, "training", epochs=5)
     small_comparisons(project)
@@ -258,7 +255,26 @@ def trained_project(tmp_path_factory) -> Path:
     set_optional(project, architecture_comparison=True, privacy_comparison=True)
     result = kedro_run(project)
     assert result.returncode == 0, result.stderr[-3000:]
-    return project
+
+
+@pytest.fixture(scope="session")
+def trained_project(tmp_path_factory, worker_id) -> Path:
+    """A project copy after one full, successful `kedro run` on digits (small budgets, every
+    comparison switched on), shared by the whole session: tests that change it must put back
+    what they changed. Under xdist the run is made once, by the first worker that needs it
+    (a file lock, as pytest-xdist's documentation shows), and each worker gets a copy."""
+    own = tmp_path_factory.mktemp("trained") / "project"
+    if worker_id == "master":  # one process: no one to share with
+        _build_trained_project(own)
+        return own
+    shared = tmp_path_factory.getbasetemp().parent / "trained_project"  # this run's, for all
+    built = shared.with_name("trained_project.built")
+    with FileLock(f"{shared}.lock"):
+        if not built.is_file():
+            _build_trained_project(shared)
+            built.touch()
+    shutil.copytree(shared, own, symlinks=True)
+    return own
 
 
 # The longest end-to-end files first: with two xdist workers taking one file at a time,
