@@ -33,19 +33,19 @@ def test_regression_baselines_include_the_tree_ensembles():
 def test_baselines_fit_on_a_seeded_sample_when_baseline_rows_is_set():
     import pandas as pd
 
-    from glassbox.pipelines.evaluation.nodes import _baseline_rows
+    from glassbox.evaluate.scoring import baseline_rows
 
     X = pd.DataFrame({"a": np.arange(1000.0)}, index=np.arange(1000) + 5)
     y = pd.DataFrame({"label": np.arange(1000) % 3}, index=X.index)
-    X_all, y_all = _baseline_rows(X, y, None, seed=0)
+    X_all, y_all = baseline_rows(X, y, None, seed=0)
     assert X_all is X and y_all is y
-    assert _baseline_rows(X, y, 1000, seed=0)[0] is X  # no more rows than asked for
-    X_some, y_some = _baseline_rows(X, y, 200, seed=0)
+    assert baseline_rows(X, y, 1000, seed=0)[0] is X  # no more rows than asked for
+    X_some, y_some = baseline_rows(X, y, 200, seed=0)
     assert len(X_some) == len(y_some) == 200
     assert X_some.index.equals(y_some.index) and X_some.index.is_monotonic_increasing
     assert X_some.index.is_unique
-    assert X_some.index.equals(_baseline_rows(X, y, 200, seed=0)[0].index)  # seeded
-    assert not X_some.index.equals(_baseline_rows(X, y, 200, seed=1)[0].index)
+    assert X_some.index.equals(baseline_rows(X, y, 200, seed=0)[0].index)  # seeded
+    assert not X_some.index.equals(baseline_rows(X, y, 200, seed=1)[0].index)
 
 
 def test_weighted_like_the_network_the_baselines_find_more_of_a_rare_class():

@@ -92,8 +92,11 @@ def open_storage(url: str | None, journal: Path):
         ) from None
 
 
-def without_password(url: str) -> str:
-    """A storage URL as logs and reports may show it: user:password@ becomes user:***@."""
+def without_password(url: str | None) -> str | None:
+    """A storage URL as logs and reports may show it: user:password@ becomes user:***@
+    (None, the project's journal file, stays None)."""
+    if url is None:
+        return None
     return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 

@@ -78,13 +78,13 @@ def test_summary_matches_the_runs_it_summarises(tmp_path):
 
 
 def test_the_report_shows_a_storage_url_without_its_password():
-    from glassbox.pipelines.optimizer_comparison.nodes import _without_password
+    from glassbox.evaluate.tuning import without_password
 
     url = "postgresql://me:s3cr3t@db:5432/x"  # pragma: allowlist secret
-    assert _without_password(url) == "postgresql://me:***@db:5432/x"
-    assert _without_password("postgresql://me@db/x") == "postgresql://me@db/x"
-    assert _without_password("sqlite:///study.db") == "sqlite:///study.db"
-    assert _without_password(None) is None
+    assert without_password(url) == "postgresql://me:***@db:5432/x"
+    assert without_password("postgresql://me@db/x") == "postgresql://me@db/x"
+    assert without_password("sqlite:///study.db") == "sqlite:///study.db"
+    assert without_password(None) is None
 
 
 def test_runs_that_diverge_are_recorded_and_left_out_and_the_comparison_finishes(tmp_path):

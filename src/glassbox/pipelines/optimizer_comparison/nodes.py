@@ -70,6 +70,7 @@ def compare_optimizers(
         return not_requested("optimizer_comparison", "Optimizer comparison")
     from glassbox.evaluate.comparison import reused_runs, shared_settings
     from glassbox.evaluate.optimizer_comparison import render_report, summarise
+    from glassbox.evaluate.tuning import without_password
 
     epochs = comparison.epochs or training.epochs
     summary = summarise(runs, preprocessor.task, optimizer_trials, epochs, comparison.target_margin)
@@ -92,7 +93,7 @@ def compare_optimizers(
             "learning rates tried": f"log grid from {low:g} to {high:g}, at seed "
             f"{comparison.seeds[0]}",
             "pruning": _pruning(comparison, training),
-            "study storage": _without_password(comparison.storage)
+            "study storage": without_password(comparison.storage)
             or "the project's journal file (data/07_model_output/optimizer_study.journal)",
         }
     flat = {o: r["defaults"] + r["best_trial"] for o, r in runs.items()}
@@ -109,10 +110,3 @@ def _pruning(comparison: OptimizerComparisonParams, training: TrainingParams) ->
         return "none: every trial trains its full budget"
     at = " and ".join(str(r) for r in rungs)
     return f"successive halving: at epochs {at}, each optimizer's best third of trials go on"
-
-
-def _without_password(url: str | None) -> str | None:
-    """A storage URL as reports may show it: user:password@ becomes user:***@."""
-    from glassbox.evaluate.tuning import without_password
-
-    return None if url is None else without_password(url)
