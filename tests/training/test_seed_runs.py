@@ -42,3 +42,23 @@ def test_reused_runs_come_back_unchanged_and_only_the_rest_is_trained(tmp_path):
     assert results[0][0] is loaded[1].model  # seed 1: the stored run itself
     assert len(results[1][1]) == 3  # seed 2: trained here, 3 epochs
     assert results[2][0] is results[1][0]  # asked twice, trained once
+
+
+def test_stored_runs_load_their_models_only_when_read(tmp_path):
+    """A stage that takes the seed runs but never reads them (a comparison switched off)
+    does not import PyTorch for them."""
+    import subprocess
+    import sys
+
+    training = TrainingParams(epochs=2, progress="never", early_stopping={"patience": None})
+    SeedRunsDataset(str(tmp_path / "runs")).save(train_seed_runs(small_data(), training, [0, 1]))
+    check = (
+        "import sys\n"
+        "from glassbox.wiring.catalog_datasets.seed_runs import SeedRunsDataset\n"
+        f"runs = SeedRunsDataset({str(tmp_path / 'runs')!r}).load()\n"
+        "assert len(runs) == 2 and 'torch' not in sys.modules\n"
+        "assert [run.settings.seed for run in runs] == [0, 1] and 'torch' in sys.modules\n"
+        "assert runs[0] is runs[0] and runs[-1].settings.seed == 1 and len(runs[:1]) == 1\n"
+    )
+    found = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr[-2000:]

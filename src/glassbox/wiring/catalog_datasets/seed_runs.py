@@ -6,11 +6,49 @@ an empty output)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from pathlib import Path
 
 from glassbox.atomic_io import staged_path
 from glassbox.wiring.catalog_datasets.local_file import LocalFileDataset
 
 INDEX = "runs.json"
+
+
+class StoredRuns(Sequence):
+    """The stored runs as a read-only list of ``TrainedRun`` whose models load when a run
+    is first read: a node that never reads them (a comparison switched off) does not
+    import PyTorch for them, and its stage ends in about a second."""
+
+    def __init__(self, folder: Path, seeds: list[int]) -> None:
+        self._folder, self._seeds = folder, list(seeds)
+        self._loaded: dict[int, object] = {}
+
+    def __len__(self) -> int:
+        return len(self._seeds)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        seed = self._seeds[index]
+        if seed not in self._loaded:
+            self._loaded[seed] = self._load(seed)
+        return self._loaded[seed]
+
+    def _load(self, seed: int):
+        import pandas as pd
+
+        from glassbox.parameters import TrainingParams
+        from glassbox.training.model_files import load_model
+        from glassbox.training.seed_runs import TrainedRun
+
+        record = self._folder / f"seed_{seed}.json"
+        found = json.loads(record.read_text(encoding="utf-8"))
+        return TrainedRun(
+            TrainingParams.model_validate(found["settings"]),
+            load_model(record.with_suffix(".safetensors")),
+            pd.DataFrame(found["history"]),
+        )
 
 
 class SeedRunsDataset(LocalFileDataset):
@@ -19,13 +57,8 @@ class SeedRunsDataset(LocalFileDataset):
     def _exists(self) -> bool:
         return self._filepath.is_dir()
 
-    def load(self) -> list:
-        import pandas as pd
-
+    def load(self) -> StoredRuns:
         from glassbox.errors import InputDataError
-        from glassbox.parameters import TrainingParams
-        from glassbox.training.model_files import load_model
-        from glassbox.training.seed_runs import TrainedRun
 
         index = self._filepath / INDEX
         if not index.is_file():
@@ -34,19 +67,7 @@ class SeedRunsDataset(LocalFileDataset):
                 "pipeline first (`kedro run --pipelines seed_runs`; `dvc repro` and `make "
                 "run` do it for you)"
             )
-        runs = []
-        seeds = json.loads(index.read_text(encoding="utf-8"))["seeds"]
-        for seed in seeds:
-            record = self._filepath / f"seed_{seed}.json"
-            found = json.loads(record.read_text(encoding="utf-8"))
-            runs.append(
-                TrainedRun(
-                    TrainingParams.model_validate(found["settings"]),
-                    load_model(record.with_suffix(".safetensors")),
-                    pd.DataFrame(found["history"]),
-                )
-            )
-        return runs
+        return StoredRuns(self._filepath, json.loads(index.read_text(encoding="utf-8"))["seeds"])
 
     def save(self, data: list) -> None:
         from glassbox.training.model_files import save_model
