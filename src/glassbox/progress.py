@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 EVERY_SECONDS = 10.0
 
@@ -51,6 +52,28 @@ class Progress:
         return line
 
 
+class Periodic:
+    """``action()`` every ``seconds`` on a background thread while a block runs (a context
+    manager): the lines below, and the tuning's claim heartbeats (glassbox.evaluate.tuning)."""
+
+    def __init__(self, seconds: float, action: Callable[[], None]) -> None:
+        self.seconds, self.action = seconds, action
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.seconds):
+            self.action()
+
+    def __enter__(self) -> Periodic:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 class Heartbeat:
     """A line every ``every`` seconds while a block runs: ``what``, the step it is on (set
     with :meth:`doing`) and the time so far; nothing when the block ends sooner. For work
@@ -58,28 +81,24 @@ class Heartbeat:
     minute on a big table."""
 
     def __init__(self, what: str, every: float | None = None) -> None:
-        self.what, self.every = what, EVERY_SECONDS if every is None else every
-        self.now = ""
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, daemon=True)
+        self.what, self.now = what, ""
+        self._beats = Periodic(EVERY_SECONDS if every is None else every, self._beat)
 
     def doing(self, now: str) -> None:
         self.now = now
 
     def _beat(self) -> None:
-        started = time.perf_counter()
-        while not self._stop.wait(self.every):
-            doing = f": {self.now}" if self.now else ""
-            so_far = _duration(time.perf_counter() - started)
-            log.info("%s%s; %s so far", self.what, doing, so_far)
+        doing = f": {self.now}" if self.now else ""
+        so_far = _duration(time.perf_counter() - self.started)
+        log.info("%s%s; %s so far", self.what, doing, so_far)
 
     def __enter__(self) -> Heartbeat:
-        self._thread.start()
+        self.started = time.perf_counter()
+        self._beats.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
+        self._beats.__exit__(*exc)
 
 
 class QuietWatch(logging.Handler):
@@ -92,26 +111,23 @@ class QuietWatch(logging.Handler):
         super().__init__()
         self.what, self.every = what, 1.5 * EVERY_SECONDS if every is None else every
         self.started = self.last = time.perf_counter()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._checks = Periodic(min(1.0, self.every / 4), self._check)
 
     def emit(self, record: logging.LogRecord) -> None:  # any line logged anywhere
         self.last = time.perf_counter()
 
-    def _watch(self) -> None:
-        while not self._stop.wait(min(1.0, self.every / 4)):
-            now = time.perf_counter()
-            if now - self.last >= self.every:
-                log.info("%s: still running, %s so far", self.what, _duration(now - self.started))
+    def _check(self) -> None:
+        now = time.perf_counter()
+        if now - self.last >= self.every:
+            log.info("%s: still running, %s so far", self.what, _duration(now - self.started))
 
     def __enter__(self) -> QuietWatch:
         logging.getLogger().addHandler(self)
-        self._thread.start()
+        self._checks.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
+        self._checks.__exit__(*exc)
         logging.getLogger().removeHandler(self)
 
 

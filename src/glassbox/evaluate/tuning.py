@@ -34,6 +34,7 @@ same storage.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -41,7 +42,6 @@ import math
 import os
 import re
 import socket
-import threading
 import time
 from pathlib import Path
 
@@ -50,6 +50,7 @@ import torch
 
 from glassbox.errors import InputDataError
 from glassbox.parameters import TrainingParams
+from glassbox.progress import Periodic
 from glassbox.training.loop import TrainingData
 
 log = logging.getLogger(__name__)
@@ -236,26 +237,10 @@ def _claim_record() -> dict:
     return {"host": socket.gethostname(), "pid": os.getpid(), "heartbeat": time.time()}
 
 
-class _Heartbeat:
-    """Writes the claimed trials' heartbeat every HEARTBEAT_SECONDS while they train."""
-
-    def __init__(self, storage, trial_ids: list[int]) -> None:
-        self.storage, self.trial_ids = storage, trial_ids
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._beat, daemon=True)
-
-    def _beat(self) -> None:
-        while not self.stop.wait(HEARTBEAT_SECONDS):
-            for trial_id in self.trial_ids:
-                self.storage.set_trial_user_attr(trial_id, CLAIM, _claim_record())
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        self.thread.join()
+def _write_claims(storage, trial_ids: list[int]) -> None:
+    """The claimed trials' heartbeat: written every HEARTBEAT_SECONDS while they train."""
+    for trial_id in trial_ids:
+        storage.set_trial_user_attr(trial_id, CLAIM, _claim_record())
 
 
 def run_studies_in_processes(
@@ -338,7 +323,8 @@ def run_studies(
                 ", ".join(f"{lr:.3g}" for lr in sorted({s.optimizer.lr for s in settings})),
             )
             halving = _Halving([trial for *_, trial in claimed], rungs)
-            with _Heartbeat(storage, [trial_id for _, trial_id, _ in claimed]):
+            claims = [trial_id for _, trial_id, _ in claimed]
+            with Periodic(HEARTBEAT_SECONDS, functools.partial(_write_claims, storage, claims)):
                 trained = train_stacked(data, settings, prune=halving if rungs else None)
             for position, ((name, _, trial), params, (model, history)) in enumerate(
                 zip(claimed, settings, trained, strict=True)
