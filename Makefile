@@ -25,7 +25,7 @@ endif
 run: $(STAMP) dvc.yaml $(PLOTS_PAGE)
 	@$(BIN)/python -m glassbox.tools.track_inputs
 	dvc repro --pull
-	@$(BIN)/python -m glassbox.tools.summary
+	@$(BIN)/python -m glassbox.wiring.summary
 
 # (After $(STAMP) in `run`'s prerequisites, which make builds in order.)
 dvc.yaml: $(wildcard conf/base/*.yml conf/local/*.yml) $(shell find src/glassbox -name '*.py')

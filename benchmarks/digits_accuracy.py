@@ -17,7 +17,6 @@ import time
 
 import torch
 
-from glassbox.parameters import DataProcessingParams, TrainingParams
 from glassbox.pipelines.data_processing.nodes import (
     fit_preprocessor,
     split_data,
@@ -25,9 +24,11 @@ from glassbox.pipelines.data_processing.nodes import (
     validate_raw_data,
 )
 from glassbox.prepare.example import DIGITS_TARGET, digits_table
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.training.architectures import ARCHITECTURES
 from glassbox.training.loop import TrainingData, train
 from glassbox.training.optimizers import OPTIMIZER_NAMES
+from glassbox.training.params import TrainingParams
 
 
 def digits_tensors():

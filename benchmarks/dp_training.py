@@ -30,9 +30,9 @@ import torch
 from sklearn.datasets import make_classification
 from torch import nn
 
-from glassbox.parameters import TrainingParams
 from glassbox.training.loop import TrainingData, train
 from glassbox.training.mlp import MLP
+from glassbox.training.params import TrainingParams
 
 BATCH = 256
 LR = 1e-3

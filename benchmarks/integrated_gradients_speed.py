@@ -32,9 +32,9 @@ from sklearn.datasets import make_classification
 
 from benchmarks.digits_accuracy import digits_tensors
 from glassbox.explain.integrated_gradients import POINTS_PER_PASS, integrated_gradients
-from glassbox.parameters import TrainingParams
 from glassbox.training.architectures import ARCHITECTURES, architecture
 from glassbox.training.loop import TrainingData, train
+from glassbox.training.params import TrainingParams
 
 
 def digits_case(name: str):

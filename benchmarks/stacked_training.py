@@ -24,9 +24,9 @@ import time
 import torch
 from sklearn.datasets import load_digits
 
-from glassbox.parameters import TrainingParams
 from glassbox.training.loop import TrainingData, train
 from glassbox.training.optimizers import OPTIMIZER_NAMES
+from glassbox.training.params import TrainingParams
 from glassbox.training.stacked import train_stacked
 
 

@@ -21,7 +21,7 @@ from benchmarks.make_run_stages import set_optional
 from filelock import FileLock
 
 from glassbox import thread_policy
-from glassbox.parameters import DataProcessingParams
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.wiring.run_lock import LOCK_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

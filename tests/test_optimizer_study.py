@@ -54,7 +54,7 @@ def study_trials(journal) -> dict:
     index, learning rate and value."""
     import optuna
 
-    from glassbox.evaluate.tuning import open_storage
+    from glassbox.compare.tuning import open_storage
 
     storage = open_storage(None, journal)
     return {
@@ -72,7 +72,7 @@ def _counts(project):
     another reader sees it."""
     import optuna
 
-    from glassbox.evaluate.tuning import open_storage
+    from glassbox.compare.tuning import open_storage
 
     path = project / JOURNAL
     if not path.is_file() or path.stat().st_size == 0:

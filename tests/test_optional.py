@@ -10,7 +10,7 @@ import yaml
 from benchmarks.make_run_stages import set_optional
 
 from glassbox import optional
-from glassbox.wiring.project_config import load_parameters
+from glassbox.project_config import load_parameters
 from tests.conftest import PROJECT_ROOT, copy_project, run_cli
 
 

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from glassbox.parameters import DataProcessingParams
+from glassbox.prepare.params import DataProcessingParams
 
 
 def test_defaults_are_valid():
@@ -28,7 +28,7 @@ def test_bad_values_name_the_key_and_what_is_allowed(override, key, expected):
     assert expected in str(err.value)
 
 
-from glassbox.parameters import TrainingParams  # noqa: E402
+from glassbox.training.params import TrainingParams  # noqa: E402
 
 
 def test_training_defaults_are_the_documented_ones():

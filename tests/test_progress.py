@@ -4,9 +4,9 @@ import logging
 
 import torch
 
-from glassbox.parameters import TrainingParams
 from glassbox.progress import Progress
 from glassbox.training.loop import TrainingData, train
+from glassbox.training.params import TrainingParams
 from glassbox.training.stacked import stacked_run, train_stacked
 
 

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from glassbox.errors import InputDataError
-from glassbox.parameters import DataProcessingParams
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.prepare.splitting import stratified_split
 from glassbox.prepare.validation import validate_raw_table
@@ -25,14 +25,14 @@ def _table(target) -> pd.DataFrame:
     ],
 )
 def test_auto_picks_the_task_and_says_why(target, task):
-    chosen, reason = resolve_task(_table(target), DataProcessingParams(target="y"))
+    chosen, reason = resolve_task(_table(target)["y"])
     assert chosen == task
     assert "'y'" in reason and "distinct values" in reason
 
 
 def test_an_explicit_task_wins():
     params = DataProcessingParams(target="y", task="classification")
-    assert resolve_task(_table(np.arange(200) * 1.5), params)[0] == "classification"
+    assert resolve_task(_table(np.arange(200) * 1.5)["y"], params.task)[0] == "classification"
 
 
 def test_a_regression_target_with_text_is_named():

@@ -5,7 +5,7 @@ Every stage in dvc.yaml runs in every `dvc repro`: a part switched off writes a 
 `dvc pull` finds every output the lock names, and turning a part on is a parameter change
 that DVC tracks (`dvc exp run -S conf/base/parameters_optional.yml:optional.<part>=true`,
 shown by `dvc params diff`). The switches live in one place, `optional:` in
-conf/base/parameters_optional.yml (glassbox.parameters.OptionalParts); each stage reads
+conf/base/parameters_optional.yml (OptionalParts below); each stage reads
 its own switch only.
 """
 
@@ -13,10 +13,24 @@ from __future__ import annotations
 
 import logging
 
+from pydantic import Field
+
 from glassbox.html_report import escape, page
-from glassbox.parameters import OptionalParts
+from glassbox.parameters import StrictParams
 
 log = logging.getLogger(__name__)
+
+
+class OptionalParts(StrictParams):
+    """`optional` in conf/base/parameters_optional.yml: which optional parts a run makes
+    (glassbox.optional). Each comparison's nodes read their own switch only, so that DVC
+    reruns a stage for its own switch alone."""
+
+    optimizer_comparison: bool = Field(True, description="which optimizer suits the data")
+    architecture_comparison: bool = Field(False, description="which model suits the data")
+    privacy_comparison: bool = Field(False, description="what differential privacy costs")
+    pipeline_picture: bool = Field(True, description="Kedro-Viz's picture of the pipelines")
+
 
 PARAMETERS_FILE = "conf/base/parameters_optional.yml"
 # Each optional part, on or off when the file says nothing.

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from glassbox.registries import check_name
-
-if TYPE_CHECKING:  # the parameters take their task names from here: no import at run time
-    from glassbox.parameters import DataProcessingParams
 
 log = logging.getLogger(__name__)
 
@@ -158,26 +154,26 @@ def get_task(name: str) -> Task:
 REGRESSION_MIN_DISTINCT = 20
 
 
-def resolve_task(table: pd.DataFrame, params: DataProcessingParams) -> tuple[str, str]:
-    """The task and why it was chosen."""
-    if params.task != "auto":
-        return params.task, f"data_processing.task is {params.task!r}"
-    target = table[params.target]
+def resolve_task(target: pd.Series, configured: str = "auto") -> tuple[str, str]:
+    """The task and why it was chosen: ``configured`` (data_processing.task) unless it is
+    auto, else what the ``target`` column's values say."""
+    if configured != "auto":
+        return configured, f"data_processing.task is {configured!r}"
     distinct = int(target.nunique())
     numeric = pd.api.types.is_numeric_dtype(target) and not pd.api.types.is_bool_dtype(target)
     if numeric and distinct > REGRESSION_MIN_DISTINCT:
         return REGRESSION, (
-            f"target {params.target!r} is numeric with {distinct} distinct values "
+            f"target {target.name!r} is numeric with {distinct} distinct values "
             f"(more than {REGRESSION_MIN_DISTINCT})"
         )
     kind = "numeric" if numeric else "not numeric"
     return CLASSIFICATION, (
-        f"target {params.target!r} is {kind} with {distinct} distinct values"
+        f"target {target.name!r} is {kind} with {distinct} distinct values"
         + (f" (at most {REGRESSION_MIN_DISTINCT})" if numeric else "")
     )
 
 
-def log_task(table: pd.DataFrame, params: DataProcessingParams) -> str:
-    task, reason = resolve_task(table, params)
+def log_task(target: pd.Series, configured: str = "auto") -> str:
+    task, reason = resolve_task(target, configured)
     log.info("task: %s, because %s; set data_processing.task to choose", task, reason)
     return task

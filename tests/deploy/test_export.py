@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from glassbox.deploy import export as model_export
-from glassbox.parameters import TrainingParams
 from glassbox.training.architectures import build_model
+from glassbox.training.params import TrainingParams
 from tests.training.test_architectures import LAYOUT, SMALL
 
 

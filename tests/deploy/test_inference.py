@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glassbox.deploy.inference import check_rows, model_input, prediction_table, top_attributions
+from glassbox.deploy.inference import check_rows, model_input, top_attributions
 from glassbox.errors import InputDataError
 from glassbox.prepare.preprocessing import Preprocessor
 
@@ -55,7 +55,7 @@ def test_an_unseen_category_encodes_as_no_category(preprocessor, mixed_table):
 
 def test_prediction_table_uses_the_original_labels(preprocessor):
     probabilities = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
-    table = prediction_table(probabilities, preprocessor)
+    table = preprocessor.prediction_table(probabilities)
     classes = preprocessor.classes
     assert list(table["prediction"]) == [classes[0], classes[2]]
     assert list(table.columns) == ["prediction", *[f"probability_{c}" for c in classes]]

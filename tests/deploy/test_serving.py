@@ -344,7 +344,7 @@ def test_each_answer_says_what_was_imputed_and_which_categories_were_unseen(mixe
     from types import SimpleNamespace
 
     from glassbox.deploy.serving import _notes
-    from glassbox.parameters import DataProcessingParams
+    from glassbox.prepare.params import DataProcessingParams
 
     params = DataProcessingParams(target="kind")
     numeric, categorical = ["Size (cm)", "weight_kg"], ["colour"]

@@ -8,9 +8,9 @@ import torch
 from fastapi.testclient import TestClient
 
 from glassbox.deploy import inference
+from glassbox.deploy.params import InferenceParams
 from glassbox.deploy.prediction import model_outputs
 from glassbox.deploy.serving import ServedModel, create_app
-from glassbox.parameters import DataProcessingParams, InferenceParams, TrainingParams
 from glassbox.pipelines.data_processing.nodes import (
     fit_preprocessor,
     split_data,
@@ -18,7 +18,9 @@ from glassbox.pipelines.data_processing.nodes import (
     validate_raw_data,
 )
 from glassbox.prepare.example import DIGITS_TARGET, digits_table
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.training.loop import TrainingData, train
+from glassbox.training.params import TrainingParams
 from tests.training.test_architectures import SMALL
 
 

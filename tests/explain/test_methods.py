@@ -9,8 +9,9 @@ import torch
 from glassbox.explain import methods as ex
 from glassbox.explain import trust, views
 from glassbox.explain.imputation import GaussianImputer
-from glassbox.parameters import ExplainabilityParams, TrainingParams
+from glassbox.explain.params import ExplainabilityParams
 from glassbox.training.loop import TrainingData, train
+from glassbox.training.params import TrainingParams
 
 INFORMATIVE = [3, 7, 11, 14, 18]  # of 20 features
 

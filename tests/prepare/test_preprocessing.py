@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from glassbox.errors import InputDataError
-from glassbox.parameters import DataProcessingParams
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.prepare.preprocessing import MISSING_CATEGORY, Preprocessor
 
 NUMERIC, CATEGORICAL = ["Size (cm)", "weight_kg"], ["colour"]

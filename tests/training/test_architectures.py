@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from torch import nn
 
 from glassbox.errors import InputDataError
-from glassbox.parameters import TrainingParams
 from glassbox.training import architectures
 from glassbox.training.architectures import build_model
 from glassbox.training.checkpoints import CheckpointStore
@@ -17,6 +16,7 @@ from glassbox.training.cnn import CNN
 from glassbox.training.loop import TrainingData, train
 from glassbox.training.mlp import MLP
 from glassbox.training.model_files import load_model, save_model
+from glassbox.training.params import TrainingParams
 from glassbox.training.resnet import ResNet
 from tests.conftest import PROJECT_ROOT, cli_env
 from tests.training.test_loop import blobs, model_bytes

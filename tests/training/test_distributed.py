@@ -6,9 +6,9 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 
-from glassbox.parameters import TrainingParams
 from glassbox.training.distributed import backend_for, train_as_configured
 from glassbox.training.loop import TrainingData, build_trained_model, train
+from glassbox.training.params import TrainingParams
 
 
 def _digits(rows: int) -> TrainingData:

@@ -3,10 +3,10 @@ import io
 import pytest
 import torch
 
-from glassbox.parameters import TrainingParams
 from glassbox.training.checkpoints import CheckpointStore
 from glassbox.training.loop import HISTORY_COLUMNS, TrainingData, evaluate, train
 from glassbox.training.model_files import save_model
+from glassbox.training.params import TrainingParams
 
 
 def blobs(n=400, features=6, classes=3, seed=0) -> TrainingData:

@@ -6,10 +6,10 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.utils.class_weight import compute_class_weight
 
 from glassbox.errors import InputDataError
-from glassbox.parameters import LossParams, TrainingParams
 from glassbox.training.focal_loss import FocalLoss
 from glassbox.training.loop import TrainingData, train
 from glassbox.training.losses import balanced_weights, build_loss, check_loss_fits
+from glassbox.training.params import LossParams, TrainingParams
 
 
 def test_focal_loss_with_gamma_zero_is_cross_entropy_weighted_or_not():

@@ -2,7 +2,6 @@ import pytest
 import torch
 from pydantic import ValidationError
 
-from glassbox.parameters import OptimizerParams, SchedulerParams, TrainingParams
 from glassbox.training import optimizers
 from glassbox.training.loop import train
 from glassbox.training.optimizers import (
@@ -12,6 +11,7 @@ from glassbox.training.optimizers import (
     build_scheduler,
     default_lr,
 )
+from glassbox.training.params import OptimizerParams, SchedulerParams, TrainingParams
 from tests.training.test_loop import blobs
 
 

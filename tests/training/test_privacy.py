@@ -15,11 +15,11 @@ from pydantic import ValidationError
 from torch import nn
 
 from glassbox.errors import InputDataError
-from glassbox.parameters import PrivacyParams, TrainingParams
 from glassbox.training import privacy
 from glassbox.training.checkpoints import CheckpointStore
 from glassbox.training.loop import TrainingData, train
 from glassbox.training.mlp import MLP
+from glassbox.training.params import PrivacyParams, TrainingParams
 from tests.training.test_loop import blobs, model_bytes
 
 

@@ -2,7 +2,7 @@
 
 import torch
 
-from glassbox.parameters import TrainingParams
+from glassbox.training.params import TrainingParams
 from glassbox.training.seed_runs import same_run, train_or_reuse, train_seed_runs
 from glassbox.training.stacked import stacked_run
 from glassbox.wiring.catalog_datasets.seed_runs import SeedRunsDataset

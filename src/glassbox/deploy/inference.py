@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from glassbox.errors import InputDataError
-from glassbox.tasks import get_task
 
 if TYPE_CHECKING:
     import torch
@@ -66,20 +65,6 @@ def model_input(rows: pd.DataFrame, preprocessor: Preprocessor) -> pd.DataFrame:
     numeric = preprocessor.numeric_columns
     converted = rows.assign(**{c: pd.to_numeric(rows[c], errors="coerce") for c in numeric})
     return preprocessor.transform_features(converted)
-
-
-def probability_columns(preprocessor: Preprocessor) -> list[str]:
-    return [f"probability_{c}" for c in preprocessor.classes]
-
-
-def prediction_table(probabilities: np.ndarray, preprocessor: Preprocessor) -> pd.DataFrame:
-    """The predicted label (original label values) and every class's probability; for
-    regression, the predicted value (one column of ``probabilities``, in target units)."""
-    if not get_task(preprocessor.task).predicts_classes:
-        return pd.DataFrame({"prediction": probabilities[:, 0]})
-    table = pd.DataFrame(probabilities, columns=probability_columns(preprocessor))
-    table.insert(0, "prediction", preprocessor.decode_labels(probabilities.argmax(axis=1)))
-    return table
 
 
 def top_attributions(attributions: np.ndarray, feature_names: list[str], k: int) -> pd.DataFrame:
@@ -134,4 +119,4 @@ def predict_and_explain(
         torch.from_numpy(baseline),
         steps,
     )
-    return prediction_table(outputs, preprocessor), outputs, attributions
+    return preprocessor.prediction_table(outputs), outputs, attributions

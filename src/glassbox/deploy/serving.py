@@ -26,14 +26,14 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from torch import nn
 
 from glassbox.deploy import inference
+from glassbox.deploy.params import InferenceParams
 from glassbox.deploy.prediction import model_outputs
 from glassbox.errors import InputDataError
-from glassbox.parameters import InferenceParams
 from glassbox.prepare.model_input import check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.project_config import load_catalog_config, load_parameters
 from glassbox.tasks import get_task
 from glassbox.training.model_files import load_model
-from glassbox.wiring.project_config import load_catalog_config, load_parameters
 
 MAX_RECORDS = 10_000  # per request: bounds memory and latency for everyone else
 # What the service reads from a project: the catalog's model files, and the inference
@@ -255,7 +255,7 @@ def create_app(served: ServedModel) -> FastAPI:
         X = _model_input(served, rows)
         # The batch path's code: the same outputs and labels as the inference pipeline.
         outputs = model_outputs(served.model, X, served.preprocessor)
-        table = inference.prediction_table(outputs, served.preprocessor)
+        table = served.preprocessor.prediction_table(outputs)
         if not predicts_classes:
             answers = [{"value": v} for v in table["prediction"].tolist()]
         else:

@@ -1,1 +1,1 @@
-"""Evaluation: metrics, baselines, figures, and the optimizer comparison."""
+"""Scoring a trained model: metrics, baselines, bootstrap intervals, plots and the verdict."""

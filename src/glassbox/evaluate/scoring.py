@@ -13,7 +13,6 @@ import logging
 import numpy as np
 import pandas as pd
 
-from glassbox.deploy.inference import prediction_table
 from glassbox.evaluate.metrics import (
     REGRESSION_POINT_COLUMNS,
     classification_metrics,
@@ -23,12 +22,13 @@ from glassbox.evaluate.metrics import (
     reliability_table,
     roc_table,
 )
+from glassbox.evaluate.params import EvaluationParams
 from glassbox.evaluate.report import render_evaluation_report
 from glassbox.evaluate.verdict import verdict
-from glassbox.parameters import EvaluationParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.prepare.review import ClassBalance
 from glassbox.tasks import get_task
+from glassbox.training.params import TrainingParams
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ def prediction_rows(
     preprocessor: Preprocessor,
 ) -> pd.DataFrame:
     """Each test row's raw_data row number, true label, prediction and probabilities."""
-    table = prediction_table(test_probabilities, preprocessor)
+    table = preprocessor.prediction_table(test_probabilities)
     if _regression(preprocessor):
         table.insert(0, "actual", _true_values(y_test, preprocessor))
     else:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from glassbox.explain import methods as ex
-from glassbox.parameters import ExplainabilityParams
+from glassbox.explain.params import ExplainabilityParams
 from glassbox.prepare.model_input import (
     check_features,
     check_model_fits,

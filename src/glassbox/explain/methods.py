@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
-    from glassbox.parameters import ExplainabilityParams
+    from glassbox.explain.params import ExplainabilityParams
     from glassbox.progress import Heartbeat
 
 # (model, baselines, params) -> (inputs, target) -> attributions

@@ -25,7 +25,7 @@ from torch import nn
 from glassbox.explain.imputation import GaussianImputer
 from glassbox.explain.integrated_gradients import integrated_gradients
 from glassbox.explain.methods import explainer, seeded
-from glassbox.parameters import ExplainabilityParams
+from glassbox.explain.params import ExplainabilityParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from glassbox.atomic_io import atomic_write
 from glassbox.errors import InputDataError
-from glassbox.parameters import DataProcessingParams
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 
 log = logging.getLogger(__name__)
@@ -282,6 +282,19 @@ class Preprocessor:
         return np.asarray(outputs, dtype=np.float64) * self.target_scale + self.target_mean
 
     # ----- persistence -----------------------------------------------------------------------
+    def probability_columns(self) -> list[str]:
+        return [f"probability_{c}" for c in self.classes]
+
+    def prediction_table(self, outputs: np.ndarray) -> pd.DataFrame:
+        """Model outputs as the user reads them: the predicted label (original label values)
+        and every class's probability; for regression, the predicted value (``outputs``'
+        one column, in target units)."""
+        if not get_task(self.task).predicts_classes:
+            return pd.DataFrame({"prediction": outputs[:, 0]})
+        table = pd.DataFrame(outputs, columns=self.probability_columns())
+        table.insert(0, "prediction", self.decode_labels(outputs.argmax(axis=1)))
+        return table
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

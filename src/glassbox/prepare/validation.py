@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from glassbox.errors import InputDataError
-from glassbox.parameters import DataProcessingParams
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.tasks import get_task, resolve_task
 
 # An object column whose values are at least this share numbers is taken for a numeric
@@ -174,7 +174,7 @@ def _build_schema(
     table: pd.DataFrame, params: DataProcessingParams, roles: ColumnRoles
 ) -> pa.DataFrameSchema:
     allow_missing = params.missing_values == "impute"
-    if not get_task(resolve_task(table, params)[0]).predicts_classes:
+    if not get_task(resolve_task(table[params.target], params.task)[0]).predicts_classes:
         target_checks = _regression_target_checks()
     else:
         target_checks = _classification_target_checks(params.min_rows_per_class)

@@ -39,7 +39,8 @@ from pathlib import Path
 import yaml
 
 from glassbox.optional import PARAMETERS_FILE, switch
-from glassbox.wiring.project_config import load_catalog_config
+from glassbox.project_config import load_catalog_config
+from glassbox.wiring.dvc_files import data_files, dvc_options, tracked_file
 
 PACKAGE = "glassbox"
 GLOBALS_FILE = "conf/base/globals.yml"
@@ -124,57 +125,6 @@ def _unwrapped(func):
     return func
 
 
-def _dvc_options(catalog: dict, dataset: str) -> dict:
-    return (catalog.get(dataset, {}).get("metadata") or {}).get("dvc") or {}
-
-
-def _filepath(catalog: dict, dataset: str) -> str | None:
-    """The file DVC tracks for a dataset: None for memory datasets and untracked files."""
-    if _dvc_options(catalog, dataset).get("untracked"):
-        return None
-    return catalog.get(dataset, {}).get("filepath")
-
-
-def data_files(pipeline, catalog: dict) -> tuple[list[str], list[str], list[str]]:
-    """The catalog files a pipeline reads, writes, and writes as DVC metrics."""
-    inputs = sorted(d for d in pipeline.inputs() if _filepath(catalog, d))
-    outputs = sorted(d for d in pipeline.all_outputs() if _filepath(catalog, d))
-    metrics = [d for d in outputs if _dvc_options(catalog, d).get("metrics")]
-    return (
-        [_filepath(catalog, d) for d in inputs],
-        [_filepath(catalog, d) for d in outputs if d not in metrics],
-        [_filepath(catalog, d) for d in metrics],
-    )
-
-
-def stage_drift(project_path: Path, stage: str, pipeline, catalog: dict) -> list[str]:
-    """What dvc.yaml's entry for ``stage`` says about data files that the catalog does not
-    (checked when DVC runs a stage; it costs no imports, unlike a full --check)."""
-    document = yaml.safe_load((project_path / "dvc.yaml").read_text(encoding="utf-8")) or {}
-    entry = (document.get("stages") or {}).get(stage.rsplit(":", 1)[-1])
-    if entry is None:
-        return []
-    inputs, outs, metrics = data_files(pipeline, catalog)
-    tracked_inputs = [d for d in entry.get("deps", []) if not d.startswith("src/")]
-    differences = [
-        f"{what}: dvc.yaml has {sorted(listed)}, the catalog {sorted(expected)}"
-        for what, listed, expected in (
-            ("reads", tracked_inputs, inputs),
-            ("writes", entry.get("outs", []), outs),
-            ("metrics", entry.get("metrics", []), metrics),
-        )
-        if sorted(listed) != sorted(expected)
-    ]
-    if not differences:
-        return []
-    return [
-        f"dvc.yaml is out of date with the catalog (stage {stage!r} "
-        + "; ".join(differences)
-        + "): DVC would version other files than this run uses. Run `make dvc-yaml` "
-        "(`make run` does it for you), then `dvc repro` again"
-    ]
-
-
 def _tracked_keys(params_file: Path, key: str, stage: str) -> list[str]:
     """`key`, or, where some of its settings only say how a run executes
     (parameters.EXECUTION_KEYS) or are replaced by the stage (a seed, parameters.OWN_SEEDS),
@@ -201,11 +151,11 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
     bootstrap_project(project_path)
     catalog = load_catalog_config(project_path)
 
-    def dvc_options(dataset: str) -> dict:
-        return _dvc_options(catalog, dataset)
+    def options(dataset: str) -> dict:
+        return dvc_options(catalog, dataset)
 
     def filepath(dataset: str) -> str | None:
-        return _filepath(catalog, dataset)
+        return tracked_file(catalog, dataset)
 
     stages: dict[str, dict] = {}
     if filepath("raw_data") == EXAMPLE_DATA:
@@ -287,17 +237,17 @@ def build_stages(project_path: Path) -> tuple[dict[str, dict], list[dict], dict[
 
     plots = []
     for dataset in sorted(catalog):
-        for chart in dvc_options(dataset).get("plots", []):
+        for chart in options(dataset).get("plots", []):
             chart = dict(chart)
             title = chart.pop("title")
             chart["y"] = {filepath(dataset): chart["y"]}
             plots.append({title: chart})
-        if dvc_options(dataset).get("image_plots"):
+        if options(dataset).get("image_plots"):
             plots.append(filepath(dataset))
     artifacts = {
-        dataset: {"path": filepath(dataset), **dvc_options(dataset)["artifact"]}
+        dataset: {"path": filepath(dataset), **options(dataset)["artifact"]}
         for dataset in sorted(catalog)
-        if "artifact" in dvc_options(dataset)
+        if "artifact" in options(dataset)
     }
     return stages, plots, artifacts
 

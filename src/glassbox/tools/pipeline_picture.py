@@ -30,9 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from glassbox.optional import PARAMETERS_FILE, not_requested, switch
-from glassbox.parameters import OptionalParts
-from glassbox.wiring.project_config import load_parameters
+from glassbox.optional import PARAMETERS_FILE, OptionalParts, not_requested, switch
+from glassbox.project_config import load_parameters
 
 WEB_FONT = re.compile(r"<link[^>]*fonts\.(googleapis|gstatic)\.com[^>]*>")
 

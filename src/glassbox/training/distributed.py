@@ -30,9 +30,9 @@ import torch.distributed as dist
 from torch import nn
 from torch.distributed.elastic.multiprocessing.errors import ChildFailedError, record
 
-from glassbox.parameters import TrainingParams
 from glassbox.training.checkpoints import CheckpointStore
 from glassbox.training.loop import TrainingData, build_trained_model, choose_device, train
+from glassbox.training.params import TrainingParams
 from glassbox.training.ranks import launched_by_torchrun
 
 

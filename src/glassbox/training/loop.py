@@ -20,7 +20,6 @@ import torch
 from torch import nn
 
 from glassbox.errors import InputDataError
-from glassbox.parameters import TrainingParams
 from glassbox.prepare.model_input import frames_to_tensors
 from glassbox.progress import Progress
 from glassbox.tasks import DEFAULT_TASK, get_task
@@ -28,6 +27,7 @@ from glassbox.training.architectures import architecture, build_model, image_sha
 from glassbox.training.checkpoints import CheckpointStore
 from glassbox.training.losses import build_loss, per_row
 from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
+from glassbox.training.params import TrainingParams
 
 log = logging.getLogger(__name__)
 

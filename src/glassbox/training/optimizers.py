@@ -5,7 +5,7 @@ than Adam) and a default weight decay (PyTorch's: 0.01 for AdamW, whose decouple
 its point, 0 for the others); ``training.optimizer.lr`` and ``.weight_decay`` override them.
 Each schedule says when it steps: every batch, every epoch, or on the validation loss.
 
-The parameter models (glassbox.parameters) accept exactly the registered names, so adding
+The parameter models (glassbox.training.params) accept exactly the registered names, so adding
 an optimizer or a schedule is one ``register_*`` call here (or in your own module, imported
 before the parameters are validated). This module imports torch only inside the builders:
 parameters are checked before any run without loading it.

@@ -37,7 +37,7 @@ import torch
 from torch import nn
 
 from glassbox.errors import InputDataError
-from glassbox.parameters import PrivacyParams
+from glassbox.training.params import PrivacyParams
 
 log = logging.getLogger(__name__)
 

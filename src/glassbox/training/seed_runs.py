@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import pandas as pd
 from torch import nn
 
-from glassbox.parameters import TrainingParams
 from glassbox.training.loop import TrainingData
 from glassbox.training.optimizers import OPTIMIZERS
+from glassbox.training.params import TrainingParams
 from glassbox.training.stacked import stacked_run, train_stacked
 
 # Settings that say where a run executes, not what it computes.

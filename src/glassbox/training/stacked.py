@@ -35,7 +35,6 @@ import torch
 from torch import nn
 from torch.func import functional_call, vmap
 
-from glassbox.parameters import DistributedParams, TrainingParams
 from glassbox.progress import Progress
 from glassbox.tasks import get_task
 from glassbox.training.loop import (
@@ -50,6 +49,7 @@ from glassbox.training.loop import (
 )
 from glassbox.training.losses import build_loss
 from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
+from glassbox.training.params import DistributedParams, TrainingParams
 
 log = logging.getLogger(__name__)
 

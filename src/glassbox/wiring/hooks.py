@@ -85,7 +85,7 @@ class ProgressHooks:
     def after_pipeline_run(self, run_params: dict[str, Any], catalog: Any) -> None:
         if os.environ.get("DVC_STAGE") or not is_writer():
             return
-        from glassbox.tools.summary import summary_lines
+        from glassbox.wiring.summary import summary_lines
 
         project_path = Path(run_params["project_path"])
         for line in summary_lines(project_path, _catalog_config(catalog, project_path)):

@@ -1,7 +1,7 @@
 """Checks made before any node runs, so that a mistake costs seconds, not a training run.
 
 Kedro has already checked each parameter group the run reads against its typed model
-(glassbox.parameters). What is left are the checks across groups and against the data:
+(each room's params.py). What is left are the checks across groups and against the data:
 
 - every parameter group, also those of pipelines this run does not include (the optional
   parts' switches too: a misspelt part would otherwise be ignored);
@@ -26,21 +26,33 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from glassbox import parameters as p
+from glassbox.compare.params import (
+    ArchitectureComparisonParams,
+    OptimizerComparisonParams,
+    PrivacyComparisonParams,
+)
+from glassbox.deploy.params import InferenceParams
 from glassbox.errors import ConfigurationError
+from glassbox.evaluate.params import EvaluationParams
+from glassbox.explain.params import ExplainabilityParams
+from glassbox.optional import OptionalParts
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.tasks import DEFAULT_TASK
 from glassbox.training.architectures import image_shape_problem
 from glassbox.training.losses import losses_for
+from glassbox.training.params import SeedRunsParams, TrainingParams
 
 PARAMETER_MODELS: dict[str, type[BaseModel]] = {
-    "data_processing": p.DataProcessingParams,
-    "training": p.TrainingParams,
-    "evaluation": p.EvaluationParams,
-    "explainability": p.ExplainabilityParams,
-    "inference": p.InferenceParams,
-    "seed_runs": p.SeedRunsParams,
-    "optimizer_comparison": p.OptimizerComparisonParams,
-    "optional": p.OptionalParts,
+    "data_processing": DataProcessingParams,
+    "training": TrainingParams,
+    "evaluation": EvaluationParams,
+    "explainability": ExplainabilityParams,
+    "inference": InferenceParams,
+    "seed_runs": SeedRunsParams,
+    "optimizer_comparison": OptimizerComparisonParams,
+    "architecture_comparison": ArchitectureComparisonParams,
+    "privacy_comparison": PrivacyComparisonParams,
+    "optional": OptionalParts,
 }
 
 
@@ -109,7 +121,7 @@ class DataFacts:
         except Exception:  # noqa: BLE001 - unreadable here: the loading node reports it
             return None
 
-    def task(self, data_processing: p.DataProcessingParams) -> str | None:
+    def task(self, data_processing: DataProcessingParams) -> str | None:
         if data_processing.task != "auto":
             return data_processing.task
         fitted = self.preprocessor()
@@ -118,15 +130,19 @@ class DataFacts:
         from glassbox.tasks import resolve_task
 
         rows = self.raw_columns([data_processing.target])
-        return None if rows is None else resolve_task(rows, data_processing)[0]
+        return (
+            None
+            if rows is None
+            else resolve_task(rows[data_processing.target], data_processing.task)[0]
+        )
 
-    def image_shape(self, data_processing: p.DataProcessingParams) -> list[int] | None:
+    def image_shape(self, data_processing: DataProcessingParams) -> list[int] | None:
         """The image shape the model will be trained with: the fitted preprocessor's, or
         the parameters' when it is fitted in this run."""
         fitted = self.preprocessor()
         return fitted.get("image_shape") if fitted is not None else data_processing.image_shape
 
-    def feature_columns(self, data_processing: p.DataProcessingParams) -> int | None:
+    def feature_columns(self, data_processing: DataProcessingParams) -> int | None:
         fitted = self.preprocessor()
         if fitted is not None:
             return len(fitted.get("raw_feature_columns", []))
@@ -141,8 +157,8 @@ def cross_checks(params: dict[str, Any], facts: DataFacts) -> list[str]:
     """The settings checked against each other and against the data."""
     problems = []
     try:
-        data = p.DataProcessingParams.model_validate(params["data_processing"])
-        training = p.TrainingParams.model_validate(params["training"])
+        data = DataProcessingParams.model_validate(params["data_processing"])
+        training = TrainingParams.model_validate(params["training"])
     except (KeyError, ValidationError):
         return problems  # reported by parameter_problems, or a group this project lacks
     loss = training.loss.name
@@ -179,7 +195,7 @@ def check_before_run(
     problems += cross_checks(params, DataFacts(project_path, catalog_config, refits))
     stage = os.environ.get("DVC_STAGE")
     if stage and (project_path / "dvc.yaml").is_file():
-        from glassbox.tools.dvc_stages import stage_drift
+        from glassbox.wiring.dvc_files import stage_drift
 
         problems += stage_drift(project_path, stage, pipeline, catalog_config)
     if problems:

@@ -7,9 +7,11 @@ import pytest
 from kedro.io import MemoryDataset
 from kedro.runner import SequentialRunner
 
-from glassbox.parameters import ArchitectureComparisonParams, DataProcessingParams, TrainingParams
+from glassbox.compare.params import ArchitectureComparisonParams
 from glassbox.pipelines.architecture_comparison import create_pipeline as architecture_comparison
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
+from glassbox.prepare.params import DataProcessingParams
+from glassbox.training.params import TrainingParams
 from tests.conftest import digits_catalog
 
 

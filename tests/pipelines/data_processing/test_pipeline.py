@@ -3,9 +3,9 @@
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from glassbox.parameters import DataProcessingParams
 from glassbox.pipelines.data_processing import create_pipeline
 from glassbox.prepare.example import digits_table
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.wiring.catalog_datasets.preprocessor import PreprocessorDataset
 
 

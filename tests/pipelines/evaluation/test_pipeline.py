@@ -6,11 +6,12 @@ from kedro_datasets.json import JSONDataset
 from kedro_datasets.pandas import CSVDataset
 
 from glassbox.evaluate.baselines import BASELINE_NAMES
-from glassbox.parameters import EvaluationParams, TrainingParams
+from glassbox.evaluate.params import EvaluationParams
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.evaluation import create_pipeline as evaluation
 from glassbox.pipelines.training import create_pipeline as training
 from glassbox.training.checkpoints import CheckpointStore
+from glassbox.training.params import TrainingParams
 from tests.conftest import digits_catalog
 
 
@@ -110,7 +111,7 @@ def test_on_a_table_where_trees_win_the_verdict_says_no_network_and_names_the_en
     import pandas as pd
 
     from glassbox.evaluate.baselines import TREE_BASELINES
-    from glassbox.parameters import DataProcessingParams
+    from glassbox.prepare.params import DataProcessingParams
 
     rng = np.random.default_rng(0)
     X = rng.uniform(size=(2400, 20))
@@ -156,7 +157,7 @@ def _rare_class_table(rows: int = 3000, seed: int = 0):
 
 
 def test_on_a_rare_class_balanced_accuracy_ranks_the_models_and_a_leak_is_named(tmp_path):
-    from glassbox.parameters import DataProcessingParams
+    from glassbox.prepare.params import DataProcessingParams
 
     table = _rare_class_table()
     share = (table["default"] == "Yes").mean()

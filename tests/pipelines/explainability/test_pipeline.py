@@ -9,17 +9,14 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from kedro_datasets.json import JSONDataset
 
-from glassbox.parameters import (
-    DataProcessingParams,
-    ExplainabilityParams,
-    SeedRunsParams,
-    TrainingParams,
-)
+from glassbox.explain.params import ExplainabilityParams
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.explainability import create_pipeline as explainability
 from glassbox.pipelines.seed_runs import create_pipeline as seed_runs
 from glassbox.pipelines.training import create_pipeline as training
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.training.checkpoints import CheckpointStore
+from glassbox.training.params import SeedRunsParams, TrainingParams
 from glassbox.wiring.catalog_datasets.preprocessor import PreprocessorDataset
 
 HOSTILE = "<script>alert(1)</script>"

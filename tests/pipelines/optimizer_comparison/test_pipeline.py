@@ -5,10 +5,11 @@ import statistics
 import pytest
 from kedro.runner import SequentialRunner
 
-from glassbox.parameters import OptimizerComparisonParams, SeedRunsParams, TrainingParams
+from glassbox.compare.params import OptimizerComparisonParams
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.optimizer_comparison import create_pipeline as optimizer_comparison
 from glassbox.pipelines.seed_runs import create_pipeline as seed_runs
+from glassbox.training.params import SeedRunsParams, TrainingParams
 from glassbox.wiring.catalog_datasets.optuna_storage import OptunaJournalDataset
 from tests.conftest import digits_catalog
 
@@ -78,7 +79,7 @@ def test_summary_matches_the_runs_it_summarises(tmp_path):
 
 
 def test_the_report_shows_a_storage_url_without_its_password():
-    from glassbox.evaluate.tuning import without_password
+    from glassbox.compare.tuning import without_password
 
     url = "postgresql://me:s3cr3t@db:5432/x"  # pragma: allowlist secret
     assert without_password(url) == "postgresql://me:***@db:5432/x"

@@ -6,9 +6,11 @@ import statistics
 import pytest
 from kedro.runner import SequentialRunner
 
-from glassbox.parameters import DataProcessingParams, PrivacyComparisonParams, TrainingParams
+from glassbox.compare.params import PrivacyComparisonParams
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.privacy_comparison import create_pipeline as privacy_comparison
+from glassbox.prepare.params import DataProcessingParams
+from glassbox.training.params import TrainingParams
 from tests.conftest import digits_catalog
 
 
@@ -51,7 +53,7 @@ def test_accuracy_falls_as_epsilon_falls_and_every_variant_is_attacked(tmp_path)
 
 
 def test_a_table_smaller_than_the_batch_trains_with_smaller_batches_and_says_so():
-    from glassbox.evaluate import privacy_comparison as comparison
+    from glassbox.compare import privacy_comparison as comparison
     from tests.training.test_loop import blobs
 
     data = blobs(n=150)  # 120 training rows, fewer than the default batch of 256

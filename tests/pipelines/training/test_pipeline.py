@@ -3,12 +3,13 @@
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from glassbox.parameters import DataProcessingParams, TrainingParams
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.training import create_pipeline as training
 from glassbox.prepare.example import digits_table
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.training.checkpoints import CheckpointStore
 from glassbox.training.loop import HISTORY_COLUMNS
+from glassbox.training.params import TrainingParams
 from glassbox.wiring.catalog_datasets.preprocessor import PreprocessorDataset
 
 

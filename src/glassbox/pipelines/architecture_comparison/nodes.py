@@ -1,13 +1,14 @@
 """Nodes of the architecture_comparison pipeline: thin adapters over
-glassbox.evaluate.architecture_comparison."""
+glassbox.compare.architecture_comparison."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from glassbox.compare.params import ArchitectureComparisonParams
 from glassbox.optional import NOT_REQUESTED, not_requested, requested
-from glassbox.parameters import ArchitectureComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.training.params import TrainingParams
 
 
 def train_every_architecture(
@@ -26,8 +27,8 @@ def train_every_architecture(
     """Every fitting architecture's runs over all seeds, and the ones left out (and why)."""
     if not switched_on:
         return NOT_REQUESTED
-    from glassbox.evaluate.architecture_comparison import train_all
-    from glassbox.evaluate.comparison import comparison_inputs
+    from glassbox.compare.architecture_comparison import train_all
+    from glassbox.compare.comparison import comparison_inputs
 
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return train_all(*inputs, training, comparison, seed_runs)
@@ -42,8 +43,8 @@ def compare_architectures(
     """The summary (JSON) and the HTML report, from every architecture's runs."""
     if not requested(runs):
         return not_requested("architecture_comparison", "Architecture comparison")
-    from glassbox.evaluate.architecture_comparison import render_report, summarise
-    from glassbox.evaluate.comparison import reused_runs, shared_settings
+    from glassbox.compare.architecture_comparison import render_report, summarise
+    from glassbox.compare.comparison import reused_runs, shared_settings
 
     summary = summarise(runs, preprocessor.task, comparison.epochs or training.epochs)
     settings = {

@@ -6,7 +6,7 @@ import logging
 
 import pandas as pd
 
-from glassbox.parameters import DataProcessingParams
+from glassbox.prepare.params import DataProcessingParams
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.prepare.review import class_balance, review_columns
 from glassbox.prepare.splitting import stratified_split
@@ -31,7 +31,7 @@ def validate_raw_data(raw_data: pd.DataFrame, params: DataProcessingParams) -> p
 
 def decide_task(table: pd.DataFrame, params: DataProcessingParams) -> str:
     """Classification or regression, decided once on the whole table (and logged, with why)."""
-    return log_task(table, params)
+    return log_task(table[params.target], params.task)
 
 
 def split_data(

@@ -10,11 +10,12 @@ import pandas as pd
 
 from glassbox.evaluate import scoring
 from glassbox.evaluate.metrics import headline_metrics, model_and_baselines_table
+from glassbox.evaluate.params import EvaluationParams
 from glassbox.evaluate.verdict import headline_names
-from glassbox.parameters import EvaluationParams, TrainingParams
 from glassbox.pipelines import Network
 from glassbox.prepare.model_input import check_features, check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.training.params import TrainingParams
 
 log = logging.getLogger(__name__)
 

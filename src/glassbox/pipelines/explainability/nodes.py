@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from glassbox.explain import explanation
-from glassbox.parameters import ExplainabilityParams
+from glassbox.explain.params import ExplainabilityParams
 from glassbox.pipelines import Network
 from glassbox.prepare.preprocessing import Preprocessor
 

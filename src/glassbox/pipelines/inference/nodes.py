@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from glassbox.deploy import inference
-from glassbox.parameters import InferenceParams
+from glassbox.deploy.params import InferenceParams
 from glassbox.pipelines import Network
 from glassbox.prepare.model_input import check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
@@ -33,12 +33,10 @@ def predict_new_data(
     if new_data is None:  # dataset.new_data is null in conf/base/globals.yml
         log.info("no new_data to predict (dataset.new_data is null in conf/base/globals.yml)")
         outputs = get_task(preprocessor.task).output_dim(len(preprocessor.classes))
-        return inference.prediction_table(np.zeros((0, outputs)), preprocessor)
+        return preprocessor.prediction_table(np.zeros((0, outputs)))
     X = inference.model_input(new_data, preprocessor)
     if params.top_features == 0:
-        return inference.prediction_table(
-            model_outputs(model, X.to_numpy(), preprocessor), preprocessor
-        )
+        return preprocessor.prediction_table(model_outputs(model, X.to_numpy(), preprocessor))
     baseline = inference.baseline_row(X_train.to_numpy(np.float32), params.baseline, preprocessor)
     table, _, attributions = inference.predict_and_explain(
         model, X.to_numpy(), preprocessor, baseline, params.ig_steps

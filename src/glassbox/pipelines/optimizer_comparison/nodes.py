@@ -1,5 +1,5 @@
 """Nodes of the optimizer_comparison pipeline: thin adapters over
-glassbox.evaluate.optimizer_comparison."""
+glassbox.compare.optimizer_comparison."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from glassbox.compare.params import OptimizerComparisonParams
 from glassbox.optional import NOT_REQUESTED, not_requested, requested
-from glassbox.parameters import OptimizerComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.training.params import TrainingParams
 
 
 def tune_learning_rates(
@@ -28,8 +29,8 @@ def tune_learning_rates(
     """Every optimizer's Optuna study, run to the end: its completed trials."""
     if not switched_on:
         return NOT_REQUESTED
-    from glassbox.evaluate.comparison import comparison_inputs
-    from glassbox.evaluate.optimizer_comparison import tune
+    from glassbox.compare.comparison import comparison_inputs
+    from glassbox.compare.optimizer_comparison import tune
 
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return tune(*inputs, training, comparison, optimizer_study)
@@ -51,8 +52,8 @@ def train_every_optimizer(
     """Every optimizer's runs over all seeds: defaults, and at the best trial's rate."""
     if not requested(optimizer_trials):
         return NOT_REQUESTED
-    from glassbox.evaluate.comparison import comparison_inputs
-    from glassbox.evaluate.optimizer_comparison import train_all
+    from glassbox.compare.comparison import comparison_inputs
+    from glassbox.compare.optimizer_comparison import train_all
 
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return train_all(*inputs, training, comparison, seed_runs, optimizer_trials)
@@ -68,9 +69,9 @@ def compare_optimizers(
     """The summary (JSON) and the HTML report, from every optimizer's runs and trials."""
     if not requested(runs):
         return not_requested("optimizer_comparison", "Optimizer comparison")
-    from glassbox.evaluate.comparison import reused_runs, shared_settings
-    from glassbox.evaluate.optimizer_comparison import render_report, summarise
-    from glassbox.evaluate.tuning import without_password
+    from glassbox.compare.comparison import reused_runs, shared_settings
+    from glassbox.compare.optimizer_comparison import render_report, summarise
+    from glassbox.compare.tuning import without_password
 
     epochs = comparison.epochs or training.epochs
     summary = summarise(runs, preprocessor.task, optimizer_trials, epochs, comparison.target_margin)
@@ -103,7 +104,7 @@ def compare_optimizers(
 
 
 def _pruning(comparison: OptimizerComparisonParams, training: TrainingParams) -> str:
-    from glassbox.evaluate.optimizer_comparison import pruning_rungs
+    from glassbox.compare.optimizer_comparison import pruning_rungs
 
     rungs = pruning_rungs(comparison, training)
     if not rungs:

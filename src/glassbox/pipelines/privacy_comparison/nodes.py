@@ -1,13 +1,14 @@
 """Nodes of the privacy_comparison pipeline: thin adapters over
-glassbox.evaluate.privacy_comparison."""
+glassbox.compare.privacy_comparison."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from glassbox.compare.params import PrivacyComparisonParams
 from glassbox.optional import NOT_REQUESTED, not_requested, requested
-from glassbox.parameters import PrivacyComparisonParams, TrainingParams
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.training.params import TrainingParams
 
 
 def train_every_budget(
@@ -25,8 +26,8 @@ def train_every_budget(
     """Every privacy budget's runs over all seeds, each scored and attacked on the test rows."""
     if not switched_on:
         return NOT_REQUESTED
-    from glassbox.evaluate import privacy_comparison
-    from glassbox.evaluate.comparison import comparison_inputs
+    from glassbox.compare import privacy_comparison
+    from glassbox.compare.comparison import comparison_inputs
 
     inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
     return privacy_comparison.train_all(*inputs, training, comparison)
@@ -41,7 +42,7 @@ def compare_budgets(
     """The summary (JSON) and the HTML report."""
     if not requested(runs):
         return not_requested("privacy_comparison", "Privacy comparison")
-    from glassbox.evaluate import privacy_comparison
+    from glassbox.compare import privacy_comparison
 
     summary = privacy_comparison.summarise(runs, preprocessor.task, preprocessor.feature_names)
     settings = privacy_comparison.settings_table(training, comparison, runs["batch_size"])

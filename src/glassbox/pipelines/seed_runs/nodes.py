@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from glassbox.parameters import SeedRunsParams, TrainingParams
 from glassbox.prepare.model_input import check_features
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.training.params import SeedRunsParams, TrainingParams
 
 
 def train_seed_runs(

@@ -9,7 +9,7 @@ from glassbox.wiring.catalog_datasets.local_file import LocalFileDataset
 
 class OptunaJournalDataset(LocalFileDataset):
     """Loading gives the path of the study's journal file (which may not exist yet): the
-    tuning appends each trial to it as it finishes (glassbox.evaluate.tuning), so a stopped
+    tuning appends each trial to it as it finishes (glassbox.compare.tuning), so a stopped
     run resumes from it. DVC leaves it alone (``dvc: untracked``), as it does the checkpoints."""
 
     def load(self) -> Path:

@@ -38,8 +38,8 @@ class StoredRuns(Sequence):
     def _load(self, seed: int):
         import pandas as pd
 
-        from glassbox.parameters import TrainingParams
         from glassbox.training.model_files import load_model
+        from glassbox.training.params import TrainingParams
         from glassbox.training.seed_runs import TrainedRun
 
         record = self._folder / f"seed_{seed}.json"

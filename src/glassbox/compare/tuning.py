@@ -19,7 +19,7 @@ with the same results; that is what lets a study survive and scale:
   studies; each trial runs once.
 - Hopeless learning rates stop early (``pruning: successive_halving``): a study's trials,
   trained together, report their best validation loss at the same rung epochs and all but
-  the best third stop there (glassbox.evaluate.pruning), with the same rungs for every
+  the best third stop there (glassbox.compare.pruning), with the same rungs for every
   optimizer. A pruned trial is kept with its value at the rung where it stopped.
 - A run killed mid-study (SIGKILL) leaves its claimed trials RUNNING. The next run finds
   them abandoned (on this machine: their process is gone; elsewhere: no heartbeat for
@@ -49,9 +49,9 @@ import numpy as np
 import torch
 
 from glassbox.errors import InputDataError
-from glassbox.parameters import TrainingParams
 from glassbox.progress import Periodic
 from glassbox.training.loop import TrainingData
+from glassbox.training.params import TrainingParams
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ HEARTBEAT_SECONDS = 15  # a claimed trial's heartbeat, written while it trains
 STALE_AFTER_SECONDS = 120  # a claim from another machine silent this long is abandoned
 POLL_SECONDS = 2  # how often to look again while other processes train the last trials
 CLAIM = "glassbox_claim"  # trial user attribute: who trains it, and their last heartbeat
-RUN = "glassbox_run"  # trial user attribute: the finished run (glassbox.evaluate.comparison)
+RUN = "glassbox_run"  # trial user attribute: the finished run (glassbox.compare.comparison)
 
 
 def learning_rate_grid(low: float, high: float, trials: int, seed: int) -> list[float]:
@@ -132,7 +132,7 @@ def _open_study(storage, name: str, grid: list[float], rungs: list[int] = ()):
 
     pruner = optuna.pruners.NopPruner()
     if rungs:
-        from glassbox.evaluate.pruning import SynchronousHalving
+        from glassbox.compare.pruning import SynchronousHalving
 
         pruner = SynchronousHalving(rungs)
     try:
@@ -291,12 +291,12 @@ def run_studies(
     rungs: list[int] = (),
 ) -> dict[str, dict]:
     """Run every optimizer's study to the end (this process's share of its trials, then
-    waiting for the others'), pruned at ``rungs`` (glassbox.evaluate.pruning; none: every
+    waiting for the others'), pruned at ``rungs`` (glassbox.compare.pruning; none: every
     trial trains its full budget); per optimizer, its finished trials in grid order, and
     how many trials a stopped run abandoned (FAIL, queued again)."""
     from optuna.trial import TrialState
 
-    from glassbox.evaluate.comparison import describe_run
+    from glassbox.compare.comparison import describe_run
     from glassbox.training.stacked import train_stacked
 
     most = math.ceil(len(templates) / 2)  # studies per round: a second process finds work
@@ -361,7 +361,7 @@ def _finite(value: float) -> float:
 class _Halving:
     """train_stacked's ``prune`` for trials trained together: at a rung epoch every trial
     still in play reports its best validation loss, then each asks the study's pruner
-    (all report before any is judged: the synchronous rule of glassbox.evaluate.pruning).
+    (all report before any is judged: the synchronous rule of glassbox.compare.pruning).
     A trial not kept is out of play, and stops training unless its early stopping already
     stopped it (then it is not marked pruned: its run was complete)."""
 

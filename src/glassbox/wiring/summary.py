@@ -2,7 +2,7 @@
 headline result against the best baseline, the explanations' verdict, and where the
 reports and the model card are.
 
-Printed after `kedro run` (by a hook) and after `make run` (`python -m glassbox.tools.summary`),
+Printed after `kedro run` (by a hook) and after `make run` (`python -m glassbox.wiring.summary`),
 from the files the pipelines wrote; a file not written yet is left out.
 """
 
@@ -129,7 +129,7 @@ def _exists(path: Path | None) -> bool:
 
 
 def main() -> int:
-    from glassbox.wiring.project_config import load_catalog_config
+    from glassbox.project_config import load_catalog_config
 
     project_path = Path.cwd()
     lines = summary_lines(project_path, load_catalog_config(project_path, run_env="local"))

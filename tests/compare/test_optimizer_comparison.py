@@ -1,14 +1,15 @@
 import pytest
 
-from glassbox.evaluate.comparison import median_curve, recommend, summarise_runs
-from glassbox.evaluate.optimizer_comparison import (
+from glassbox.compare.comparison import median_curve, recommend, summarise_runs
+from glassbox.compare.optimizer_comparison import (
     render_report,
     run_settings,
     summarise,
     train_all,
     tune,
 )
-from glassbox.parameters import OptimizerComparisonParams, TrainingParams
+from glassbox.compare.params import OptimizerComparisonParams
+from glassbox.training.params import TrainingParams
 
 
 def _run(seed, test_accuracy, best_val_loss, curve, lr=None):
@@ -181,7 +182,7 @@ def test_bad_comparison_parameters_are_refused():
 def test_a_bad_default_rate_is_bad_untuned_and_tuning_puts_it_with_the_best(tmp_path):
     """Adam at a learning rate of 1.0 in the untuned settings: its defaults column is bad,
     and its tuned result is in the group of the best."""
-    from glassbox.evaluate.comparison import comparison_inputs
+    from glassbox.compare.comparison import comparison_inputs
     from tests.conftest import digits_splits
 
     training = TrainingParams(progress="never", early_stopping={"patience": 5})
@@ -210,7 +211,7 @@ def test_pruned_tuning_recommends_what_the_full_budget_does_for_a_third_of_the_e
     past the first rung, one past the second; a trial its early stopping ended is not cut),
     finds the same best learning rate as trials that all train their full budget here, and
     the comparison recommends the same tie group."""
-    from glassbox.evaluate.comparison import comparison_inputs
+    from glassbox.compare.comparison import comparison_inputs
     from tests.conftest import digits_splits
 
     training = TrainingParams(progress="never", early_stopping={"patience": 5})
@@ -277,8 +278,8 @@ def test_on_a_large_split_every_run_trains_on_the_same_seeded_sample_and_reuses_
     for every run); the seed runs, trained on all rows, are not taken for its runs."""
     import torch
 
-    from glassbox.evaluate.comparison import sample_rows
-    from glassbox.evaluate.optimizer_comparison import run_settings
+    from glassbox.compare.comparison import sample_rows
+    from glassbox.compare.optimizer_comparison import run_settings
     from glassbox.training.loop import TrainingData, train
     from glassbox.training.seed_runs import TrainedRun
 

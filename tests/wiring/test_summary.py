@@ -2,7 +2,7 @@
 
 import json
 
-from glassbox.tools.summary import summary_lines
+from glassbox.wiring.summary import summary_lines
 
 
 def test_the_summary_names_the_result_and_reports_wherever_they_are_written(tmp_path):

@@ -1,7 +1,7 @@
 """Which model suits this data? Every listed architecture trained once per seed, with the
 settings configured under its name in `training.model` (the shipped file: its defaults),
 the rest of the training configuration unchanged; then the summary, a recommendation
-chosen on validation loss only (glassbox.evaluate.comparison), and the report.
+chosen on validation loss only (glassbox.compare.comparison), and the report.
 
 An architecture of images (cnn) is left out, and the report says so, when the data has no
 image shape.
@@ -13,7 +13,7 @@ import logging
 
 import torch
 
-from glassbox.evaluate.comparison import (
+from glassbox.compare.comparison import (
     curves_chart,
     describe_run,
     diverged_text,
@@ -23,10 +23,11 @@ from glassbox.evaluate.comparison import (
     summarise_runs,
     with_interval,
 )
-from glassbox.parameters import ArchitectureComparisonParams, TrainingParams
+from glassbox.compare.params import ArchitectureComparisonParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import architecture
 from glassbox.training.loop import TrainingData
+from glassbox.training.params import TrainingParams
 from glassbox.training.seed_runs import TrainedRun, train_or_reuse
 from glassbox.training.stacked import stacked_run
 

@@ -6,13 +6,13 @@ Every run is the training configuration with one optimizer swapped in. Per optim
 - *defaults*: its configured learning rate (``learning_rates``, or the optimizer's own
   default), once per seed;
 - *tuning*: ``trials_per_optimizer`` learning rates from one log grid, each trained once at
-  the first seed, in an Optuna study (glassbox.evaluate.tuning); the same grid, budget,
+  the first seed, in an Optuna study (glassbox.compare.tuning); the same grid, budget,
   pruning rungs and seed for every optimizer, chosen on validation loss only;
 - *tuned*: the best trial's learning rate, once per seed (the first seed's run is the trial
   itself). The default rate is a candidate too: where the defaults reach a lower mean
   validation loss than the best trial's rate, the tuned column is the defaults' column.
 
-The ranking, the tie group and the fastest of it are glassbox.evaluate.comparison's, on the
+The ranking, the tie group and the fastest of it are glassbox.compare.comparison's, on the
 tuned columns.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import torch
 
-from glassbox.evaluate.comparison import (
+from glassbox.compare.comparison import (
     curves_chart,
     describe_run,
     diverged_text,
@@ -34,9 +34,10 @@ from glassbox.evaluate.comparison import (
     summarise_runs,
     with_interval,
 )
-from glassbox.parameters import OptimizerComparisonParams, TrainingParams
+from glassbox.compare.params import OptimizerComparisonParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.loop import TrainingData
+from glassbox.training.params import TrainingParams
 from glassbox.training.seed_runs import TrainedRun, train_or_reuse
 from glassbox.training.stacked import stacked_run
 
@@ -69,10 +70,10 @@ def tune(
     comparison: OptimizerComparisonParams,
     journal: Path,
 ) -> dict[str, dict]:
-    """Every optimizer's study run to the end (glassbox.evaluate.tuning), in the storage
+    """Every optimizer's study run to the end (glassbox.compare.tuning), in the storage
     ``comparison.storage`` or the journal file ``journal``, by ``comparison.processes``
     processes; none when ``trials_per_optimizer`` is 0."""
-    from glassbox.evaluate import tuning
+    from glassbox.compare import tuning
 
     if comparison.trials_per_optimizer == 0:
         return {}
@@ -94,10 +95,10 @@ def tune(
 
 
 def pruning_rungs(comparison: OptimizerComparisonParams, training: TrainingParams) -> list[int]:
-    """The epochs at which the trials are pruned (glassbox.evaluate.pruning); none without."""
+    """The epochs at which the trials are pruned (glassbox.compare.pruning); none without."""
     if comparison.pruning == "none":
         return []
-    from glassbox.evaluate.pruning import halving_rungs
+    from glassbox.compare.pruning import halving_rungs
 
     return halving_rungs(comparison.epochs or training.epochs)
 

@@ -1,6 +1,6 @@
 """The privacy comparison's summary and report when runs diverge: results, not crashes."""
 
-from glassbox.evaluate.privacy_comparison import NO_PRIVACY, render_report, summarise
+from glassbox.compare.privacy_comparison import NO_PRIVACY, render_report, summarise
 
 
 def _run(seed: int, accuracy: float | None, epsilon: float | None = None) -> dict:

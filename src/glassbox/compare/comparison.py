@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from glassbox.parameters import TrainingParams
 from glassbox.prepare.model_input import check_features, frames_to_tensors
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.loop import TrainingData
+from glassbox.training.params import TrainingParams
 
 # Per-run figures summarised as mean, standard deviation and interval over seeds.
 SUMMARISED = ("best_val_loss", "best_epoch", "seconds_to_best", "total_seconds")

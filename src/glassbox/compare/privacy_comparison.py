@@ -17,12 +17,13 @@ import logging
 import numpy as np
 import torch
 
-from glassbox.evaluate.comparison import diverged_text, mean_interval, mean_std
+from glassbox.compare.comparison import diverged_text, mean_interval, mean_std
+from glassbox.compare.params import PrivacyComparisonParams
 from glassbox.evaluate.membership import loss_threshold_attack, per_row_losses
-from glassbox.parameters import PrivacyComparisonParams, TrainingParams
 from glassbox.tasks import get_task
 from glassbox.training.loop import TrainingData
 from glassbox.training.losses import build_loss
+from glassbox.training.params import TrainingParams
 from glassbox.training.stacked import stacked_run, train_stacked
 
 log = logging.getLogger(__name__)
@@ -243,7 +244,7 @@ def chart(summary: dict) -> str:
 
 def render_report(summary: dict, settings: dict) -> str:
     """The comparison as one self-contained HTML page."""
-    from glassbox.evaluate.comparison import with_interval
+    from glassbox.compare.comparison import with_interval
     from glassbox.html_report import escape, page, table
 
     task = get_task(summary["task"])

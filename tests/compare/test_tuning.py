@@ -10,8 +10,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from glassbox.evaluate import tuning
-from glassbox.parameters import TrainingParams
+from glassbox.compare import tuning
+from glassbox.training.params import TrainingParams
 from glassbox.training.stacked import stacked_run
 from tests.training.test_loop import blobs
 
@@ -118,7 +118,7 @@ def test_pruning_stops_all_but_the_best_third_at_each_rung_with_the_same_rungs_f
 ):
     """Five trials, rungs at epochs 2 and 4 (of 6): three stop at 2, one at 4, one trains
     to the end; those stopped were worse at their rung than every trial that went on."""
-    from glassbox.evaluate.pruning import halving_rungs
+    from glassbox.compare.pruning import halving_rungs
 
     assert halving_rungs(50) == [6, 17] and halving_rungs(6) == [1, 2] and halving_rungs(1) == []
     grid = tuning.learning_rate_grid(*LR_RANGE, 5, seed=0)
@@ -144,8 +144,8 @@ SHARER = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from glassbox.evaluate import tuning
-    from tests.evaluate.test_tuning import _templates, LR_RANGE
+    from glassbox.compare import tuning
+    from tests.compare.test_tuning import _templates, LR_RANGE
     from tests.training.test_loop import blobs
     data = blobs(n=2000)
     grid = tuning.learning_rate_grid(*LR_RANGE, 8, seed=0)

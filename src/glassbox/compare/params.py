@@ -1,0 +1,128 @@
+"""The comparisons' parameters (optimizer, architecture, privacy); optimizer and
+architecture names come from the training room's registries."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from glassbox.parameters import StrictParams, registered
+from glassbox.training.architectures import ARCHITECTURES
+from glassbox.training.optimizers import OPTIMIZERS
+from glassbox.training.params import OptimizerName
+
+ArchitectureName = registered(ARCHITECTURES, "architecture")
+
+
+class OptimizerComparisonParams(StrictParams):
+    """`optimizer_comparison` in conf/base/parameters_optimizer_comparison.yml.
+
+    Each run is `training` with the optimizer (and its learning rate) swapped in, so the
+    comparison uses the same data, model, epochs and early stopping as training.
+    """
+
+    optimizers: list[OptimizerName] = Field(
+        default_factory=lambda: list(OPTIMIZERS), min_length=1, description="default: all"
+    )
+    seeds: list[int] = Field(
+        default_factory=lambda: [0, 1, 2, 3, 4],
+        min_length=1,
+        description="every final run once per seed; the first is also the trials' seed",
+    )
+    learning_rates: dict[OptimizerName, float | None] = Field(
+        default_factory=dict,
+        description="the untuned (defaults) column, per optimizer; missing or null: its default",
+    )
+    epochs: int | None = Field(None, ge=1, description="null: training.epochs")
+    trials_per_optimizer: int = Field(
+        5, ge=0, description="learning rates tried per optimizer; 0: no tuning"
+    )
+    lr_range: tuple[float, float] = Field(
+        (1e-4, 1.0), description="the learning rates tried: log-spaced over [low, high]"
+    )
+    storage: str | None = Field(
+        None,
+        description="the Optuna storage URL (sqlite:///..., postgresql://...); null: the "
+        "project's journal file (optimizer_study in the catalog)",
+    )
+    target_margin: float = Field(
+        0.25, gt=0, description="time to target: validation loss within this of the best mean"
+    )
+    processes: int = Field(
+        2, ge=1, description="processes on this machine that train the trials at once"
+    )
+    max_rows: int | None = Field(
+        10_000,
+        ge=100,
+        description="training rows every trial and run trains on: a seeded sample where "
+        "the training split has more (null: all)",
+    )
+    pruning: Literal["successive_halving", "none"] = Field(
+        "successive_halving",
+        description="successive_halving: at epochs/9 and epochs/3 each optimizer's trials "
+        "but its best third stop (the same rungs for all); none: every trial its full budget",
+    )
+
+    @field_validator("seeds")
+    @classmethod
+    def _distinct_seeds(cls, seeds: list[int]) -> list[int]:
+        if len(set(seeds)) != len(seeds) or any(s < 0 for s in seeds):
+            raise ValueError(f"seeds must be distinct and at least 0; got {seeds}")
+        return seeds
+
+    @model_validator(mode="after")
+    def _positive_rates(self) -> OptimizerComparisonParams:
+        bad = {k: v for k, v in self.learning_rates.items() if v is not None and v <= 0}
+        if bad:
+            raise ValueError(f"learning_rates must be greater than 0; got {bad}")
+        low, high = self.lr_range
+        if not 0 < low < high:
+            raise ValueError(f"lr_range must be [low, high] with 0 < low < high; got {[low, high]}")
+        return self
+
+
+class PrivacyComparisonParams(StrictParams):
+    """`privacy_comparison` in conf/base/parameters_privacy_comparison.yml."""
+
+    epsilons: list[float | None] = Field(
+        default_factory=lambda: [None, 8.0, 3.0, 1.0],
+        min_length=1,
+        description="privacy budgets to train at; null: no privacy (ε = ∞)",
+    )
+    clip_only: bool = Field(True, description="also train with clipping and no noise")
+    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
+    batch_size: int | None = Field(256, ge=1, description="null: training.batch_size")
+    epochs: int | None = Field(30, ge=1, description="null: training.epochs")
+    lr: float | None = Field(0.01, gt=0, description="null: training.optimizer.lr")
+    explained_rows: int = Field(100, ge=2, description="test rows explained per run")
+
+    @field_validator("epsilons")
+    @classmethod
+    def _positive(cls, values: list) -> list:
+        bad = [v for v in values if v is not None and v <= 0]
+        if bad:
+            raise ValueError(f"each epsilon must be positive, or null for no privacy; got {bad}")
+        return values
+
+    @field_validator("seeds")
+    @classmethod
+    def _distinct_seeds(cls, seeds: list[int]) -> list[int]:
+        if len(set(seeds)) != len(seeds):
+            raise ValueError(f"seeds must be distinct; got {seeds}")
+        return seeds
+
+
+class ArchitectureComparisonParams(StrictParams):
+    """`architecture_comparison` in conf/base/parameters_architecture_comparison.yml.
+
+    Each run is `training` with the architecture swapped in (with the settings configured
+    under its name in `training.model`), so the comparison uses the same data, optimizer,
+    epochs and early stopping as training.
+    """
+
+    architectures: list[ArchitectureName] = Field(
+        default_factory=lambda: list(ARCHITECTURES), min_length=1, description="default: all"
+    )
+    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
+    epochs: int | None = Field(None, ge=1, description="null: training.epochs")
