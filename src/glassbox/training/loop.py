@@ -25,8 +25,8 @@ from glassbox.progress import Progress
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import architecture, build_model, image_shape_problem
 from glassbox.training.checkpoints import CheckpointStore
+from glassbox.training.epoch import Optimization, batch_slices, history_row, train_epoch
 from glassbox.training.losses import build_loss, per_row
-from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
 from glassbox.training.params import TrainingParams
 
 log = logging.getLogger(__name__)
@@ -309,20 +309,8 @@ def train(
 
         ids = [device.index or torch.cuda.current_device()] if device.type == "cuda" else None
         trained = DistributedDataParallel(model, device_ids=ids)
-    opt = params.optimizer
-    optimizer = build_optimizer(
-        opt.name, model.parameters(), opt.lr, opt.weight_decay, opt.momentum
-    )
-    sched = params.scheduler
-    scheduler = build_scheduler(
-        sched.name,
-        optimizer,
-        params.epochs,
-        steps_per_epoch,
-        sched.step_size,
-        sched.gamma,
-        sched.patience,
-    )
+    optimization = Optimization.build(params, model.parameters(), steps_per_epoch)
+    optimizer = optimization.optimizer
     loss_fn = build_loss(params.loss, data.task, data.y_train, data.n_classes)
     private = None
     if params.privacy.enabled:
@@ -342,7 +330,7 @@ def train(
     state = {
         "model": model,
         "optimizer": optimizer,
-        "scheduler": scheduler,
+        "scheduler": optimization.scheduler,
         "shuffle_rng": shuffle,
         "early_stopping": stopper,
         "privacy": private,
@@ -352,7 +340,6 @@ def train(
         history, first_epoch = _restore(saved, state)
         log.info("resuming training from the checkpoint after epoch %d", first_epoch)
 
-    steps = schedule_steps(sched.name)  # when the schedule steps, if there is one
     batch_norm = has_batch_norm(model)
     shown = rank == 0 and _show_progress(params.progress)
     epochs = _epochs(first_epoch, params, shown=shown)
@@ -363,57 +350,50 @@ def train(
         else None
     )
 
+    def clip() -> None:
+        nn.utils.clip_grad_norm_(model.parameters(), params.grad_clip_norm)
+
+    def plain_batch(index: torch.Tensor) -> torch.Tensor:
+        optimizer.zero_grad(set_to_none=True)
+        loss = _batch_loss(forward, loss_fn, data, index, rank, world_size)
+        loss.backward()
+        optimization.step(clip if params.grad_clip_norm is not None else None)
+        return loss.detach() * (len(index) / world_size)
+
+    def private_batch(index: torch.Tensor) -> torch.Tensor:
+        index = index.to(device)
+        private.zero_grad()
+        losses = row_loss(forward(data.X_train[index]), data.y_train[index])
+        private.step(losses)  # clipped per row, noised, stepped
+        optimization.after_batch()
+        return losses.detach().sum()
+
     for epoch in epochs:
         started = time.perf_counter()
         model.train()
         if private is not None:  # Poisson-sampled batches (their sizes vary)
-            batches = private.batches(n, shuffle)
+            batches, train_batch = private.batches(n, shuffle), private_batch
         else:
             order = torch.randperm(n, generator=shuffle).to(device)
-            batches = (order[start : start + batch_size] for start in range(0, n, batch_size))
-        loss_sum = torch.zeros((), device=device)
-        rows_seen = 0
-        for index in batches:
-            if batch_norm and len(index) == 1:
-                continue  # batch norm cannot train on a single row
-            if private is not None:
-                index = index.to(device)
-                private.zero_grad()
-                losses = row_loss(forward(data.X_train[index]), data.y_train[index])
-                private.step(losses)
-                loss_sum += losses.detach().sum()
-            else:
-                optimizer.zero_grad(set_to_none=True)
-                loss = _batch_loss(forward, loss_fn, data, index, rank, world_size)
-                loss.backward()
-                if params.grad_clip_norm is not None:
-                    nn.utils.clip_grad_norm_(model.parameters(), params.grad_clip_norm)
-                optimizer.step()
-                loss_sum += loss.detach() * (len(index) / world_size)
-            if steps == "batch":
-                scheduler.step()
-            rows_seen += len(index)
-
+            batches, train_batch = batch_slices(order, batch_size), plain_batch
+        zero = torch.zeros((), device=device)
+        loss_sum, rows_seen = train_epoch(batches, train_batch, batch_norm, zero)
         if world_size > 1:
             torch.distributed.all_reduce(loss_sum)  # the global batches' losses, summed
         val_loss, val_score = evaluate(
             model, data.X_val, data.y_val, loss_fn, data.task, data.target_scale
         )
-        lr = optimizer.param_groups[0]["lr"]
-        if steps == "epoch":
-            scheduler.step()
-        elif steps == "validation_loss":
-            scheduler.step(val_loss)
         history.append(
-            {
-                "epoch": epoch + 1,
-                "train_loss": loss_sum.item() / max(rows_seen, 1),
-                "val_loss": val_loss,
-                score_name: val_score,
-                "lr": lr,
-                "epoch_seconds": time.perf_counter() - started,
-            }
+            history_row(
+                epoch + 1,
+                loss_sum.item() / max(rows_seen, 1),
+                val_loss,
+                (score_name, val_score),
+                optimization.lr,
+                time.perf_counter() - started,
+            )
         )
+        optimization.after_epoch(val_loss)
         if hasattr(epochs, "set_postfix"):
             epochs.set_postfix(val_loss=f"{val_loss:.4f}", **{score_name: f"{val_score:.3f}"})
         stopped_early = stopper.update(val_loss, epoch + 1, model)
@@ -435,7 +415,7 @@ def train(
         checkpoints.clear()  # a finished run starts fresh next time
     log.info(
         "%s, seed %d: %d epochs (%s); best validation loss %.4f at epoch %d",
-        opt.name,
+        params.optimizer.name,
         params.seed,
         len(history),
         "stopped early" if len(history) < params.epochs else "the epoch limit",

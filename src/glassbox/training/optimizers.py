@@ -7,24 +7,31 @@ Each schedule says when it steps: every batch, every epoch, or on the validation
 
 The parameter models (glassbox.training.params) accept exactly the registered names, so adding
 an optimizer or a schedule is one ``register_*`` call here (or in your own module, imported
-before the parameters are validated). This module imports torch only inside the builders:
-parameters are checked before any run without loading it.
+before the parameters are validated). Each builder receives the whole settings group
+(``training.optimizer`` or ``training.scheduler``), so a new hyperparameter is a field of
+that group and the line of the builder that uses it: nothing in between passes it along.
+This module imports torch only inside the builders: parameters are checked before any run
+without loading it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from glassbox.registries import check_name
+
+if TYPE_CHECKING:
+    from glassbox.training.params import OptimizerParams, SchedulerParams
 
 
 @dataclass(frozen=True)
 class Optimizer:
     default_lr: float
     default_weight_decay: float
-    # (parameters, lr, weight_decay, momentum) → a torch.optim.Optimizer
+    # (parameters, settings: training.optimizer with lr and weight_decay filled in) → a
+    # torch.optim.Optimizer
     build: Callable
 
 
@@ -33,7 +40,7 @@ class Schedule:
     # when the schedule steps: after every batch, after every epoch, or on the epoch's
     # validation loss
     steps: Literal["batch", "epoch", "validation_loss"]
-    # (optimizer, epochs, steps_per_epoch, step_size, gamma, patience) → a scheduler
+    # (optimizer, settings: training.scheduler, epochs, steps_per_epoch) → a scheduler
     build: Callable
 
 
@@ -42,7 +49,7 @@ SCHEDULES: dict[str, Schedule | None] = {"none": None}
 
 
 def register_optimizer(name: str, default_lr: float, default_weight_decay: float = 0.0):
-    """Decorator: ``build(parameters, lr, weight_decay, momentum)`` becomes optimizer ``name``."""
+    """Decorator: ``build(parameters, settings)`` becomes optimizer ``name``."""
 
     def register(build: Callable) -> Callable:
         OPTIMIZERS[name] = Optimizer(default_lr, default_weight_decay, build)
@@ -52,8 +59,8 @@ def register_optimizer(name: str, default_lr: float, default_weight_decay: float
 
 
 def register_schedule(name: str, steps: Literal["batch", "epoch", "validation_loss"]):
-    """Decorator: ``build(optimizer, epochs, steps_per_epoch, step_size, gamma, patience)``
-    becomes schedule ``name``."""
+    """Decorator: ``build(optimizer, settings, epochs, steps_per_epoch)`` becomes schedule
+    ``name``."""
 
     def register(build: Callable) -> Callable:
         SCHEDULES[name] = Schedule(steps, build)
@@ -71,82 +78,103 @@ def register_schedule(name: str, steps: Literal["batch", "epoch", "validation_lo
 
 
 @register_optimizer("sgd", default_lr=0.1)
-def _sgd(parameters, lr, weight_decay, momentum):
+def _sgd(parameters, settings):
     import torch
 
-    return torch.optim.SGD(parameters, lr=lr, weight_decay=weight_decay)
+    return torch.optim.SGD(parameters, lr=settings.lr, weight_decay=settings.weight_decay)
 
 
 @register_optimizer("momentum", default_lr=0.05)
-def _momentum(parameters, lr, weight_decay, momentum):
+def _momentum(parameters, settings):
     import torch
 
     return torch.optim.SGD(
-        parameters, lr=lr, momentum=momentum, weight_decay=weight_decay, fused=True
+        parameters,
+        lr=settings.lr,
+        momentum=settings.momentum,
+        weight_decay=settings.weight_decay,
+        fused=True,
     )
 
 
 @register_optimizer("nesterov", default_lr=0.05)
-def _nesterov(parameters, lr, weight_decay, momentum):
+def _nesterov(parameters, settings):
     import torch
 
     return torch.optim.SGD(
-        parameters, lr=lr, momentum=momentum, nesterov=True, weight_decay=weight_decay, fused=True
+        parameters,
+        lr=settings.lr,
+        momentum=settings.momentum,
+        nesterov=True,
+        weight_decay=settings.weight_decay,
+        fused=True,
     )
 
 
 @register_optimizer("rmsprop", default_lr=0.001)
-def _rmsprop(parameters, lr, weight_decay, momentum):
+def _rmsprop(parameters, settings):
     import torch
 
-    return torch.optim.RMSprop(parameters, lr=lr, weight_decay=weight_decay, foreach=True)
+    return torch.optim.RMSprop(
+        parameters, lr=settings.lr, weight_decay=settings.weight_decay, foreach=True
+    )
 
 
 @register_optimizer("adagrad", default_lr=0.05)
-def _adagrad(parameters, lr, weight_decay, momentum):
+def _adagrad(parameters, settings):
     import torch
 
     on_cpu = all(t.device.type == "cpu" for t in parameters)  # its fused kernel is CPU-only
-    return torch.optim.Adagrad(parameters, lr=lr, weight_decay=weight_decay, fused=on_cpu)
+    return torch.optim.Adagrad(
+        parameters, lr=settings.lr, weight_decay=settings.weight_decay, fused=on_cpu
+    )
 
 
 @register_optimizer("adam", default_lr=0.001)
-def _adam(parameters, lr, weight_decay, momentum):
+def _adam(parameters, settings):
     import torch
 
-    return torch.optim.Adam(parameters, lr=lr, weight_decay=weight_decay, fused=True)
+    return torch.optim.Adam(
+        parameters, lr=settings.lr, weight_decay=settings.weight_decay, fused=True
+    )
 
 
 @register_optimizer("adamw", default_lr=0.001, default_weight_decay=0.01)
-def _adamw(parameters, lr, weight_decay, momentum):
+def _adamw(parameters, settings):
     import torch
 
-    return torch.optim.AdamW(parameters, lr=lr, weight_decay=weight_decay, fused=True)
+    return torch.optim.AdamW(
+        parameters, lr=settings.lr, weight_decay=settings.weight_decay, fused=True
+    )
 
 
 @register_schedule("step", steps="epoch")
-def _step(optimizer, epochs, steps_per_epoch, step_size, gamma, patience):
+def _step(optimizer, settings, epochs, steps_per_epoch):
     import torch
 
-    return torch.optim.lr_scheduler.StepLR(optimizer, step_size=step_size, gamma=gamma)
+    return torch.optim.lr_scheduler.StepLR(
+        optimizer, step_size=settings.step_size, gamma=settings.gamma
+    )
 
 
 @register_schedule("cosine", steps="epoch")
-def _cosine(optimizer, epochs, steps_per_epoch, step_size, gamma, patience):
+def _cosine(optimizer, settings, epochs, steps_per_epoch):
     import torch
 
     return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
 
 
 @register_schedule("plateau", steps="validation_loss")
-def _plateau(optimizer, epochs, steps_per_epoch, step_size, gamma, patience):
+def _plateau(optimizer, settings, epochs, steps_per_epoch):
     import torch
 
-    return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=gamma, patience=patience)
+    return torch.optim.lr_scheduler.ReduceLROnPlateau(
+        optimizer, factor=settings.gamma, patience=settings.patience
+    )
 
 
 @register_schedule("onecycle", steps="batch")
-def _onecycle(optimizer, epochs, steps_per_epoch, step_size, gamma, patience):
+def _onecycle(optimizer, settings, epochs, steps_per_epoch):
     import torch
 
     return torch.optim.lr_scheduler.OneCycleLR(
@@ -168,18 +196,19 @@ def default_lr(name: str) -> float:
     return OPTIMIZERS[check_name(name, OPTIMIZERS, "optimizer")].default_lr
 
 
-def build_optimizer(
-    name: str,
-    parameters,
-    lr: float | None = None,
-    weight_decay: float | None = None,
-    momentum: float = 0.9,
-):
-    """The optimizer ``name`` over ``parameters``; None takes the optimizer's own default."""
-    entry = OPTIMIZERS[check_name(name, OPTIMIZERS, "optimizer")]
-    lr = entry.default_lr if lr is None else lr
-    weight_decay = entry.default_weight_decay if weight_decay is None else weight_decay
-    return entry.build(list(parameters), lr, weight_decay, momentum)
+def build_optimizer(settings: OptimizerParams, parameters):
+    """The optimizer ``settings.name`` over ``parameters``; a learning rate or weight decay of
+    None takes the optimizer's own default."""
+    entry = OPTIMIZERS[check_name(settings.name, OPTIMIZERS, "optimizer")]
+    filled = settings.model_copy(
+        update={
+            "lr": entry.default_lr if settings.lr is None else settings.lr,
+            "weight_decay": entry.default_weight_decay
+            if settings.weight_decay is None
+            else settings.weight_decay,
+        }
+    )
+    return entry.build(list(parameters), filled)
 
 
 def schedule_steps(name: str) -> str | None:
@@ -188,17 +217,9 @@ def schedule_steps(name: str) -> str | None:
     return None if entry is None else entry.steps
 
 
-def build_scheduler(
-    name: str,
-    optimizer,
-    epochs: int,
-    steps_per_epoch: int,
-    step_size: int = 30,
-    gamma: float = 0.1,
-    patience: int = 5,
-):
-    """The schedule ``name``, or None for ``none``."""
-    entry = SCHEDULES[check_name(name, SCHEDULES, "schedule")]
+def build_scheduler(settings: SchedulerParams, optimizer, epochs: int, steps_per_epoch: int):
+    """The schedule ``settings.name`` over ``epochs``, or None for ``none``."""
+    entry = SCHEDULES[check_name(settings.name, SCHEDULES, "schedule")]
     if entry is None:
         return None
-    return entry.build(optimizer, epochs, steps_per_epoch, step_size, gamma, patience)
+    return entry.build(optimizer, settings, epochs, steps_per_epoch)

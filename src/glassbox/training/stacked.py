@@ -37,6 +37,7 @@ from torch.func import functional_call, vmap
 
 from glassbox.progress import Progress
 from glassbox.tasks import get_task
+from glassbox.training.epoch import Optimization, batch_slices, history_row, train_epoch
 from glassbox.training.loop import (
     EarlyStopping,
     TrainingData,
@@ -48,7 +49,7 @@ from glassbox.training.loop import (
     train,
 )
 from glassbox.training.losses import build_loss
-from glassbox.training.optimizers import build_optimizer, build_scheduler, schedule_steps
+from glassbox.training.optimizers import schedule_steps
 from glassbox.training.params import DistributedParams, TrainingParams
 
 log = logging.getLogger(__name__)
@@ -73,10 +74,11 @@ class _Group:
     runs: list[int]
     weights: dict[str, torch.Tensor]  # name → (runs, *shape), leaves that require grad
     buffers: dict[str, torch.Tensor]  # batch norm's running statistics, stacked alike
-    optimizer: torch.optim.Optimizer | None = None
-    scheduler: object | None = None
-    steps: str | None = None  # when the schedule steps (glassbox.training.optimizers)
+    optimization: Optimization | None = None  # the optimizer and its schedule
     step_seconds: float = 0.0  # this epoch's time in optimizer.step
+    # The validation loss its schedule follows: its one run's, when it steps on it
+    # (_group_key gives such a run a group of its own).
+    val_loss: float = 0.0
     live: list[int] = field(default_factory=list)  # positions of the runs still training
     live_index: torch.Tensor | None = None  # the same as a tensor; None while all train
 
@@ -188,21 +190,10 @@ def train_stacked(
                 for name in buffer_names
             },
         )
-        opt, sched = runs[members[0]].optimizer, runs[members[0]].scheduler
-        group.optimizer = build_optimizer(
-            opt.name, list(group.weights.values()), opt.lr, opt.weight_decay, opt.momentum
+        group.optimization = Optimization.build(
+            runs[members[0]], list(group.weights.values()), steps_per_epoch
         )
-        group.steps = schedule_steps(sched.name)
         group.set_live(list(range(len(members))))
-        group.scheduler = build_scheduler(
-            sched.name,
-            group.optimizer,
-            shared.epochs,
-            steps_per_epoch,
-            sched.step_size,
-            sched.gamma,
-            sched.patience,
-        )
         groups.append(group)
 
     loss_fn = build_loss(shared.loss, data.task, data.y_train, data.n_classes)
@@ -227,35 +218,16 @@ def train_stacked(
             break
         started = time.perf_counter()
         members = [(g, slot) for g in active for slot in g.live]  # the stack's rows, in order
-        weights = _stack(active, "weights", names)
-        buffers = _stack(active, "buffers", buffer_names)
+        stack = _Stack(active, names, buffer_names, forward, losses, shared.grad_clip_norm)
         orders = torch.stack(
             [torch.randperm(n, generator=states[g.runs[slot]].shuffle) for g, slot in members]
         ).to(device)
-        loss_sums = torch.zeros(len(members), device=device)
-        for g in active:
-            g.step_seconds = 0.0
         base.train()
-        for start in range(0, n, batch_size):
-            index = orders[:, start : start + batch_size]
-            if batch_norm and index.shape[1] == 1:
-                continue  # batch norm cannot train on a single row
-            for g in active:
-                g.optimizer.zero_grad(set_to_none=True)
-            outputs = forward(weights, buffers, data.X_train[index])
-            batch_losses = losses(outputs, data.y_train[index])
-            batch_losses.sum().backward()  # each run's gradient reaches its own slice only
-            for g in active:
-                stepped = time.perf_counter()
-                if shared.grad_clip_norm is not None:
-                    _clip_each_run(g, shared.grad_clip_norm)
-                g.optimizer.step()
-                if g.steps == "batch":
-                    g.scheduler.step()
-                g.step_seconds += time.perf_counter() - stepped
-            loss_sums += batch_losses.detach() * index.shape[1]
-            if len(active) > 1 or active[0].live_index is not None:
-                weights = _stack(active, "weights", names)  # the steps changed the leaves
+        zeros = torch.zeros(len(members), device=device)
+        loss_sums, _ = train_epoch(
+            batch_slices(orders, batch_size), stack.batch_trainer(data), batch_norm, zeros
+        )
+        weights, buffers = stack.weights, stack.buffers
         _unstack_buffers(active, buffers, buffer_names)
 
         base.eval()
@@ -273,19 +245,18 @@ def train_stacked(
         for row, (g, slot) in enumerate(members):
             state = states[g.runs[slot]]
             state.history.append(
-                {
-                    "epoch": epoch + 1,
-                    "train_loss": train_losses[row],
-                    "val_loss": val_losses[row],
-                    score_name: val_scores[row],
-                    "lr": g.optimizer.param_groups[0]["lr"],
-                    "epoch_seconds": shared_seconds + g.step_seconds / len(g.live),
-                }
+                history_row(
+                    epoch + 1,
+                    train_losses[row],
+                    val_losses[row],
+                    (score_name, val_scores[row]),
+                    g.optimization.lr,
+                    shared_seconds + g.step_seconds / len(g.live),
+                )
             )
             if state.stopper.update(val_losses[row], epoch + 1, _Slice(g, slot)):
                 state.stopped = True
-            if g.steps == "validation_loss":  # one run per group: its own validation loss
-                g.scheduler.step(val_losses[row])
+            g.val_loss = val_losses[row]
         if prune is not None:
             cut = prune(
                 epoch + 1,
@@ -296,8 +267,7 @@ def train_stacked(
                 if stop and not state.stopped:
                     state.stopped = state.pruned = True
         for g in active:
-            if g.steps == "epoch":
-                g.scheduler.step()
+            g.optimization.after_epoch(g.val_loss)
             g.set_live([slot for slot in g.live if not states[g.runs[slot]].stopped])
         running = sum(not state.stopped for state in states)
         best = min(state.stopper.best_loss for state in states)
@@ -315,6 +285,38 @@ def train_stacked(
         (model, pd.DataFrame(state.history, columns=history_columns(data.task)))
         for model, state in zip(trained, states, strict=True)
     ]
+
+
+class _Stack:
+    """One epoch's stack of the live runs: their weights and buffers, stacked in the order
+    of the groups, and one training step for all of them."""
+
+    def __init__(self, active, names, buffer_names, forward, losses, clip_norm) -> None:
+        self.active, self.names = active, names
+        self.weights = _stack(active, "weights", names)
+        self.buffers = _stack(active, "buffers", buffer_names)
+        self.forward, self.losses, self.clip_norm = forward, losses, clip_norm
+        for g in active:
+            g.step_seconds = 0.0
+
+    def batch_trainer(self, data: TrainingData) -> Callable[[torch.Tensor], torch.Tensor]:
+        def train_batch(index: torch.Tensor) -> torch.Tensor:
+            active = self.active
+            for g in active:
+                g.optimization.optimizer.zero_grad(set_to_none=True)
+            outputs = self.forward(self.weights, self.buffers, data.X_train[index])
+            batch_losses = self.losses(outputs, data.y_train[index])
+            batch_losses.sum().backward()  # each run's gradient reaches its own slice only
+            for g in active:
+                stepped = time.perf_counter()
+                g.optimization.step(_clipping(g, self.clip_norm))
+                g.step_seconds += time.perf_counter() - stepped
+            if len(active) > 1 or active[0].live_index is not None:
+                # the steps changed the leaves
+                self.weights = _stack(active, "weights", self.names)
+            return batch_losses.detach() * index.shape[1]
+
+        return train_batch
 
 
 def _live(group: _Group, tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -347,6 +349,11 @@ def _unstack_buffers(groups: list[_Group], buffers: dict, names: list[str]) -> N
                 else:
                     g.buffers[name][g.live_index] = buffers[name][rows]
             start += len(g.live)
+
+
+def _clipping(group: _Group, max_norm: float | None):
+    """What clips the group's gradients before its step: each run's on its own, or None."""
+    return None if max_norm is None else (lambda: _clip_each_run(group, max_norm))
 
 
 def _clip_each_run(group: _Group, max_norm: float) -> None:
