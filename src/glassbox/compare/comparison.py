@@ -150,30 +150,41 @@ def ranking_loss(entry: dict) -> float:
     return math.inf if mean is None else mean
 
 
+def figures(results: list[dict], keys) -> dict:
+    """What every comparison says about one choice's runs: their seeds, which diverged
+    (seed and learning rate), and per key the mean, standard deviation and 95 % interval
+    over the runs that did not (None where every run did). A key the runs do not record (a
+    classification-only figure on a regression) is left out."""
+    kept = [r for r in results if not r.get("diverged")]
+    entry: dict = {
+        "seeds": [r["seed"] for r in results],
+        "diverged": [{"seed": r["seed"], "lr": r.get("lr")} for r in results if r.get("diverged")],
+    }
+    for key in keys:
+        if kept and key not in kept[0]:
+            continue
+        values = [r[key] for r in kept]
+        if values:
+            entry[f"{key}_mean"], entry[f"{key}_std"] = mean_std(values)
+            entry[f"{key}_ci95"] = list(mean_interval(values)[1:])
+        else:
+            entry[f"{key}_mean"] = entry[f"{key}_std"] = None
+            entry[f"{key}_ci95"] = [None, None]
+    return entry
+
+
 def summarise_runs(runs: dict[str, list[dict]], task: str = DEFAULT_TASK) -> dict[str, dict]:
-    """Per choice (optimizer, architecture): mean, standard deviation and 95 % interval over
-    seeds of the test score and of each of SUMMARISED. Runs that diverged are listed (seed
-    and learning rate) and left out of those figures; if every run did, they are None."""
+    """Per choice (optimizer, architecture): its learning rate and size, and the figures
+    (above) of the test score and of each of SUMMARISED, with its runs."""
     score = get_task(task).score
     entries = {}
     for name, results in runs.items():
         if not results:
             continue
-        entry = {"lr": results[0]["lr"], "seeds": [r["seed"] for r in results]}
+        entry = {"lr": results[0]["lr"]}
         if "parameters" in results[0]:
             entry["parameters"] = results[0]["parameters"]
-        kept = [r for r in results if not r.get("diverged")]
-        entry["diverged"] = [
-            {"seed": r["seed"], "lr": r["lr"]} for r in results if r.get("diverged")
-        ]
-        for key in (f"test_{score}", *SUMMARISED):
-            values = [r[key] for r in kept]
-            if values:
-                entry[f"{key}_mean"], entry[f"{key}_std"] = mean_std(values)
-                entry[f"{key}_ci95"] = list(mean_interval(values)[1:])
-            else:
-                entry[f"{key}_mean"] = entry[f"{key}_std"] = None
-                entry[f"{key}_ci95"] = [None, None]
+        entry |= figures(results, (f"test_{score}", *SUMMARISED))
         entry["runs"] = results
         entries[name] = entry
     return entries

@@ -17,7 +17,8 @@ import logging
 import numpy as np
 import torch
 
-from glassbox.compare.comparison import diverged_text, mean_interval, mean_std
+from glassbox.compare.comparison import describe_run as comparison_run
+from glassbox.compare.comparison import diverged_text, figures
 from glassbox.compare.params import PrivacyComparisonParams
 from glassbox.evaluate.membership import loss_threshold_attack, per_row_losses
 from glassbox.tasks import get_task
@@ -105,26 +106,24 @@ def train_all(
 def describe_run(
     model, history, params: TrainingParams, data: TrainingData, X_test, y_test, comparison
 ) -> dict:
-    """One run's test score, calibration error, spent ε, attack and global importances."""
+    """A comparison's run record (glassbox.compare.comparison.describe_run) and what privacy
+    costs: the spent ε, the calibration error, the membership attack, global importances."""
     from glassbox.evaluate.metrics import expected_calibration_error
     from glassbox.explain.integrated_gradients import integrated_gradients
     from glassbox.explain.views import global_importance
 
+    found = comparison_run(model, history, params, data, X_test, y_test)
+    privacy = history.attrs.get("privacy", {"enabled": False})
+    found["epsilon"] = privacy.get("epsilon") if privacy["enabled"] else None
+    found["noise_multiplier"] = privacy.get("noise_multiplier", 0.0)
     task = get_task(data.task)
     model.eval()
     with torch.no_grad():
         outputs = task.outputs(model(X_test))
-    privacy = history.attrs.get("privacy", {"enabled": False})
-    found = {"seed": params.seed, "lr": params.optimizer.lr, "epochs_trained": len(history)}
-    found["epsilon"] = privacy.get("epsilon") if privacy["enabled"] else None
-    found["noise_multiplier"] = privacy.get("noise_multiplier", 0.0)
-    losses = history["val_loss"].to_numpy(dtype=float)
-    if not np.isfinite(losses).all() or not torch.isfinite(outputs).all():
+    if found["diverged"] or not torch.isfinite(outputs).all():
         # Diverged: a result (listed in the report), not a crash; the attack and the
         # attributions would only measure NaNs.
         return found | {"diverged": True}
-    score = task.in_target_units(task.score_of(outputs, y_test).item(), data.target_scale)
-    found |= {f"test_{task.score}": score, "diverged": False}
     if task.predicts_classes:
         probabilities = torch.softmax(outputs, dim=1).numpy()
         found["calibration_error"] = expected_calibration_error(y_test.numpy(), probabilities)
@@ -146,9 +145,10 @@ def describe_run(
 
 
 def summarise(runs: dict, task: str, features: list[str]) -> dict:
-    """Per variant: mean and 95 % interval over seeds of the test score, calibration error,
-    attack AUC and its true-positive rate at 1 % false positives; the spent ε; and the
-    explanations' stability across seeds (glassbox.explain.views)."""
+    """Per variant: the figures every comparison gives (glassbox.compare.comparison.figures)
+    of the test score, calibration error, attack AUC and its true-positive rate at 1 %
+    false positives; the spent ε; and the explanations' stability across seeds
+    (glassbox.explain.views)."""
     from glassbox.explain.views import stability_across_seeds
 
     score = f"test_{get_task(task).score}"
@@ -160,19 +160,7 @@ def summarise(runs: dict, task: str, features: list[str]) -> dict:
         for r in results:
             r["attack_auc"] = r["membership_attack"]["auc"]
             r["attack_tpr_at_1pct_fpr"] = r["membership_attack"]["tpr_at_1pct_fpr"]
-        entry: dict = {
-            "seeds": [r["seed"] for r in runs_all],
-            "diverged": [
-                {"seed": r["seed"], "lr": r.get("lr")} for r in runs_all if r not in results
-            ],
-        }
-        for key in keys:
-            if results and key not in results[0]:
-                continue
-            values = [r[key] for r in results]
-            # Every run diverged: no figure, and the report says so.
-            entry[f"{key}_mean"], entry[f"{key}_std"] = mean_std(values) if values else (None,) * 2
-            entry[f"{key}_ci95"] = list(mean_interval(values)[1:]) if values else [None, None]
+        entry = figures(runs_all, keys)
         spent = [r["epsilon"] for r in runs_all]
         entry["epsilon_spent"] = None if None in spent else max(spent)
         entry["target_epsilon"] = (variant["privacy"] or {}).get("target_epsilon")
