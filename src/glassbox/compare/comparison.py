@@ -38,8 +38,9 @@ PAIRED_TEST = "paired t-interval (95 %) over seeds of the difference in best val
 def comparison_inputs(
     preprocessor, X_train, y_train, X_val, y_val, X_test, y_test
 ) -> tuple[TrainingData, torch.Tensor, torch.Tensor]:
-    """The splits as a comparison trains and scores on them: training and validation as
-    TrainingData (the preprocessor's task, classes and image layout), test as tensors."""
+    """The six splits (glassbox.pipelines.MODEL_INPUT) as a comparison trains and scores on
+    them: training and validation as TrainingData (the preprocessor's task, classes and
+    image layout), test as tensors."""
     check_features(preprocessor, X_train=X_train, X_val=X_val, X_test=X_test)
     data = TrainingData.for_preprocessor(preprocessor, X_train, y_train, X_val, y_val)
     return data, *frames_to_tensors(X_test, y_test, preprocessor.task)

@@ -1,5 +1,6 @@
 """Nodes of the architecture_comparison pipeline: thin adapters over
-glassbox.compare.architecture_comparison."""
+glassbox.compare.architecture_comparison. The training node takes the six splits last
+(``*model_input``, in glassbox.pipelines.MODEL_INPUT's order)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,12 @@ from glassbox.training.params import TrainingParams
 
 
 def train_every_architecture(
-    X_train: pd.DataFrame,
-    y_train: pd.DataFrame,
-    X_val: pd.DataFrame,
-    y_val: pd.DataFrame,
-    X_test: pd.DataFrame,
-    y_test: pd.DataFrame,
     preprocessor: Preprocessor,
     seed_runs: list,
     training: TrainingParams,
     comparison: ArchitectureComparisonParams,
     switched_on: bool,
+    *model_input: pd.DataFrame,
 ) -> dict:
     """Every fitting architecture's runs over all seeds, and the ones left out (and why)."""
     if not switched_on:
@@ -30,7 +26,7 @@ def train_every_architecture(
     from glassbox.compare.architecture_comparison import train_all
     from glassbox.compare.comparison import comparison_inputs
 
-    inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
+    inputs = comparison_inputs(preprocessor, *model_input)
     return train_all(*inputs, training, comparison, seed_runs)
 
 

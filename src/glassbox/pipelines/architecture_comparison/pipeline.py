@@ -8,6 +8,8 @@ node (glassbox.training.stacked).
 
 from kedro.pipeline import Node, Pipeline
 
+from glassbox.pipelines import MODEL_INPUT
+
 from .nodes import compare_architectures, train_every_architecture
 
 
@@ -17,17 +19,12 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 train_every_architecture,
                 [
-                    "X_train",
-                    "y_train",
-                    "X_val",
-                    "y_val",
-                    "X_test",
-                    "y_test",
                     "preprocessor",
                     "seed_runs",
                     "params:training",
                     "params:architecture_comparison",
                     "params:optional.architecture_comparison",
+                    *MODEL_INPUT,
                 ],
                 "architecture_runs",
                 name="train_every_architecture",

@@ -2,15 +2,10 @@
 
 from kedro.pipeline import Node, Pipeline
 
-from .nodes import (
-    evaluation_figures_and_report,
-    evaluation_tables,
-    model_and_baselines,
-    predict_test_set,
-    score_model_and_baselines,
-    summarise_metrics,
-    test_predictions,
-)
+from glassbox.evaluate import scoring
+from glassbox.evaluate.metrics import model_and_baselines_table
+
+from .nodes import predict_test_set, summarise_metrics
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -23,7 +18,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="predict_test_set",
             ),
             Node(
-                score_model_and_baselines,
+                scoring.score,
                 [
                     "test_probabilities",
                     "X_train",
@@ -39,26 +34,26 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="score_model_and_baselines",
             ),
             Node(
-                model_and_baselines,
+                model_and_baselines_table,
                 "evaluation_details",
                 "model_and_baselines",
                 name="model_and_baselines",
             ),
             Node(summarise_metrics, "evaluation_details", "metrics", name="summarise_metrics"),
             Node(
-                test_predictions,
+                scoring.prediction_rows,
                 ["test_probabilities", "X_test", "y_test", "preprocessor"],
                 "test_predictions",
                 name="test_predictions",
             ),
             Node(
-                evaluation_tables,
+                scoring.plot_tables,
                 ["test_probabilities", "y_test", "preprocessor", "params:evaluation"],
                 ["confusion_matrix", "roc_curves", "calibration", "regression_points"],
                 name="evaluation_tables",
             ),
             Node(
-                evaluation_figures_and_report,
+                scoring.figures_and_report,
                 [
                     "evaluation_details",
                     "confusion_matrix",

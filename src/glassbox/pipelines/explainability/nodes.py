@@ -1,5 +1,7 @@
-"""Nodes of the explainability pipeline: thin adapters over glassbox.explain.explanation
-and glassbox.explain.report."""
+"""Nodes of the explainability pipeline that adapt: the test set's explanation (its model
+annotation must not import PyTorch), the metrics DVC reads and the report (which imports
+matplotlib only when it runs). The rest of the pipeline names glassbox.explain.explanation's
+functions directly."""
 
 from __future__ import annotations
 
@@ -21,49 +23,6 @@ def explain_test_set(
 ) -> dict:
     """Attributions of every method for the test rows (or a seeded sample), and their checks."""
     return explanation.explain_test_set(model, X_train, X_test, y_test, preprocessor, params)
-
-
-def explain_across_seeds(
-    seed_runs: list,
-    X_train: pd.DataFrame,
-    X_test: pd.DataFrame,
-    y_test: pd.DataFrame,
-    preprocessor: Preprocessor,
-    params: ExplainabilityParams,
-) -> dict:
-    """Would the explanation be the same after retraining? Per method, how the global
-    importances of the seed runs' models agree."""
-    return explanation.explain_across_seeds(
-        seed_runs, X_train, X_test, y_test, preprocessor, params
-    )
-
-
-def explain_with_trees(
-    X_train: pd.DataFrame,
-    y_train: pd.DataFrame,
-    X_val: pd.DataFrame,
-    y_val: pd.DataFrame,
-    X_test: pd.DataFrame,
-    y_test: pd.DataFrame,
-    preprocessor: Preprocessor,
-    params: ExplainabilityParams,
-) -> dict:
-    """The better tree ensemble's permutation importance on the explained rows."""
-    return explanation.explain_with_trees(
-        X_train, y_train, X_val, y_val, X_test, y_test, preprocessor, params
-    )
-
-
-def summarise_explanations(
-    explanations: dict,
-    stability: dict,
-    trees: dict,
-    preprocessor: Preprocessor,
-    params: ExplainabilityParams,
-) -> dict:
-    """The report's numbers: per method the global importance, the trust checks, rows and
-    seconds; and the methods' agreement."""
-    return explanation.summarise_explanations(explanations, stability, trees, preprocessor, params)
 
 
 def explainability_metrics(explainability_summary: dict) -> dict:

@@ -2,14 +2,10 @@
 
 from kedro.pipeline import Node, Pipeline
 
-from .nodes import (
-    explain_across_seeds,
-    explain_test_set,
-    explain_with_trees,
-    explainability_metrics,
-    render_explainability_report,
-    summarise_explanations,
-)
+from glassbox.explain import explanation
+from glassbox.pipelines import MODEL_INPUT
+
+from .nodes import explain_test_set, explainability_metrics, render_explainability_report
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -22,7 +18,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="explain_test_set",
             ),
             Node(
-                explain_across_seeds,
+                explanation.explain_across_seeds,
                 [
                     "seed_runs",
                     "X_train",
@@ -35,22 +31,13 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="explain_across_seeds",
             ),
             Node(
-                explain_with_trees,
-                [
-                    "X_train",
-                    "y_train",
-                    "X_val",
-                    "y_val",
-                    "X_test",
-                    "y_test",
-                    "preprocessor",
-                    "params:explainability",
-                ],
+                explanation.explain_with_trees,
+                [*MODEL_INPUT, "preprocessor", "params:explainability"],
                 "tree_importance",
                 name="explain_with_trees",
             ),
             Node(
-                summarise_explanations,
+                explanation.summarise_explanations,
                 [
                     "explanations",
                     "explanation_stability",

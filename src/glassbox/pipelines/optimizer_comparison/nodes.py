@@ -1,5 +1,6 @@
 """Nodes of the optimizer_comparison pipeline: thin adapters over
-glassbox.compare.optimizer_comparison."""
+glassbox.compare.optimizer_comparison. The training node takes the six splits last
+(``*model_input``, in glassbox.pipelines.MODEL_INPUT's order)."""
 
 from __future__ import annotations
 
@@ -14,17 +15,12 @@ from glassbox.training.params import TrainingParams
 
 
 def tune_learning_rates(
-    X_train: pd.DataFrame,
-    y_train: pd.DataFrame,
-    X_val: pd.DataFrame,
-    y_val: pd.DataFrame,
-    X_test: pd.DataFrame,
-    y_test: pd.DataFrame,
     preprocessor: Preprocessor,
     optimizer_study: Path,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
     switched_on: bool,
+    *model_input: pd.DataFrame,
 ) -> dict:
     """Every optimizer's Optuna study, run to the end: its completed trials."""
     if not switched_on:
@@ -32,22 +28,17 @@ def tune_learning_rates(
     from glassbox.compare.comparison import comparison_inputs
     from glassbox.compare.optimizer_comparison import tune
 
-    inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
+    inputs = comparison_inputs(preprocessor, *model_input)
     return tune(*inputs, training, comparison, optimizer_study)
 
 
 def train_every_optimizer(
-    X_train: pd.DataFrame,
-    y_train: pd.DataFrame,
-    X_val: pd.DataFrame,
-    y_val: pd.DataFrame,
-    X_test: pd.DataFrame,
-    y_test: pd.DataFrame,
     preprocessor: Preprocessor,
     seed_runs: list,
     optimizer_trials: dict,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
+    *model_input: pd.DataFrame,
 ) -> dict:
     """Every optimizer's runs over all seeds: defaults, and at the best trial's rate."""
     if not requested(optimizer_trials):
@@ -55,7 +46,7 @@ def train_every_optimizer(
     from glassbox.compare.comparison import comparison_inputs
     from glassbox.compare.optimizer_comparison import train_all
 
-    inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
+    inputs = comparison_inputs(preprocessor, *model_input)
     return train_all(*inputs, training, comparison, seed_runs, optimizer_trials)
 
 

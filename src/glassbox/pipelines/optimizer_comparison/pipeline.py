@@ -8,9 +8,10 @@ epochs and early stopping), trained together (glassbox.training.stacked).
 
 from kedro.pipeline import Node, Pipeline
 
+from glassbox.pipelines import MODEL_INPUT
+
 from .nodes import compare_optimizers, train_every_optimizer, tune_learning_rates
 
-SPLITS = ["X_train", "y_train", "X_val", "y_val", "X_test", "y_test", "preprocessor"]
 PARAMS = ["params:training", "params:optimizer_comparison"]
 
 
@@ -19,13 +20,19 @@ def create_pipeline(**kwargs) -> Pipeline:
         [
             Node(
                 tune_learning_rates,
-                [*SPLITS, "optimizer_study", *PARAMS, "params:optional.optimizer_comparison"],
+                [
+                    "preprocessor",
+                    "optimizer_study",
+                    *PARAMS,
+                    "params:optional.optimizer_comparison",
+                    *MODEL_INPUT,
+                ],
                 "optimizer_trials",
                 name="tune_learning_rates",
             ),
             Node(
                 train_every_optimizer,
-                [*SPLITS, "seed_runs", "optimizer_trials", *PARAMS],
+                ["preprocessor", "seed_runs", "optimizer_trials", *PARAMS, *MODEL_INPUT],
                 "optimizer_runs",
                 name="train_every_optimizer",
             ),

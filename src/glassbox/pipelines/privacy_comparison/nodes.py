@@ -1,5 +1,6 @@
 """Nodes of the privacy_comparison pipeline: thin adapters over
-glassbox.compare.privacy_comparison."""
+glassbox.compare.privacy_comparison. The training node takes the six splits last
+(``*model_input``, in glassbox.pipelines.MODEL_INPUT's order)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,11 @@ from glassbox.training.params import TrainingParams
 
 
 def train_every_budget(
-    X_train: pd.DataFrame,
-    y_train: pd.DataFrame,
-    X_val: pd.DataFrame,
-    y_val: pd.DataFrame,
-    X_test: pd.DataFrame,
-    y_test: pd.DataFrame,
     preprocessor: Preprocessor,
     training: TrainingParams,
     comparison: PrivacyComparisonParams,
     switched_on: bool,
+    *model_input: pd.DataFrame,
 ) -> dict:
     """Every privacy budget's runs over all seeds, each scored and attacked on the test rows."""
     if not switched_on:
@@ -29,7 +25,7 @@ def train_every_budget(
     from glassbox.compare import privacy_comparison
     from glassbox.compare.comparison import comparison_inputs
 
-    inputs = comparison_inputs(preprocessor, X_train, y_train, X_val, y_val, X_test, y_test)
+    inputs = comparison_inputs(preprocessor, *model_input)
     return privacy_comparison.train_all(*inputs, training, comparison)
 
 

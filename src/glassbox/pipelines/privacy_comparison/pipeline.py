@@ -3,6 +3,8 @@ per seed, then the summary and the report."""
 
 from kedro.pipeline import Node, Pipeline
 
+from glassbox.pipelines import MODEL_INPUT
+
 from .nodes import compare_budgets, train_every_budget
 
 
@@ -12,16 +14,11 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 train_every_budget,
                 [
-                    "X_train",
-                    "y_train",
-                    "X_val",
-                    "y_val",
-                    "X_test",
-                    "y_test",
                     "preprocessor",
                     "params:training",
                     "params:privacy_comparison",
                     "params:optional.privacy_comparison",
+                    *MODEL_INPUT,
                 ],
                 "privacy_runs",
                 name="train_every_budget",
