@@ -35,6 +35,16 @@ def registered(registry: dict, kind: str, also: tuple[str, ...] = ()):
     ]
 
 
+def _distinct_seeds(seeds: list[int]) -> list[int]:
+    if len(set(seeds)) != len(seeds) or any(s < 0 for s in seeds):
+        raise ValueError(f"seeds must be distinct and at least 0; got {seeds}")
+    return seeds
+
+
+# A list of seeds (runs retrained with each): a repeated or negative one is refused.
+Seeds = Annotated[list[int], AfterValidator(_distinct_seeds)]
+
+
 # Keys that say how a run executes, not what it computes: DVC does not re-run a stage when
 # only these change (glassbox.tools.dvc_stages tracks the other keys one by one). The device
 # is one of them: a GPU computes the same model up to float rounding, and moving a run to

@@ -41,7 +41,8 @@ def _run(storage_path, grid, data=None, rungs=()):
     storage = tuning.open_storage(None, storage_path)
     X_test, y_test = data.X_val, data.y_val
     templates = _templates()
-    found = tuning.run_studies(data, X_test, y_test, templates, LR_RANGE, grid, storage, rungs)
+    plan = tuning.Plan(data, X_test, y_test, templates, LR_RANGE, grid, rungs)
+    found = tuning.run_studies(plan, storage)
     assert isinstance(X_test, torch.Tensor)
     return found
 
@@ -150,9 +151,8 @@ SHARER = textwrap.dedent(
     data = blobs(n=2000)
     grid = tuning.learning_rate_grid(*LR_RANGE, 8, seed=0)
     storage = tuning.open_storage(None, Path(sys.argv[1]))
-    found = tuning.run_studies(
-        data, data.X_val, data.y_val, _templates(epochs=25), LR_RANGE, grid, storage
-    )
+    plan = tuning.Plan(data, data.X_val, data.y_val, _templates(epochs=25), LR_RANGE, grid)
+    found = tuning.run_studies(plan, storage)
     print(json.dumps({n: [[t["index"], t["best_val_loss"]] for t in s["trials"]]
                       for n, s in found.items()}))
     """

@@ -13,16 +13,7 @@ import logging
 
 import torch
 
-from glassbox.compare.comparison import (
-    curves_chart,
-    describe_run,
-    diverged_text,
-    epoch_cap_warning,
-    ranking_loss,
-    recommend,
-    summarise_runs,
-    with_interval,
-)
+from glassbox.compare import comparison as shared  # what every comparison shares
 from glassbox.compare.params import ArchitectureComparisonParams
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import architecture
@@ -75,7 +66,8 @@ def train_all(
         settings = [run_settings(training, comparison, name, seed) for seed in comparison.seeds]
         trained, reused = train_or_reuse(data, settings, list(done))
         runs[name] = [
-            describe_run(model, history, params, data, X_test, y_test) | {"reused": was_reused}
+            shared.describe_run(model, history, params, data, X_test, y_test)
+            | {"reused": was_reused}
             for (model, history), params, was_reused in zip(trained, settings, reused, strict=True)
         ]
         used[name] = settings[0].model.settings()
@@ -85,17 +77,17 @@ def train_all(
 def summarise(trained: dict, task: str = DEFAULT_TASK, epochs_cap: int | None = None) -> dict:
     """Per architecture: mean, spread and interval over seeds; then the recommendation and
     the epoch-cap warning."""
-    entries = summarise_runs(trained["runs"], task)
+    entries = shared.summarise_runs(trained["runs"], task)
     for name, entry in entries.items():
         entry["settings"] = trained["settings"][name]
     summary = {
         "task": task,
         "architectures": entries,
         "left_out": trained["left_out"],
-        "recommendation": recommend(entries, task, noun="architecture"),
+        "recommendation": shared.recommend(entries, task, noun="architecture"),
     }
     if epochs_cap is not None:
-        summary["epoch_cap_warning"] = epoch_cap_warning(entries, epochs_cap, "architecture")
+        summary["epoch_cap_warning"] = shared.epoch_cap_warning(entries, epochs_cap, "architecture")
     return summary
 
 
@@ -111,21 +103,21 @@ def render_report(summary: dict, settings: dict) -> str:
     entries = summary["architectures"]
     task = get_task(summary["task"])
     score, label = task.score, task.score_label
-    chart = curves_chart(entries, summary["task"], "architecture")
+    chart = shared.curves_chart(entries, summary["task"], "architecture")
     rows = [
         (
             name,
             ", ".join(f"{k} {v}" for k, v in e["settings"].items()),
             f"{e['parameters']:,}",
-            with_interval(e, f"test_{score}"),
-            with_interval(e, "best_val_loss"),
+            shared.with_interval(e, f"test_{score}"),
+            shared.with_interval(e, "best_val_loss"),
             _figure(e["best_epoch_mean"], ".1f"),
             "not reached"
             if e["epochs_to_target_median"] is None
             else f"{e['epochs_to_target_median']:.0f}",
             _figure(e["total_seconds_mean"], ".2f"),
         )
-        for name, e in sorted(entries.items(), key=lambda kv: ranking_loss(kv[1]))
+        for name, e in sorted(entries.items(), key=lambda kv: shared.ranking_loss(kv[1]))
     ]
     header = (
         "architecture",
@@ -142,7 +134,7 @@ def render_report(summary: dict, settings: dict) -> str:
     )
     advice = summary["recommendation"]
     warning = summary.get("epoch_cap_warning")
-    diverged = diverged_text(entries)
+    diverged = shared.diverged_text(entries)
     body = (
         f'<p class="note"><strong>What to take away.</strong> {escape(advice["text"])}</p>'
         + (f'<p class="note"><strong>Warning.</strong> {escape(warning)}</p>' if warning else "")

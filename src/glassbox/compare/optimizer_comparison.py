@@ -81,17 +81,10 @@ def tune(
     data = sample_rows(data, comparison.max_rows, seed)
     grid = tuning.learning_rate_grid(*comparison.lr_range, comparison.trials_per_optimizer, seed)
     templates = {o: run_settings(training, comparison, o, seed) for o in comparison.optimizers}
-    return tuning.run_studies_in_processes(
-        comparison.processes,
-        data,
-        X_test,
-        y_test,
-        templates,
-        comparison.lr_range,
-        grid,
-        (comparison.storage, journal),
-        pruning_rungs(comparison, training),
-    )
+    rungs = pruning_rungs(comparison, training)
+    plan = tuning.Plan(data, X_test, y_test, templates, comparison.lr_range, grid, rungs)
+    storage = (comparison.storage, journal)
+    return tuning.run_studies_in_processes(comparison.processes, plan, storage)
 
 
 def pruning_rungs(comparison: OptimizerComparisonParams, training: TrainingParams) -> list[int]:

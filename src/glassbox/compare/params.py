@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from glassbox.parameters import StrictParams, registered
+from glassbox.parameters import Seeds, StrictParams, registered
 from glassbox.training.architectures import ARCHITECTURES
 from glassbox.training.optimizers import OPTIMIZERS
 from glassbox.training.params import OptimizerName
@@ -25,7 +25,7 @@ class OptimizerComparisonParams(StrictParams):
     optimizers: list[OptimizerName] = Field(
         default_factory=lambda: list(OPTIMIZERS), min_length=1, description="default: all"
     )
-    seeds: list[int] = Field(
+    seeds: Seeds = Field(
         default_factory=lambda: [0, 1, 2, 3, 4],
         min_length=1,
         description="every final run once per seed; the first is also the trials' seed",
@@ -64,13 +64,6 @@ class OptimizerComparisonParams(StrictParams):
         "but its best third stop (the same rungs for all); none: every trial its full budget",
     )
 
-    @field_validator("seeds")
-    @classmethod
-    def _distinct_seeds(cls, seeds: list[int]) -> list[int]:
-        if len(set(seeds)) != len(seeds) or any(s < 0 for s in seeds):
-            raise ValueError(f"seeds must be distinct and at least 0; got {seeds}")
-        return seeds
-
     @model_validator(mode="after")
     def _positive_rates(self) -> OptimizerComparisonParams:
         bad = {k: v for k, v in self.learning_rates.items() if v is not None and v <= 0}
@@ -91,7 +84,7 @@ class PrivacyComparisonParams(StrictParams):
         description="privacy budgets to train at; null: no privacy (ε = ∞)",
     )
     clip_only: bool = Field(True, description="also train with clipping and no noise")
-    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
+    seeds: Seeds = Field(default_factory=lambda: [0, 1, 2], min_length=1)
     batch_size: int | None = Field(256, ge=1, description="null: training.batch_size")
     epochs: int | None = Field(30, ge=1, description="null: training.epochs")
     lr: float | None = Field(0.01, gt=0, description="null: training.optimizer.lr")
@@ -105,13 +98,6 @@ class PrivacyComparisonParams(StrictParams):
             raise ValueError(f"each epsilon must be positive, or null for no privacy; got {bad}")
         return values
 
-    @field_validator("seeds")
-    @classmethod
-    def _distinct_seeds(cls, seeds: list[int]) -> list[int]:
-        if len(set(seeds)) != len(seeds):
-            raise ValueError(f"seeds must be distinct; got {seeds}")
-        return seeds
-
 
 class ArchitectureComparisonParams(StrictParams):
     """`architecture_comparison` in conf/base/parameters_architecture_comparison.yml.
@@ -124,5 +110,5 @@ class ArchitectureComparisonParams(StrictParams):
     architectures: list[ArchitectureName] = Field(
         default_factory=lambda: list(ARCHITECTURES), min_length=1, description="default: all"
     )
-    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
+    seeds: Seeds = Field(default_factory=lambda: [0, 1, 2], min_length=1)
     epochs: int | None = Field(None, ge=1, description="null: training.epochs")

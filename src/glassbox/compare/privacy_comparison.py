@@ -2,7 +2,7 @@
 of `privacy_comparison.epsilons` (null: no privacy), plus a control with each row's gradient
 clipped but no noise added, over several seeds; then, per budget, the test score, the
 calibration error, how stable the explanations are across seeds, and how much a
-membership-inference attack learns (glassbox.evaluate.membership).
+membership-inference attack learns (glassbox.compare.membership).
 
 Every run shares the comparison's batch size, epochs and learning rate (DP-SGD wants larger
 batches, fewer epochs and a larger step than plain training; the run without privacy uses
@@ -19,8 +19,8 @@ import torch
 
 from glassbox.compare.comparison import describe_run as comparison_run
 from glassbox.compare.comparison import diverged_text, figures
+from glassbox.compare.membership import loss_threshold_attack, per_row_losses
 from glassbox.compare.params import PrivacyComparisonParams
-from glassbox.evaluate.membership import loss_threshold_attack, per_row_losses
 from glassbox.tasks import get_task
 from glassbox.training.loop import TrainingData
 from glassbox.training.losses import build_loss

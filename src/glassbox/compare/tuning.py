@@ -43,6 +43,7 @@ import os
 import re
 import socket
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -243,62 +244,58 @@ def _write_claims(storage, trial_ids: list[int]) -> None:
         storage.set_trial_user_attr(trial_id, CLAIM, _claim_record())
 
 
-def run_studies_in_processes(
-    processes: int,
-    data: TrainingData,
-    X_test: torch.Tensor,
-    y_test: torch.Tensor,
-    templates: dict[str, TrainingParams],
-    lr_range: tuple[float, float],
-    grid: list[float],
-    storage_spec: tuple[str | None, Path],
-    rungs: list[int] = (),
-) -> dict[str, dict]:
+@dataclass(frozen=True)
+class Plan:
+    """What every process of one tuning trains and scores, the same for all of them: the
+    data, the test rows, each optimizer's run template, the learning rates (the range and
+    its log grid) and the pruning rungs (none: every trial trains its full budget)."""
+
+    data: TrainingData
+    X_test: torch.Tensor
+    y_test: torch.Tensor
+    templates: dict[str, TrainingParams]
+    lr_range: tuple[float, float]
+    grid: list[float]
+    rungs: list[int] = ()
+
+
+def run_studies_in_processes(processes: int, plan: Plan, storage_spec: tuple) -> dict[str, dict]:
     """:func:`run_studies` in this process and ``processes - 1`` helpers on this machine,
-    all sharing the study through its storage (each process single-threaded: the thread
-    policy is inherited). A helper that dies leaves its trials to be queued again here."""
+    all sharing the study through its storage (``storage_spec``: open_storage's arguments;
+    each process single-threaded: the thread policy is inherited). A helper that dies
+    leaves its trials to be queued again here."""
     import multiprocessing
 
-    args = (data, X_test, y_test, templates, lr_range, grid)
     helpers = [
         multiprocessing.get_context("spawn").Process(
-            target=_helper, args=(*args, storage_spec, rungs), daemon=True
+            target=_helper, args=(plan, storage_spec), daemon=True
         )
         for _ in range(processes - 1)
     ]
     for helper in helpers:
         helper.start()
     try:
-        return run_studies(*args, open_storage(*storage_spec), rungs)
+        return run_studies(plan, open_storage(*storage_spec))
     finally:
         for helper in helpers:
             helper.join()
 
 
-def _helper(data, X_test, y_test, templates, lr_range, grid, storage_spec, rungs) -> None:
-    storage = open_storage(*storage_spec)
-    run_studies(data, X_test, y_test, templates, lr_range, grid, storage, rungs)
+def _helper(plan: Plan, storage_spec: tuple) -> None:
+    run_studies(plan, open_storage(*storage_spec))
 
 
-def run_studies(
-    data: TrainingData,
-    X_test: torch.Tensor,
-    y_test: torch.Tensor,
-    templates: dict[str, TrainingParams],
-    lr_range: tuple[float, float],
-    grid: list[float],
-    storage,
-    rungs: list[int] = (),
-) -> dict[str, dict]:
+def run_studies(plan: Plan, storage) -> dict[str, dict]:
     """Run every optimizer's study to the end (this process's share of its trials, then
-    waiting for the others'), pruned at ``rungs`` (glassbox.compare.pruning; none: every
-    trial trains its full budget); per optimizer, its finished trials in grid order, and
-    how many trials a stopped run abandoned (FAIL, queued again)."""
+    waiting for the others'), pruned at ``plan.rungs`` (glassbox.compare.pruning); per
+    optimizer, its finished trials in grid order, and how many trials a stopped run
+    abandoned (FAIL, queued again)."""
     from optuna.trial import TrialState
 
     from glassbox.compare.comparison import describe_run
     from glassbox.training.stacked import train_stacked
 
+    data, templates, grid, rungs = plan.data, plan.templates, plan.grid, plan.rungs
     most = math.ceil(len(templates) / 2)  # studies per round: a second process finds work
     digest = data_digest(data)
     studies = {
@@ -313,7 +310,7 @@ def run_studies(
                 claimed += [(name, *pair) for pair in _claim(storage, study, len(grid))]
         if claimed:
             settings = [
-                _with_lr(templates[name], trial.suggest_float("lr", *lr_range, log=True))
+                _with_lr(templates[name], trial.suggest_float("lr", *plan.lr_range, log=True))
                 for name, _, trial in claimed
             ]
             log.info(
@@ -329,7 +326,7 @@ def run_studies(
             for position, ((name, _, trial), params, (model, history)) in enumerate(
                 zip(claimed, settings, trained, strict=True)
             ):
-                run = describe_run(model, history, params, data, X_test, y_test)
+                run = describe_run(model, history, params, data, plan.X_test, plan.y_test)
                 if position in halving.pruned:
                     trial.set_user_attr(RUN, run | {"pruned_at": halving.pruned[position]})
                     studies[name].tell(trial, state=TrialState.PRUNED)

@@ -12,11 +12,11 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from glassbox.evaluate.metrics import privacy_sentence
 from glassbox.evaluate.verdict import headline_names, ranking_score
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import describe
+from glassbox.training.privacy_record import privacy_sentence
 
 TOP_FEATURES = 5
 # The files whose DVC hashes name a model's inputs and itself.

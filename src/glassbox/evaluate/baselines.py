@@ -56,21 +56,34 @@ def fit_baselines(
     models = {
         "majority_class": DummyClassifier(strategy="most_frequent"),
         "logistic_regression": LogisticRegression(max_iter=2000),
-        "mlp_classifier": MLPClassifier(
-            hidden_layer_sizes=tuple(hidden_sizes),
-            max_iter=500,
-            random_state=seed,
-            early_stopping=len(X_train) > MLP_EARLY_STOPPING_ROWS,
-        ),
+        "mlp_classifier": _mlp(MLPClassifier, hidden_sizes, 500, seed, len(X_train)),
         "hist_gradient_boosting": HistGradientBoostingClassifier(random_state=seed),
         "random_forest": RandomForestClassifier(random_state=seed),
     }
+    return _fitted(models, X_train, y_train, weights)
+
+
+def _mlp(estimator, hidden_sizes: list[int], max_iter: int, seed: int, rows: int):
+    """scikit-learn's MLP with the network's hidden sizes, stopping early on large tables."""
+    return estimator(
+        hidden_layer_sizes=tuple(hidden_sizes),
+        max_iter=max_iter,
+        random_state=seed,
+        early_stopping=rows > MLP_EARLY_STOPPING_ROWS,
+    )
+
+
+def _fitted(models: dict, X_train, y_train, weights: np.ndarray | None = None) -> dict:
+    """Every model fitted, one progress step each; ``weights`` for all but the trivial ones
+    (the majority class stays what it says)."""
     with warnings.catch_warnings(), Heartbeat("fitting the baselines") as beat:
         warnings.simplefilter("ignore", ConvergenceWarning)  # reported through the scores
         for position, (name, model) in enumerate(models.items(), start=1):
             beat.doing(f"{name} ({position} of {len(models)})")
-            trivial = name in TRIVIAL_BASELINES  # the majority class stays what it says
-            model.fit(X_train, y_train, sample_weight=None if trivial else weights)
+            if weights is None or name in TRIVIAL_BASELINES:
+                model.fit(X_train, y_train)
+            else:
+                model.fit(X_train, y_train, sample_weight=weights)
     return models
 
 
@@ -109,18 +122,8 @@ def fit_regression_baselines(
     models = {
         "training_mean": DummyRegressor(strategy="mean"),
         "linear_regression": LinearRegression(),
-        "mlp_regressor": MLPRegressor(
-            hidden_layer_sizes=tuple(hidden_sizes),
-            max_iter=1000,
-            random_state=seed,
-            early_stopping=len(X_train) > MLP_EARLY_STOPPING_ROWS,
-        ),
+        "mlp_regressor": _mlp(MLPRegressor, hidden_sizes, 1000, seed, len(X_train)),
         "hist_gradient_boosting": HistGradientBoostingRegressor(random_state=seed),
         "random_forest": RandomForestRegressor(random_state=seed),
     }
-    with warnings.catch_warnings(), Heartbeat("fitting the baselines") as beat:
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        for position, (name, model) in enumerate(models.items(), start=1):
-            beat.doing(f"{name} ({position} of {len(models)})")
-            model.fit(X_train, y_train)
-    return models
+    return _fitted(models, X_train, y_train)

@@ -3,9 +3,9 @@ verdict first, then every model's figures with their intervals, then the figures
 
 from __future__ import annotations
 
-from glassbox.evaluate.metrics import privacy_sentence
 from glassbox.evaluate.verdict import headline_names, ranking_score, signed
 from glassbox.html_report import escape, figure_to_img, page, table
+from glassbox.training.privacy_record import privacy_sentence
 
 FIGURE_TITLES = {
     "model_and_baselines.png": "The network and every baseline, with intervals (test split)",

@@ -25,13 +25,14 @@ from glassbox.prepare.model_input import (
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.progress import Heartbeat
 from glassbox.tasks import get_task
+from glassbox.training import Network
 
 if TYPE_CHECKING:
     from torch import nn
 
 
 def explain_test_set(
-    model: nn.Module,
+    model: Network,
     X_train: pd.DataFrame,
     X_test: pd.DataFrame,
     y_test: pd.DataFrame,

@@ -66,50 +66,58 @@ def _top_features_text(
     )
 
 
-def local_section_regression(explanations: dict, preprocessor: Preprocessor, params) -> str:
+def _local_examples(
+    explanations: dict, lead: str, groups: dict, cells: dict, preprocessor, params, image_title
+) -> str:
+    """The report's local examples: for each group (title → explained rows, best first) its
+    first rows as a table (their test row number, ``cells``: heading → the row's text, and
+    their strongest features), with each row's attribution map where the rows are images
+    (``image_title``: the row's caption; None: no maps)."""
     method = next(iter(explanations["attributions"]))
     values = explanations["attributions"][method].values
-    true = preprocessor.decode_values(explanations["labels"])
-    predicted = preprocessor.decode_values(explanations["probabilities"][:, 0])
-    error = np.abs(predicted - true)
-    groups = {
-        "Most accurate predictions": np.argsort(error, kind="stable"),
-        "Largest errors": np.argsort(-error, kind="stable"),
-    }
     html = [
-        f"<p>Signed attributions by {escape(method.replace('_', ' '))}; positive values "
-        "raise the prediction.</p>"
+        f"<p>Signed attributions by {escape(method.replace('_', ' '))}; positive values {lead}.</p>"
     ]
     for title, rows in groups.items():
         rows = rows[: params.local_examples]
         html.append(f"<h3>{escape(title)}</h3>")
-        table_rows = []
-        for row in rows:
-            features = _top_features_text(values[row], explanations["X"][row], preprocessor, params)
-            table_rows.append(
-                (
-                    int(explanations["row_ids"][row]),
-                    f"{true[row]:.4g}",
-                    f"{predicted[row]:.4g}",
-                    f"{error[row]:.4g}",
-                    features,
-                )
+        if len(rows) == 0:
+            html.append("<p>None in the explained rows.</p>")
+            continue
+        if preprocessor.image_shape and image_title is not None:
+            titles = [image_title(row) for row in rows]
+            html.append(pictures.local_maps(explanations, rows, method, titles, preprocessor))
+        body = [
+            (
+                int(explanations["row_ids"][row]),
+                *(cell(row) for cell in cells.values()),
+                _top_features_text(values[row], explanations["X"][row], preprocessor, params),
             )
-        html.append(
-            table(
-                ("test row", "true", "predicted", "error", "top features = value (attribution)"),
-                table_rows,
-            )
-        )
+            for row in rows
+        ]
+        html.append(table(("test row", *cells, "top features = value (attribution)"), body))
     return "".join(html)
 
 
 def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str:
+    """Examples: a classifier's most confident correct and wrong predictions, a
+    regression's most accurate predictions and largest errors."""
     if not get_task(explanations.get("task", DEFAULT_TASK)).predicts_classes:
-        return local_section_regression(explanations, preprocessor, params)
-    method = next(iter(explanations["attributions"]))
-    values = explanations["attributions"][method].values
-    X, labels, proba = explanations["X"], explanations["labels"], explanations["probabilities"]
+        true = preprocessor.decode_values(explanations["labels"])
+        predicted = preprocessor.decode_values(explanations["probabilities"][:, 0])
+        error = np.abs(predicted - true)
+        groups = {
+            "Most accurate predictions": np.argsort(error, kind="stable"),
+            "Largest errors": np.argsort(-error, kind="stable"),
+        }
+        cells = {
+            "true": lambda row: f"{true[row]:.4g}",
+            "predicted": lambda row: f"{predicted[row]:.4g}",
+            "error": lambda row: f"{error[row]:.4g}",
+        }
+        lead = "raise the prediction"
+        return _local_examples(explanations, lead, groups, cells, preprocessor, params, None)
+    labels, proba = explanations["labels"], explanations["probabilities"]
     predicted = proba.argmax(axis=1)
     confidence = proba.max(axis=1)
     correct = np.flatnonzero(predicted == labels)
@@ -118,48 +126,18 @@ def local_section(explanations: dict, preprocessor: Preprocessor, params) -> str
         "Most confident correct predictions": correct[np.argsort(-confidence[correct])],
         "Misclassified examples (most confident first)": wrong[np.argsort(-confidence[wrong])],
     }
-    html = [
-        f"<p>Signed attributions by {escape(method.replace('_', ' '))}; positive values "
-        "push towards the explained class.</p>"
-    ]
-    for title, rows in groups.items():
-        rows = rows[: params.local_examples]
-        html.append(f"<h3>{escape(title)}</h3>")
-        if len(rows) == 0:
-            html.append("<p>None in the explained rows.</p>")
-            continue
-        if preprocessor.image_shape:
-            titles = [
-                f"true {preprocessor.classes[labels[row]]}, "
-                f"pred {preprocessor.classes[predicted[row]]}"
-                for row in rows
-            ]
-            html.append(pictures.local_maps(explanations, rows, method, titles, preprocessor))
-        table_rows = []
-        for row in rows:
-            features = _top_features_text(values[row], X[row], preprocessor, params)
-            table_rows.append(
-                (
-                    int(explanations["row_ids"][row]),
-                    preprocessor.classes[labels[row]],
-                    preprocessor.classes[predicted[row]],
-                    f"{confidence[row]:.3f}",
-                    features,
-                )
-            )
-        html.append(
-            table(
-                (
-                    "test row",
-                    "true",
-                    "predicted",
-                    "confidence",
-                    "top features = value (attribution)",
-                ),
-                table_rows,
-            )
-        )
-    return "".join(html)
+    classes = preprocessor.classes
+    cells = {
+        "true": lambda row: classes[labels[row]],
+        "predicted": lambda row: classes[predicted[row]],
+        "confidence": lambda row: f"{confidence[row]:.3f}",
+    }
+
+    def image_title(row: int) -> str:
+        return f"true {classes[labels[row]]}, pred {classes[predicted[row]]}"
+
+    lead = "push towards the explained class"
+    return _local_examples(explanations, lead, groups, cells, preprocessor, params, image_title)
 
 
 def render(explanations: dict, summary: dict, preprocessor: Preprocessor, params) -> str:

@@ -77,107 +77,89 @@ def register_schedule(name: str, steps: Literal["batch", "epoch", "validation_lo
 # repeats bit for bit. (Plain SGD's loop is as fast as its fused kernel.)
 
 
+def _optim():
+    import torch  # when a builder runs, not when the registry is read
+
+    return torch.optim
+
+
+def _lr_scheduler():
+    return _optim().lr_scheduler
+
+
 @register_optimizer("sgd", default_lr=0.1)
 def _sgd(parameters, settings):
-    import torch
+    return _optim().SGD(parameters, lr=settings.lr, weight_decay=settings.weight_decay)
 
-    return torch.optim.SGD(parameters, lr=settings.lr, weight_decay=settings.weight_decay)
+
+def _sgd_with_momentum(parameters, settings, nesterov: bool):
+    return _optim().SGD(
+        parameters,
+        lr=settings.lr,
+        momentum=settings.momentum,
+        nesterov=nesterov,
+        weight_decay=settings.weight_decay,
+        fused=True,
+    )
 
 
 @register_optimizer("momentum", default_lr=0.05)
 def _momentum(parameters, settings):
-    import torch
-
-    return torch.optim.SGD(
-        parameters,
-        lr=settings.lr,
-        momentum=settings.momentum,
-        weight_decay=settings.weight_decay,
-        fused=True,
-    )
+    return _sgd_with_momentum(parameters, settings, nesterov=False)
 
 
 @register_optimizer("nesterov", default_lr=0.05)
 def _nesterov(parameters, settings):
-    import torch
-
-    return torch.optim.SGD(
-        parameters,
-        lr=settings.lr,
-        momentum=settings.momentum,
-        nesterov=True,
-        weight_decay=settings.weight_decay,
-        fused=True,
-    )
+    return _sgd_with_momentum(parameters, settings, nesterov=True)
 
 
 @register_optimizer("rmsprop", default_lr=0.001)
 def _rmsprop(parameters, settings):
-    import torch
-
-    return torch.optim.RMSprop(
+    return _optim().RMSprop(
         parameters, lr=settings.lr, weight_decay=settings.weight_decay, foreach=True
     )
 
 
 @register_optimizer("adagrad", default_lr=0.05)
 def _adagrad(parameters, settings):
-    import torch
-
     on_cpu = all(t.device.type == "cpu" for t in parameters)  # its fused kernel is CPU-only
-    return torch.optim.Adagrad(
+    return _optim().Adagrad(
         parameters, lr=settings.lr, weight_decay=settings.weight_decay, fused=on_cpu
     )
 
 
 @register_optimizer("adam", default_lr=0.001)
 def _adam(parameters, settings):
-    import torch
-
-    return torch.optim.Adam(
-        parameters, lr=settings.lr, weight_decay=settings.weight_decay, fused=True
-    )
+    return _optim().Adam(parameters, lr=settings.lr, weight_decay=settings.weight_decay, fused=True)
 
 
 @register_optimizer("adamw", default_lr=0.001, default_weight_decay=0.01)
 def _adamw(parameters, settings):
-    import torch
-
-    return torch.optim.AdamW(
+    return _optim().AdamW(
         parameters, lr=settings.lr, weight_decay=settings.weight_decay, fused=True
     )
 
 
 @register_schedule("step", steps="epoch")
 def _step(optimizer, settings, epochs, steps_per_epoch):
-    import torch
-
-    return torch.optim.lr_scheduler.StepLR(
-        optimizer, step_size=settings.step_size, gamma=settings.gamma
-    )
+    return _lr_scheduler().StepLR(optimizer, step_size=settings.step_size, gamma=settings.gamma)
 
 
 @register_schedule("cosine", steps="epoch")
 def _cosine(optimizer, settings, epochs, steps_per_epoch):
-    import torch
-
-    return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
+    return _lr_scheduler().CosineAnnealingLR(optimizer, T_max=epochs)
 
 
 @register_schedule("plateau", steps="validation_loss")
 def _plateau(optimizer, settings, epochs, steps_per_epoch):
-    import torch
-
-    return torch.optim.lr_scheduler.ReduceLROnPlateau(
+    return _lr_scheduler().ReduceLROnPlateau(
         optimizer, factor=settings.gamma, patience=settings.patience
     )
 
 
 @register_schedule("onecycle", steps="batch")
 def _onecycle(optimizer, settings, epochs, steps_per_epoch):
-    import torch
-
-    return torch.optim.lr_scheduler.OneCycleLR(
+    return _lr_scheduler().OneCycleLR(
         optimizer,
         max_lr=[group["lr"] for group in optimizer.param_groups],
         epochs=epochs,

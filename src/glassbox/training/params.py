@@ -11,11 +11,10 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
-    field_validator,
     model_validator,
 )
 
-from glassbox.parameters import StrictParams, registered
+from glassbox.parameters import Seeds, StrictParams, registered
 from glassbox.training.architectures import ARCHITECTURES, architecture
 from glassbox.training.losses import LOSSES
 from glassbox.training.optimizers import OPTIMIZERS, SCHEDULES
@@ -249,14 +248,7 @@ class TrainingParams(StrictParams):
 class SeedRunsParams(StrictParams):
     """`seed_runs` in conf/base/parameters_seed_runs.yml."""
 
-    seeds: list[int] = Field(
+    seeds: Seeds = Field(
         default_factory=lambda: [0, 1, 2],
         description="the configured model retrained with each; fewer than 2: none",
     )
-
-    @field_validator("seeds")
-    @classmethod
-    def _distinct(cls, seeds: list[int]) -> list[int]:
-        if len(set(seeds)) != len(seeds) or any(s < 0 for s in seeds):
-            raise ValueError(f"seeds must be distinct and at least 0; got {seeds}")
-        return seeds

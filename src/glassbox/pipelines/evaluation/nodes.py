@@ -11,9 +11,9 @@ import pandas as pd
 
 from glassbox.evaluate.metrics import headline_metrics
 from glassbox.evaluate.verdict import headline_names
-from glassbox.pipelines import Network
 from glassbox.prepare.model_input import check_features, check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.training import Network
 
 log = logging.getLogger(__name__)
 

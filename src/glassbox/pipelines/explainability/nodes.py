@@ -1,28 +1,11 @@
-"""Nodes of the explainability pipeline that adapt: the test set's explanation (its model
-annotation must not import PyTorch), the metrics DVC reads and the report (which imports
-matplotlib only when it runs). The rest of the pipeline names glassbox.explain.explanation's
-functions directly."""
+"""Nodes of the explainability pipeline that adapt: the metrics DVC reads and the report
+(which imports matplotlib only when it runs). The rest of the pipeline names
+glassbox.explain.explanation's functions directly."""
 
 from __future__ import annotations
 
-import pandas as pd
-
-from glassbox.explain import explanation
 from glassbox.explain.params import ExplainabilityParams
-from glassbox.pipelines import Network
 from glassbox.prepare.preprocessing import Preprocessor
-
-
-def explain_test_set(
-    model: Network,
-    X_train: pd.DataFrame,
-    X_test: pd.DataFrame,
-    y_test: pd.DataFrame,
-    preprocessor: Preprocessor,
-    params: ExplainabilityParams,
-) -> dict:
-    """Attributions of every method for the test rows (or a seeded sample), and their checks."""
-    return explanation.explain_test_set(model, X_train, X_test, y_test, preprocessor, params)
 
 
 def explainability_metrics(explainability_summary: dict) -> dict:

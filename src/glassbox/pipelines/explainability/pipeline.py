@@ -5,14 +5,14 @@ from kedro.pipeline import Node, Pipeline
 from glassbox.explain import explanation
 from glassbox.pipelines import MODEL_INPUT
 
-from .nodes import explain_test_set, explainability_metrics, render_explainability_report
+from .nodes import explainability_metrics, render_explainability_report
 
 
 def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
             Node(
-                explain_test_set,
+                explanation.explain_test_set,
                 ["model", "X_train", "X_test", "y_test", "preprocessor", "params:explainability"],
                 "explanations",
                 name="explain_test_set",

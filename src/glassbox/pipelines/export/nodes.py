@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 
 from glassbox.deploy import model_card
-from glassbox.pipelines import Network
 from glassbox.prepare.model_input import check_features, check_model_fits, feature_tensor
 from glassbox.prepare.params import DataProcessingParams
 from glassbox.prepare.preprocessing import Preprocessor
+from glassbox.training import Network
 from glassbox.training.params import TrainingParams
 
 

@@ -9,10 +9,10 @@ import pandas as pd
 
 from glassbox.deploy import inference
 from glassbox.deploy.params import InferenceParams
-from glassbox.pipelines import Network
 from glassbox.prepare.model_input import check_model_fits
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.tasks import get_task
+from glassbox.training import Network
 
 log = logging.getLogger(__name__)
 

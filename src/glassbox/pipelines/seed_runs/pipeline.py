@@ -2,6 +2,8 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from glassbox.pipelines import TRAINING_SPLITS
+
 from .nodes import train_seed_runs
 
 
@@ -11,10 +13,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 train_seed_runs,
                 [
-                    "X_train",
-                    "y_train",
-                    "X_val",
-                    "y_val",
+                    *TRAINING_SPLITS,
                     "preprocessor",
                     "params:training",
                     "params:seed_runs",

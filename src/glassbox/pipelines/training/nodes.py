@@ -6,10 +6,10 @@ import logging
 
 import pandas as pd
 
-from glassbox.pipelines import Network
 from glassbox.prepare.model_input import check_features
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.thread_policy import describe as describe_threads
+from glassbox.training import Network
 from glassbox.training.checkpoints import CheckpointStore
 from glassbox.training.losses import check_loss_fits
 from glassbox.training.params import TrainingParams

@@ -2,6 +2,8 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from glassbox.pipelines import TRAINING_SPLITS
+
 from .nodes import train_model
 
 
@@ -11,10 +13,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 train_model,
                 [
-                    "X_train",
-                    "y_train",
-                    "X_val",
-                    "y_val",
+                    *TRAINING_SPLITS,
                     "preprocessor",
                     "params:training",
                     "training_checkpoint",

@@ -3,7 +3,7 @@ one that did not."""
 
 import numpy as np
 
-from glassbox.evaluate.membership import loss_threshold_attack
+from glassbox.compare.membership import loss_threshold_attack
 
 
 def test_memorised_rows_are_found_and_indistinguishable_rows_are_not():
@@ -17,7 +17,7 @@ def test_memorised_rows_are_found_and_indistinguishable_rows_are_not():
 
 
 def test_a_private_models_record_reaches_dvcs_metrics_and_the_reports_sentence():
-    from glassbox.evaluate.metrics import privacy_metrics, privacy_sentence
+    from glassbox.training.privacy_record import privacy_metrics, privacy_sentence
 
     record = {
         "enabled": True,
