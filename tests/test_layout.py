@@ -58,3 +58,16 @@ def test_each_room_keeps_its_parameter_models():
     for room in ("prepare", "training", "evaluate", "explain", "compare", "deploy"):
         assert (PACKAGE / room / "params.py").exists(), room
     assert not {m for m in _imports(PACKAGE / "parameters.py") if _room(m)}
+
+
+def test_the_layout_page_lists_every_module():
+    import re
+
+    page = (PACKAGE.parents[1] / "docs" / "layout.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"[\w]+\.py", page))
+    modules = {
+        p.name
+        for p in PACKAGE.rglob("*.py")
+        if p.name != "__init__.py" and "pipelines" not in p.relative_to(PACKAGE).parts
+    }
+    assert modules - listed == set()
