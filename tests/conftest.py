@@ -246,12 +246,24 @@ def digits_splits(tmp_path: Path) -> tuple:
     return (catalog.load("preprocessor"), *splits)
 
 
+def shrink_comparisons(project: Path) -> None:
+    """Two optimizers, two architectures, no privacy against clipping only and ε = 8, one
+    seed: the comparisons' own tests cover their defaults."""
+    set_parameters(project, "optimizer_comparison", optimizers=["sgd", "adam"], seeds=[0])
+    set_parameters(
+        project, "architecture_comparison", architectures=["mlp", "cnn"], seeds=[0], epochs=5
+    )
+    set_parameters(
+        project, "privacy_comparison", epsilons=[None, 8.0], seeds=[0], epochs=3, explained_rows=10
+    )
+
+
 def _build_trained_project(project: Path) -> None:
+    """The default `kedro run` on digits (default training and explanations), with every
+    comparison switched on at a small size."""
     copy_project(project)
     write_digits(project)
-    set_parameters(project, "training", epochs=5)
-    small_comparisons(project)
-    set_parameters(project, "explainability", max_rows=40)
+    shrink_comparisons(project)
     set_optional(project, architecture_comparison=True, privacy_comparison=True)
     result = kedro_run(project)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -259,10 +271,11 @@ def _build_trained_project(project: Path) -> None:
 
 @pytest.fixture(scope="session")
 def trained_project(tmp_path_factory, worker_id) -> Path:
-    """A project copy after one full, successful `kedro run` on digits (small budgets, every
-    comparison switched on), shared by the whole session: tests that change it must put back
-    what they changed. Under xdist the run is made once, by the first worker that needs it
-    (a file lock, as pytest-xdist's documentation shows), and each worker gets a copy."""
+    """A project copy after one full, successful `kedro run` on digits (default training and
+    explanations, every comparison switched on at a small size), shared by the whole
+    session: tests that change it must put back what they changed. Under xdist the run
+    is made once, by the first worker that needs it (a file lock, as pytest-xdist's
+    documentation shows), and each worker gets a copy."""
     own = tmp_path_factory.mktemp("trained") / "project"
     if worker_id == "master":  # one process: no one to share with
         _build_trained_project(own)

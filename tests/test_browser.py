@@ -50,7 +50,7 @@ def test_the_explorer_shows_a_chosen_rows_prediction_and_attributions(browser, t
     watched.page.goto(path.as_uri())
     options = watched.page.locator("#explorer-list option")
     total = options.count()
-    assert total == 40  # explainability.max_rows in the test project
+    assert total == 360  # every test row of digits (explainability.max_rows: 2,000)
     chosen = options.nth(7).get_attribute("value")
     watched.page.fill("#explorer-row", chosen)
     watched.page.dispatch_event("#explorer-row", "change")

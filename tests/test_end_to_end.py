@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from benchmarks.make_run_stages import set_optional
 
 from glassbox.prepare.preprocessing import Preprocessor
 from tests.conftest import (
@@ -82,25 +80,11 @@ def test_a_table_never_seen_before_runs_through_conf_alone(
     assert np.isfinite(X_train.to_numpy()).all()
 
 
-def shrink_comparisons(project: Path) -> None:
-    """Two optimizers, two architectures, no privacy against clipping only and ε = 8, one
-    seed: the comparisons' own tests cover their defaults."""
-    set_parameters(project, "optimizer_comparison", optimizers=["sgd", "adam"], seeds=[0])
-    set_parameters(
-        project, "architecture_comparison", architectures=["mlp", "cnn"], seeds=[0], epochs=5
-    )
-    set_parameters(
-        project, "privacy_comparison", epsilons=[None, 8.0], seeds=[0], epochs=3, explained_rows=10
-    )
-
-
-def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(project_copy):
-    write_digits(project_copy)
-    shrink_comparisons(project_copy)
-    set_optional(project_copy, architecture_comparison=True, privacy_comparison=True)
-    result = kedro_run(project_copy)
-    assert result.returncode == 0, result.stderr[-3000:]
-
+def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(
+    trained_project,
+):
+    """The session's default `kedro run` on digits (tests/conftest.py: trained_project)."""
+    project_copy = trained_project
     metrics = json.loads((project_copy / "data/08_reporting/evaluation_details.json").read_text())
     model, baselines = metrics["model"]["accuracy"], metrics["baselines"]
     assert set(baselines) == {

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.browser import Watched
-from tests.conftest import run_cli, small_comparisons
+from tests.conftest import run_cli, set_parameters, small_comparisons
 
 pytestmark = pytest.mark.e2e
 
@@ -29,11 +29,12 @@ QUEUED = ("sgd", "adam")
 
 def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy, browser):
     small_comparisons(project_copy)  # the baselines on fewer rows: this is about the queue
+    set_parameters(project_copy, "training", epochs=3)  # a short budget for every run
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
         assert run_cli(args, project_copy).returncode == 0
     assert run_cli(["dvc", "repro", "evaluation"], project_copy).returncode == 0
 
-    for opt in QUEUED:  # as in the README, plus a short epoch budget
+    for opt in QUEUED:  # as in the README
         queued = run_cli(
             [
                 "dvc",
@@ -44,8 +45,6 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy, b
                 f"opt-{opt}",
                 "-S",
                 f"conf/base/parameters_training.yml:training.optimizer.name={opt}",
-                "-S",
-                "conf/base/parameters_training.yml:training.epochs=3",
                 "evaluation",
             ],
             project_copy,
@@ -102,8 +101,6 @@ def test_queued_experiments_one_per_optimizer_show_their_metrics(project_copy, b
             "sgd-here",
             "-S",
             "conf/base/parameters_training.yml:training.optimizer.name=sgd",
-            "-S",
-            "conf/base/parameters_training.yml:training.epochs=3",
             "-S",
             "conf/base/parameters_training.yml:training.distributed.nproc_per_node=2",
             "evaluation",
