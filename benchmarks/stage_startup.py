@@ -1,5 +1,6 @@
-"""How long each stage's process takes before its first node: Python, Kedro, the project's
-settings and checks, and the modules its pipeline imports.
+"""How long each stage's process takes before its first node (Python, Kedro, the project's
+settings and checks, the modules its pipeline imports) and after its last log line (the
+process's exit).
 
     python -m benchmarks.stage_startup [--repeats 3]
 
@@ -22,8 +23,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
-def first_line_seconds(stage: str) -> tuple[float, float]:
-    """Seconds to the stage's first log line, and to its end."""
+def first_line_seconds(stage: str) -> tuple[float, float, float]:
+    """Seconds to the stage's first log line, from its last line to its end, and in all."""
     started = time.perf_counter()
     with subprocess.Popen(
         [sys.executable, "-m", "kedro", "run", "--pipelines", stage],
@@ -32,13 +33,15 @@ def first_line_seconds(stage: str) -> tuple[float, float]:
         stderr=subprocess.STDOUT,
         text=True,
     ) as run:
-        first = None
+        first = last = None
         for line in run.stdout:
+            last = time.perf_counter()
             if first is None and f"kedro run {stage}:" in line:
-                first = time.perf_counter() - started
+                first = last - started
     if run.returncode != 0 or first is None:
         sys.exit(f"kedro run --pipelines {stage} failed: run `make run` first")
-    return first, time.perf_counter() - started
+    ended = time.perf_counter()
+    return first, ended - last, ended - started
 
 
 def kedro_stages() -> list[str]:
@@ -54,13 +57,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     options = parser.parse_args()
-    print("| stage | seconds to the first node | seconds in all |")  # noqa: T201
-    print("| --- | --- | --- |")  # noqa: T201
+    print("| stage | seconds to the first node | seconds to exit | seconds in all |")  # noqa: T201
+    print("| --- | --- | --- | --- |")  # noqa: T201
     for stage in kedro_stages():
         runs = [first_line_seconds(stage) for _ in range(options.repeats)]
-        first = statistics.median(r[0] for r in runs)
-        total = statistics.median(r[1] for r in runs)
-        print(f"| `{stage}` | {first:.2f} | {total:.2f} |")  # noqa: T201
+        first, exit_, total = (statistics.median(r[i] for r in runs) for i in range(3))
+        print(f"| `{stage}` | {first:.2f} | {exit_:.2f} | {total:.2f} |")  # noqa: T201
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from glassbox.wiring.hooks import (  # noqa: E402 - settings are constants plus 
     DistributedWriterHooks,
     PreflightHooks,
     ProgressHooks,
+    QuickExitHooks,
     RunLockHooks,
 )
 
@@ -26,4 +27,5 @@ HOOKS = (
     DistributedWriterHooks(),
     ArrowMemoryHooks(),
     ProgressHooks(),
+    QuickExitHooks(),
 )
