@@ -16,6 +16,7 @@ from benchmarks.make_run_stages import set_optional
 from glassbox.optional import DEFAULTS
 from tests.conftest import run_cli, set_parameters, small_comparisons, use_dataset
 from tests.sharing import (
+    assert_nothing_to_reproduce,
     clone_and_pull,
     commit,
     dvc_outputs,
@@ -146,13 +147,15 @@ def test_a_messy_table_of_ones_own_runs_through_the_one_edit_and_make_run(
     commit(project_copy, "results")
     push(project_copy)
     push(project_copy, "s3")
-    clone_and_pull(project_copy, tmp_path / "teammate")
     clone_and_pull(project_copy, tmp_path / "teammate_s3", "s3")
-    # Or the README's way: `git clone` and `make run`, which pulls and runs nothing.
+    # And the README's way from the folder remote: `git clone` and `make run`, which pulls
+    # and runs nothing.
     cloned = tmp_path / "teammate_make"
     assert run_cli(["git", "clone", "-q", str(project_copy), str(cloned)], tmp_path).returncode == 0
     again = make_run(cloned)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert "Running stage" not in again.stdout, again.stdout
+    assert "ERROR" not in again.stdout + again.stderr
     assert dvc_outputs(cloned) == dvc_outputs(project_copy)
+    assert_nothing_to_reproduce(cloned)
     assert again.stdout.splitlines()[-1] == summary[-1]  # the same result, read from the pull
