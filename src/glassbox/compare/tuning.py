@@ -82,16 +82,35 @@ def open_storage(url: str | None, journal: Path):
 
         journal.parent.mkdir(parents=True, exist_ok=True)
         return JournalStorage(JournalFileBackend(str(journal)))
-    try:
-        return optuna.storages.RDBStorage(url)
-    except Exception as err:  # no driver, a malformed URL, a database out of reach
-        shown = without_password(url)
-        raise InputDataError(
-            f"optimizer_comparison.storage: cannot open the Optuna storage {shown!r}: "
-            f"{type(err).__name__}: {err}. Expected a database URL Optuna takes "
-            "(sqlite:///study.db, postgresql://user@host/db with its driver installed, "
-            "e.g. pip install psycopg2-binary), or null for the project's journal file."
-        ) from None
+    for attempt in range(SCHEMA_RACE_RETRIES + 1):
+        try:
+            return optuna.storages.RDBStorage(url)
+        except Exception as err:  # no driver, a malformed URL, a database out of reach
+            if _schema_race(err) and attempt < SCHEMA_RACE_RETRIES:
+                # Machines started at once against an empty database all create Optuna's
+                # tables; all but one fail on the duplicate. The tables exist once it is
+                # done: open them again.
+                time.sleep(0.5 * (attempt + 1))
+                continue
+            shown = without_password(url)
+            raise InputDataError(
+                f"optimizer_comparison.storage: cannot open the Optuna storage {shown!r}: "
+                f"{type(err).__name__}: {err}. Expected a database URL Optuna takes "
+                "(sqlite:///study.db, postgresql://user@host/db: the project installs the "
+                "PostgreSQL driver), or null for the project's journal file."
+            ) from None
+
+
+SCHEMA_RACE_RETRIES = 5
+
+
+def _schema_race(err: Exception) -> bool:
+    """Whether opening failed because another process was creating the same tables."""
+    from sqlalchemy.exc import IntegrityError, ProgrammingError
+
+    return isinstance(err, IntegrityError | ProgrammingError) and (
+        "already exists" in str(err) or "duplicate key" in str(err)
+    )
 
 
 def without_password(url: str | None) -> str | None:

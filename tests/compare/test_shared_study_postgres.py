@@ -1,0 +1,140 @@
+"""The optimizer comparison's study shared through a real PostgreSQL server
+(tests/postgres.py), as machines share it (docs/scale.md): worker processes that run the
+same study at once, one SIGKILLed mid-trial, one joining late. Each trial trains once,
+the completed trials are exactly the grid, and every worker ends with the same study."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from glassbox.compare import tuning
+from tests.postgres import postgres_server
+
+pytestmark = pytest.mark.e2e
+
+POINTS = 6  # learning rates per optimizer (two optimizers: 12 trials)
+
+# One worker: the study of tests/compare/test_tuning.py's two optimizers on a small table,
+# through the storage URL it is given; prints each optimizer's trials (index, value).
+WORKER = textwrap.dedent(
+    f"""
+    import json, sys
+    from glassbox.compare import tuning
+    from tests.compare.test_tuning import _templates, LR_RANGE
+    from tests.training.test_loop import blobs
+    data = blobs(n=2000)
+    grid = tuning.learning_rate_grid(*LR_RANGE, {POINTS}, seed=0)
+    epochs = int(sys.argv[2])
+    plan = tuning.Plan(data, data.X_val, data.y_val, _templates(epochs=epochs), LR_RANGE, grid)
+    found = tuning.run_studies(plan, tuning.open_storage(sys.argv[1], None))
+    print(json.dumps({{n: [[t["index"], t["best_val_loss"]] for t in s["trials"]]
+                      for n, s in found.items()}}))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with postgres_server() as running:
+        yield running
+
+
+def _worker(url: str, epochs: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, url, str(epochs)], stdout=subprocess.PIPE, text=True
+    )
+
+
+def _finish(worker: subprocess.Popen) -> dict:
+    out, _ = worker.communicate(timeout=600)
+    assert worker.returncode == 0
+    return json.loads(out)
+
+
+def _trials(url: str) -> dict[str, list]:
+    """Every trial of every study in the database, by study."""
+    import optuna
+
+    storage = tuning.open_storage(url, None)
+    return {
+        summary.study_name: optuna.load_study(
+            storage=storage, study_name=summary.study_name
+        ).get_trials()
+        for summary in optuna.get_all_study_summaries(storage)
+    }
+
+
+def _completed_once(url: str) -> set[int]:
+    """Asserts that each grid point completed exactly once in every study; returns the
+    process ids that trained them."""
+    from optuna.trial import TrialState
+
+    pids = set()
+    studies = _trials(url)
+    assert len(studies) == 2
+    for trials in studies.values():
+        done = [t for t in trials if t.state == TrialState.COMPLETE]
+        assert sorted(t.user_attrs["index"] for t in done) == list(range(POINTS))
+        pids |= {t.user_attrs[tuning.CLAIM]["pid"] for t in done}
+    return pids
+
+
+def _wait_for(condition, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_two_workers_share_one_study_on_postgresql_and_each_trial_trains_once(server):
+    url = server.database("two_workers")
+    workers = [_worker(url, 10) for _ in range(2)]
+    first, second = (_finish(w) for w in workers)
+    assert first == second  # both end with the whole study
+    assert len(_completed_once(url)) == 2  # both trained some of it
+    alone = server.database("one_worker")
+    assert _finish(_worker(alone, 10)) == first  # the same study as one worker's
+
+
+def _running(url: str, pid: int) -> bool:
+    from optuna.trial import TrialState
+
+    return any(
+        t.state == TrialState.RUNNING and t.user_attrs.get(tuning.CLAIM, {}).get("pid") == pid
+        for trials in _trials(url).values()
+        for t in trials
+    )
+
+
+def test_a_worker_killed_mid_trial_leaves_its_trials_to_the_others(server):
+    from optuna.trial import TrialState
+
+    url = server.database("killed_worker")
+    victim = _worker(url, 60)  # trials long enough to be killed in
+    _wait_for(lambda: _running(url, victim.pid))
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    survivor = _worker(url, 60)
+    found = _finish(survivor)
+    assert survivor.pid in _completed_once(url)
+    abandoned = [t for ts in _trials(url).values() for t in ts if t.state == TrialState.FAIL]
+    assert abandoned and all(t.user_attrs[tuning.CLAIM]["pid"] == victim.pid for t in abandoned)
+    assert all(len(trials) == POINTS for trials in found.values())
+
+
+def test_a_worker_that_joins_late_takes_a_share(server):
+    url = server.database("late_joiner")
+    early = _worker(url, 40)
+
+    _wait_for(lambda: _running(url, early.pid))  # the early one is training its first study
+    late = _worker(url, 40)
+    results = [_finish(early), _finish(late)]
+    assert results[0] == results[1]
+    assert _completed_once(url) == {early.pid, late.pid}
