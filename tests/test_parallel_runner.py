@@ -28,6 +28,7 @@ def test_parallel_runner_gives_the_sequential_results(processed_project):
         "optimizer_comparison",
         optimizers=["sgd", "adam"],
         seeds=[0, 1],
+        trials_per_optimizer=2,  # tuned and final runs both cross processes; few of each
     )
     set_parameters(processed_project, "training", epochs=5)
     set_parameters(processed_project, "seed_runs", seeds=[])  # none to reuse: all trained here
