@@ -104,12 +104,16 @@ def test_two_workers_share_one_study_on_postgresql_and_each_trial_trains_once(se
 
 
 def _running(url: str, pid: int) -> bool:
+    """Whether ``pid`` is training trials it has claimed, every one of them recorded as its
+    (a trial claimed but not yet recorded counts as alive until its claim goes stale, two
+    minutes: killed in that instant, a worker would keep the others waiting that long)."""
     from optuna.trial import TrialState
 
-    return any(
-        t.state == TrialState.RUNNING and t.user_attrs.get(tuning.CLAIM, {}).get("pid") == pid
-        for trials in _trials(url).values()
-        for t in trials
+    running = [
+        t for trials in _trials(url).values() for t in trials if t.state == TrialState.RUNNING
+    ]
+    return bool(running) and all(
+        t.user_attrs.get(tuning.CLAIM, {}).get("pid") == pid for t in running
     )
 
 
