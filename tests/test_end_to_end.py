@@ -84,8 +84,8 @@ def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(
     trained_project,
 ):
     """The session's default `kedro run` on digits (tests/conftest.py: trained_project)."""
-    project_copy = trained_project
-    metrics = json.loads((project_copy / "data/08_reporting/evaluation_details.json").read_text())
+    project = trained_project
+    metrics = json.loads((project / "data/08_reporting/evaluation_details.json").read_text())
     model, baselines = metrics["model"]["accuracy"], metrics["baselines"]
     assert set(baselines) == {
         "majority_class",
@@ -97,27 +97,23 @@ def test_default_kedro_run_writes_metrics_with_the_model_beating_the_baselines(
     assert model > baselines["logistic_regression"]["accuracy"]
     assert model >= baselines["mlp_classifier"]["accuracy"]
     for figure in ("confusion_matrix", "roc_curves", "reliability_diagram", "training_curves"):
-        assert (project_copy / f"data/08_reporting/figures/evaluation/{figure}.png").is_file()
-    assert (project_copy / "data/08_reporting/optimizer_comparison.html").is_file()
+        assert (project / f"data/08_reporting/figures/evaluation/{figure}.png").is_file()
+    assert (project / "data/08_reporting/optimizer_comparison.html").is_file()
     architectures = json.loads(
-        (project_copy / "data/08_reporting/architecture_comparison.json").read_text()
+        (project / "data/08_reporting/architecture_comparison.json").read_text()
     )
     assert list(architectures["architectures"]) == ["mlp", "cnn"]  # digits: an image shape
-    privacy = json.loads((project_copy / "data/08_reporting/privacy_comparison.json").read_text())
+    privacy = json.loads((project / "data/08_reporting/privacy_comparison.json").read_text())
     assert list(privacy["variants"]) == ["no privacy", "clipping only", "ε = 8"]
-    assert (project_copy / "data/08_reporting/privacy_comparison.html").is_file()
-    assert json.loads((project_copy / "data/06_models/privacy.json").read_text()) == {
-        "enabled": False
-    }
+    assert (project / "data/08_reporting/privacy_comparison.html").is_file()
+    assert json.loads((project / "data/06_models/privacy.json").read_text()) == {"enabled": False}
 
     # Explainability with its defaults on digits: IG complete within 1 %, heatmaps drawn.
-    summary = json.loads(
-        (project_copy / "data/08_reporting/explainability_summary.json").read_text()
-    )
+    summary = json.loads((project / "data/08_reporting/explainability_summary.json").read_text())
     assert summary["n_samples"] == 360
     ig = summary["methods"]["integrated_gradients"]["quality"]
     assert ig["completeness"]["relative_delta"] < 0.01
-    report = (project_copy / "data/08_reporting/explainability_report.html").read_text()
+    report = (project / "data/08_reporting/explainability_report.html").read_text()
     assert 'alt="per-class attribution maps beside the mean images"' in report
 
 
