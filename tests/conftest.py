@@ -219,6 +219,7 @@ def digits_catalog(tmp_path: Path, **params):
 
     from glassbox.optional import DEFAULTS
     from glassbox.prepare.example import digits_table
+    from glassbox.wiring.catalog_datasets.optuna_storage import StudyStorageDataset
     from glassbox.wiring.catalog_datasets.preprocessor import PreprocessorDataset
 
     return DataCatalog(
@@ -229,6 +230,7 @@ def digits_catalog(tmp_path: Path, **params):
             # every optional part switched on: a test runs the one it names
             **{f"params:optional.{part}": MemoryDataset(True) for part in DEFAULTS},
             "preprocessor": PreprocessorDataset(str(tmp_path / "preprocessor.json")),
+            "comparison_studies": StudyStorageDataset(str(tmp_path / "studies.journal")),
         }
     )
 

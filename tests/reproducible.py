@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-WORKING_STORES = ("06_models/checkpoints/", "07_model_output/optimizer_study.journal")
+WORKING_STORES = ("06_models/checkpoints/", "07_model_output/comparison_studies.journal")
 _TABLE = re.compile(r"<table>.*?</table>", re.S)
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<t([hd])>(.*?)</t\1>", re.S)

@@ -10,7 +10,7 @@ from tests.conftest import file_digests, run_cli
 from tests.s3 import BUCKET
 
 # Working stores DVC leaves alone (catalog `dvc: {untracked: true}`): never pushed.
-UNTRACKED = ("06_models/checkpoints/", "07_model_output/optimizer_study.journal")
+UNTRACKED = ("06_models/checkpoints/", "07_model_output/comparison_studies.journal")
 
 
 def commit(project: Path, message: str) -> None:

@@ -22,7 +22,7 @@ from tests.reproducible import without_timings
 
 pytestmark = pytest.mark.e2e
 
-JOURNAL = "data/07_model_output/optimizer_study.journal"
+JOURNAL = "data/07_model_output/comparison_studies.journal"
 SUMMARY = "data/08_reporting/optimizer_comparison.json"
 TRIALS = 4
 
@@ -50,13 +50,13 @@ def prepared(tmp_path_factory):
 
 
 def study_trials(journal) -> dict:
-    """Per study in an Optuna journal file: each finished (completed or pruned) trial's
-    index, learning rate and value."""
+    """Per tuning study in an Optuna journal file: each finished (completed or pruned)
+    trial's index, learning rate and value."""
     import optuna
 
-    from glassbox.compare.tuning import open_storage
+    from glassbox.compare.storage import StudyStorage
 
-    storage = open_storage(None, journal)
+    storage = StudyStorage(None, journal).open()
     return {
         summary.study_name: sorted(
             (t.user_attrs["index"], t.params["lr"], t.value)
@@ -64,6 +64,7 @@ def study_trials(journal) -> dict:
             if t.state in (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
         )
         for summary in optuna.get_all_study_summaries(storage)
+        if "-optimizer-tuning-" in summary.study_name  # not the final runs' studies
     }
 
 
@@ -72,12 +73,12 @@ def _counts(project):
     another reader sees it."""
     import optuna
 
-    from glassbox.compare.tuning import open_storage
+    from glassbox.compare.storage import StudyStorage
 
     path = project / JOURNAL
     if not path.is_file() or path.stat().st_size == 0:
         return 0, 0
-    storage = open_storage(None, path)
+    storage = StudyStorage(None, path).open()
     trials = [
         t
         for s in optuna.get_all_study_summaries(storage)

@@ -53,8 +53,10 @@ Seeds = Annotated[list[int], AfterValidator(_distinct_seeds)]
 # split over processes and the shards' gradients summed).
 EXECUTION_KEYS = {
     "training": ("checkpoint_every", "device", "distributed", "progress"),
-    # where the study is kept and by how many processes it is run, not what it finds
-    "optimizer_comparison": ("processes", "storage"),
+    # by how many processes the studies are run, not what they find
+    "optimizer_comparison": ("processes",),
+    "architecture_comparison": ("processes",),
+    "privacy_comparison": ("processes",),
 }
 
 

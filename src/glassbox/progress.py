@@ -54,7 +54,7 @@ class Progress:
 
 class Periodic:
     """``action()`` every ``seconds`` on a background thread while a block runs (a context
-    manager): the lines below, and the tuning's claim heartbeats (glassbox.compare.tuning)."""
+    manager): the lines below, and the studies' claim heartbeats (glassbox.compare.studies)."""
 
     def __init__(self, seconds: float, action: Callable[[], None]) -> None:
         self.seconds, self.action = seconds, action

@@ -3,6 +3,9 @@
 See https://docs.kedro.org/en/stable/configure/configuration_basics/
 """
 
+from glassbox.wiring.config_loader import ConfigLoader  # credentials glassbox can do without
+
+CONFIG_LOADER_CLASS = ConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",

@@ -9,6 +9,7 @@ from glassbox.compare.optimizer_comparison import (
     tune,
 )
 from glassbox.compare.params import OptimizerComparisonParams
+from glassbox.compare.storage import StudyStorage
 from glassbox.training.params import TrainingParams
 
 
@@ -196,8 +197,9 @@ def test_a_bad_default_rate_is_bad_untuned_and_tuning_puts_it_with_the_best(tmp_
         processes=1,
     )
     inputs = comparison_inputs(*digits_splits(tmp_path))
-    studies = tune(*inputs, training, comparison, tmp_path / "s.journal")
-    runs = train_all(*inputs, training, comparison, studies=studies)
+    storage = StudyStorage(None, tmp_path / "s.journal")
+    studies = tune(*inputs, training, comparison, storage)
+    runs = train_all(*inputs, training, comparison, storage, tuned=studies)
     summary = summarise(runs, "classification", studies, comparison.epochs)
     adam = summary["optimizers"]["adam"]
     assert adam["defaults"]["test_accuracy_mean"] < 0.5  # diverges at 1.0
@@ -227,8 +229,9 @@ def test_pruned_tuning_recommends_what_the_full_budget_does_for_a_third_of_the_e
     outcome = {}
     for pruning in ("successive_halving", "none"):
         comparison = pruned.model_copy(update={"pruning": pruning})
-        studies = tune(*inputs, training, comparison, tmp_path / f"{pruning}.journal")
-        runs = train_all(*inputs, training, comparison, studies=studies)
+        storage = StudyStorage(None, tmp_path / f"{pruning}.journal")
+        studies = tune(*inputs, training, comparison, storage)
+        runs = train_all(*inputs, training, comparison, storage, tuned=studies)
         summary = summarise(runs, "classification", studies, comparison.epochs)
         outcome[pruning] = (studies, summary)
 
@@ -273,7 +276,9 @@ def test_a_diverged_seed_is_left_out_of_the_means_and_every_run_diverged_recomme
     assert "diverged" in render_report(every, {})
 
 
-def test_on_a_large_split_every_run_trains_on_the_same_seeded_sample_and_reuses_nothing():
+def test_on_a_large_split_every_run_trains_on_the_same_seeded_sample_and_reuses_nothing(
+    tmp_path,
+):
     """max_rows: the comparison's runs see at most that many training rows (the same ones
     for every run); the seed runs, trained on all rows, are not taken for its runs."""
     import torch
@@ -294,13 +299,19 @@ def test_on_a_large_split_every_run_trains_on_the_same_seeded_sample_and_reuses_
 
     training = TrainingParams(progress="never", epochs=3, early_stopping={"patience": None})
     comparison = OptimizerComparisonParams(
-        optimizers=["adam"], seeds=[0], trials_per_optimizer=0, epochs=3, max_rows=300
+        optimizers=["adam"],
+        seeds=[0],
+        trials_per_optimizer=0,
+        epochs=3,
+        max_rows=300,
+        processes=1,
     )
     settings = run_settings(training, comparison, "adam", 0)
     model, history = train(data, settings)
     done = [TrainedRun(settings, model, history)]
-    runs = train_all(data, X[1100:], y[1100:], training, comparison, done)
+    storage = StudyStorage(None, tmp_path / "s.journal")
+    runs = train_all(data, X[1100:], y[1100:], training, comparison, storage, done)
     assert [r["reused"] for r in runs["adam"]["defaults"]] == [False]
     full = comparison.model_copy(update={"max_rows": None})
-    runs = train_all(data, X[1100:], y[1100:], training, full, done)
+    runs = train_all(data, X[1100:], y[1100:], training, full, storage, done)
     assert [r["reused"] for r in runs["adam"]["defaults"]] == [True]

@@ -1,7 +1,8 @@
-"""The optimizer comparison's study shared through a real PostgreSQL server
-(tests/postgres.py), as machines share it (docs/scale.md): worker processes that run the
-same study at once, one SIGKILLed mid-trial, one joining late. Each trial trains once,
-the completed trials are exactly the grid, and every worker ends with the same study."""
+"""The comparisons' studies shared through a real PostgreSQL server (tests/postgres.py), as
+machines share them (docs/scale.md): worker processes that run the same studies at once, one
+SIGKILLed mid-trial, one joining late; the architecture and privacy comparisons by two
+workers. Each run trains once, the completed trials are exactly the runs, and every worker
+ends with the same results."""
 
 from __future__ import annotations
 
@@ -14,26 +15,27 @@ import time
 
 import pytest
 
-from glassbox.compare import tuning
+from glassbox.compare import studies
+from glassbox.compare.storage import StudyStorage
 from tests.postgres import postgres_server
 
 pytestmark = pytest.mark.e2e
 
 POINTS = 6  # learning rates per optimizer (two optimizers: 12 trials)
 
-# One worker: the study of tests/compare/test_tuning.py's two optimizers on a small table,
-# through the storage URL it is given; prints each optimizer's trials (index, value).
+# One worker: the studies of tests/compare/test_studies.py's two optimizers on a small
+# table, through the storage URL it is given; prints each optimizer's trials (index, value).
 WORKER = textwrap.dedent(
     f"""
     import json, sys
-    from glassbox.compare import tuning
-    from tests.compare.test_tuning import _templates, LR_RANGE
+    from glassbox.compare import studies
+    from glassbox.compare.optimizer_comparison import learning_rate_grid
+    from glassbox.compare.storage import StudyStorage
+    from tests.compare.test_studies import _plan, LR_RANGE
     from tests.training.test_loop import blobs
-    data = blobs(n=2000)
-    grid = tuning.learning_rate_grid(*LR_RANGE, {POINTS}, seed=0)
-    epochs = int(sys.argv[2])
-    plan = tuning.Plan(data, data.X_val, data.y_val, _templates(epochs=epochs), LR_RANGE, grid)
-    found = tuning.run_studies(plan, tuning.open_storage(sys.argv[1], None))
+    grid = learning_rate_grid(*LR_RANGE, {POINTS}, seed=0)
+    plan = _plan(grid, blobs(n=2000), epochs=int(sys.argv[2]))
+    found = studies.run_studies(plan, StudyStorage(sys.argv[1]))
     print(json.dumps({{n: [[t["index"], t["best_val_loss"]] for t in s["trials"]]
                       for n, s in found.items()}}))
     """
@@ -62,7 +64,7 @@ def _trials(url: str) -> dict[str, list]:
     """Every trial of every study in the database, by study."""
     import optuna
 
-    storage = tuning.open_storage(url, None)
+    storage = StudyStorage(url).open()
     return {
         summary.study_name: optuna.load_study(
             storage=storage, study_name=summary.study_name
@@ -77,12 +79,12 @@ def _completed_once(url: str) -> set[int]:
     from optuna.trial import TrialState
 
     pids = set()
-    studies = _trials(url)
-    assert len(studies) == 2
-    for trials in studies.values():
+    found = _trials(url)
+    assert len(found) == 2
+    for trials in found.values():
         done = [t for t in trials if t.state == TrialState.COMPLETE]
         assert sorted(t.user_attrs["index"] for t in done) == list(range(POINTS))
-        pids |= {t.user_attrs[tuning.CLAIM]["pid"] for t in done}
+        pids |= {t.user_attrs[studies.CLAIM]["pid"] for t in done}
     return pids
 
 
@@ -113,7 +115,7 @@ def _running(url: str, pid: int) -> bool:
         t for trials in _trials(url).values() for t in trials if t.state == TrialState.RUNNING
     ]
     return bool(running) and all(
-        t.user_attrs.get(tuning.CLAIM, {}).get("pid") == pid for t in running
+        t.user_attrs.get(studies.CLAIM, {}).get("pid") == pid for t in running
     )
 
 
@@ -129,7 +131,7 @@ def test_a_worker_killed_mid_trial_leaves_its_trials_to_the_others(server):
     found = _finish(survivor)
     assert survivor.pid in _completed_once(url)
     abandoned = [t for ts in _trials(url).values() for t in ts if t.state == TrialState.FAIL]
-    assert abandoned and all(t.user_attrs[tuning.CLAIM]["pid"] == victim.pid for t in abandoned)
+    assert abandoned and all(t.user_attrs[studies.CLAIM]["pid"] == victim.pid for t in abandoned)
     assert all(len(trials) == POINTS for trials in found.values())
 
 

@@ -1,2 +1,3 @@
-"""Comparisons that train models: the optimizer study and its tuning, the architecture and
-privacy comparisons, and what they share (run descriptions, intervals, the recommendation)."""
+"""Comparisons that train models: the optimizer, architecture and privacy comparisons, and
+what they share (their runs as Optuna studies, run descriptions, intervals, the
+recommendation)."""

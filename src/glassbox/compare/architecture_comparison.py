@@ -14,12 +14,14 @@ import logging
 import torch
 
 from glassbox.compare import comparison as shared  # what every comparison shares
+from glassbox.compare import studies
 from glassbox.compare.params import ArchitectureComparisonParams
+from glassbox.compare.storage import StudyStorage
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.architectures import architecture
 from glassbox.training.loop import TrainingData
 from glassbox.training.params import TrainingParams
-from glassbox.training.seed_runs import TrainedRun, train_or_reuse
+from glassbox.training.seed_runs import TrainedRun
 from glassbox.training.stacked import stacked_run
 
 log = logging.getLogger(__name__)
@@ -55,23 +57,25 @@ def train_all(
     y_test: torch.Tensor,
     training: TrainingParams,
     comparison: ArchitectureComparisonParams,
+    storage: StudyStorage,
     done: list[TrainedRun] = (),
 ) -> dict:
-    """Every fitting architecture's runs, one per seed; its seeds are trained together
-    (glassbox.training.stacked), one architecture after another; a run already in ``done``
-    (the seed runs) is reused."""
+    """Every fitting architecture's runs, one per seed: an Optuna study per architecture in
+    ``storage`` (glassbox.compare.studies), its seeds trained together, by
+    ``comparison.processes`` processes (and whoever else shares the storage); a run already
+    in ``done`` (the seed runs) is reused."""
     names, left_out = fitting_architectures(comparison.architectures, data)
-    runs, used = {}, {}
-    for name in names:
-        settings = [run_settings(training, comparison, name, seed) for seed in comparison.seeds]
-        trained, reused = train_or_reuse(data, settings, list(done))
-        runs[name] = [
-            shared.describe_run(model, history, params, data, X_test, y_test)
-            | {"reused": was_reused}
-            for (model, history), params, was_reused in zip(trained, settings, reused, strict=True)
-        ]
-        used[name] = settings[0].model.settings()
-    return {"runs": runs, "settings": used, "left_out": left_out}
+    runs = {
+        name: [run_settings(training, comparison, name, seed) for seed in comparison.seeds]
+        for name in names
+    }
+    plan = studies.Plan("architecture comparison", data, X_test, y_test, runs, done=list(done))
+    found = studies.run_studies_in_processes(comparison.processes, plan, storage)
+    return {
+        "runs": {name: studies.run_records(study) for name, study in found.items()},
+        "settings": {name: settings[0].model.settings() for name, settings in runs.items()},
+        "left_out": left_out,
+    }
 
 
 def summarise(trained: dict, task: str = DEFAULT_TASK, epochs_cap: int | None = None) -> dict:

@@ -6,26 +6,28 @@ Every run is the training configuration with one optimizer swapped in. Per optim
 - *defaults*: its configured learning rate (``learning_rates``, or the optimizer's own
   default), once per seed;
 - *tuning*: ``trials_per_optimizer`` learning rates from one log grid, each trained once at
-  the first seed, in an Optuna study (glassbox.compare.tuning); the same grid, budget,
+  the first seed, in an Optuna study (glassbox.compare.studies); the same grid, budget,
   pruning rungs and seed for every optimizer, chosen on validation loss only;
 - *tuned*: the best trial's learning rate, once per seed (the first seed's run is the trial
   itself). The default rate is a candidate too: where the defaults reach a lower mean
   validation loss than the best trial's rate, the tuned column is the defaults' column.
 
 The ranking, the tie group and the fastest of it are glassbox.compare.comparison's, on the
-tuned columns.
+tuned columns. The trials and the final runs are Optuna studies in one storage
+(glassbox.compare.studies): several processes or machines share them, each run trained once.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+import math
 
+import numpy as np
 import torch
 
+from glassbox.compare import studies
 from glassbox.compare.comparison import (
     curves_chart,
-    describe_run,
     diverged_text,
     epoch_cap_warning,
     ranking_loss,
@@ -35,10 +37,11 @@ from glassbox.compare.comparison import (
     with_interval,
 )
 from glassbox.compare.params import OptimizerComparisonParams
+from glassbox.compare.storage import StudyStorage
 from glassbox.tasks import DEFAULT_TASK, get_task
 from glassbox.training.loop import TrainingData
 from glassbox.training.params import TrainingParams
-from glassbox.training.seed_runs import TrainedRun, train_or_reuse
+from glassbox.training.seed_runs import TrainedRun
 from glassbox.training.stacked import stacked_run
 
 log = logging.getLogger(__name__)
@@ -62,29 +65,51 @@ def run_settings(
     )
 
 
+def learning_rate_grid(low: float, high: float, trials: int, seed: int) -> list[float]:
+    """``trials`` learning rates evenly spaced on a log scale from ``low`` to ``high``, in a
+    seeded random order (the order of a study's trials: what the budget chart follows)."""
+    points = np.geomspace(low, high, trials) if trials > 1 else np.array([math.sqrt(low * high)])
+    order = np.random.default_rng(seed).permutation(trials)
+    return [float(points[i]) for i in order]
+
+
+def tuning_runs(templates: dict[str, TrainingParams], grid: list[float]) -> dict:
+    """Per optimizer, its trials: its template at each learning rate of the grid."""
+    return {name: [_with_lr(t, lr) for lr in grid] for name, t in templates.items()}
+
+
+def _with_lr(template: TrainingParams, lr: float) -> TrainingParams:
+    return template.model_copy(
+        update={"optimizer": template.optimizer.model_copy(update={"lr": lr})}
+    )
+
+
 def tune(
     data: TrainingData,
     X_test: torch.Tensor,
     y_test: torch.Tensor,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
-    journal: Path,
+    storage: StudyStorage,
 ) -> dict[str, dict]:
-    """Every optimizer's study run to the end (glassbox.compare.tuning), in the storage
-    ``comparison.storage`` or the journal file ``journal``, by ``comparison.processes``
-    processes; none when ``trials_per_optimizer`` is 0."""
-    from glassbox.compare import tuning
-
+    """Every optimizer's study run to the end (glassbox.compare.studies) in ``storage``, by
+    ``comparison.processes`` processes; none when ``trials_per_optimizer`` is 0."""
     if comparison.trials_per_optimizer == 0:
         return {}
     seed = comparison.seeds[0]
     data = sample_rows(data, comparison.max_rows, seed)
-    grid = tuning.learning_rate_grid(*comparison.lr_range, comparison.trials_per_optimizer, seed)
+    grid = learning_rate_grid(*comparison.lr_range, comparison.trials_per_optimizer, seed)
     templates = {o: run_settings(training, comparison, o, seed) for o in comparison.optimizers}
-    rungs = pruning_rungs(comparison, training)
-    plan = tuning.Plan(data, X_test, y_test, templates, comparison.lr_range, grid, rungs)
-    storage = (comparison.storage, journal)
-    return tuning.run_studies_in_processes(comparison.processes, plan, storage)
+    plan = studies.Plan(
+        "optimizer tuning",
+        data,
+        X_test,
+        y_test,
+        tuning_runs(templates, grid),
+        lr_range=comparison.lr_range,
+        rungs=pruning_rungs(comparison, training),
+    )
+    return studies.run_studies_in_processes(comparison.processes, plan, storage)
 
 
 def pruning_rungs(comparison: OptimizerComparisonParams, training: TrainingParams) -> list[int]:
@@ -111,46 +136,44 @@ def train_all(
     y_test: torch.Tensor,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
+    storage: StudyStorage,
     done: list[TrainedRun] = (),
-    studies: dict[str, dict] | None = None,
+    tuned: dict[str, dict] | None = None,
 ) -> dict[str, dict[str, list[dict]]]:
     """Per optimizer, its runs once per seed: ``defaults`` at the configured learning rate,
-    and (after tuning) ``best_trial`` at the best trial's. All are trained together
-    (glassbox.training.stacked); a run already in ``done`` (the seed runs) or already a
-    trial is reused."""
-    studies = studies or {}
+    and (after tuning) ``best_trial`` at the best trial's. They are an Optuna study per
+    optimizer in ``storage`` (glassbox.compare.studies), trained together by
+    ``comparison.processes`` processes (and whoever else shares the storage); a run already
+    in ``done`` (the seed runs) or already a trial is reused."""
+    tuned = tuned or {}
     first = comparison.seeds[0]
     sampled = sample_rows(data, comparison.max_rows, first)
     if sampled is not data:  # the seed runs trained on every row: none is the same run
         data, done = sampled, ()
-    wanted = []  # (optimizer, column, settings)
+    columns: dict[str, list[str]] = {}  # per optimizer, each run's column
+    runs: dict[str, list[TrainingParams]] = {}
     for optimizer in comparison.optimizers:
-        for seed in comparison.seeds:
-            wanted.append(
-                ("defaults", optimizer, run_settings(training, comparison, optimizer, seed))
-            )
-        if optimizer in studies:
-            lr = best_trial(studies[optimizer])["lr"]
+        runs[optimizer] = [
+            run_settings(training, comparison, optimizer, seed) for seed in comparison.seeds
+        ]
+        columns[optimizer] = ["defaults"] * len(comparison.seeds)
+        if optimizer in tuned:
+            lr = best_trial(tuned[optimizer])["lr"]
             for seed in comparison.seeds[1:]:  # the first seed's run is the trial itself
-                wanted.append(
-                    (
-                        "best_trial",
-                        optimizer,
-                        run_settings(training, comparison, optimizer, seed, lr),
-                    )
-                )
-    results, reused = train_or_reuse(data, [s for *_, s in wanted], list(done))
-    runs: dict[str, dict[str, list[dict]]] = {
-        o: {"defaults": [], "best_trial": []} for o in comparison.optimizers
-    }
-    for o in studies:
-        runs[o]["best_trial"].append({**_trial_run(best_trial(studies[o])), "seed": first})
-    for (column, optimizer, params), (model, history), was_reused in zip(
-        wanted, results, reused, strict=True
-    ):
-        run = describe_run(model, history, params, data, X_test, y_test)
-        runs[optimizer][column].append(run | {"reused": was_reused})
-    return runs
+                runs[optimizer].append(run_settings(training, comparison, optimizer, seed, lr))
+                columns[optimizer].append("best_trial")
+    plan = studies.Plan("optimizer comparison", data, X_test, y_test, runs, done=list(done))
+    found = studies.run_studies_in_processes(comparison.processes, plan, storage)
+    results: dict[str, dict[str, list[dict]]] = {}
+    for optimizer in comparison.optimizers:
+        results[optimizer] = {"defaults": [], "best_trial": []}
+        if optimizer in tuned:
+            trial = best_trial(tuned[optimizer])
+            results[optimizer]["best_trial"].append({**_trial_run(trial), "seed": first})
+        records = studies.run_records(found[optimizer])
+        for column, record in zip(columns[optimizer], records, strict=True):
+            results[optimizer][column].append(record)
+    return results
 
 
 def _trial_run(trial: dict) -> dict:

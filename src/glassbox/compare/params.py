@@ -15,6 +15,13 @@ from glassbox.training.params import OptimizerName
 ArchitectureName = registered(ARCHITECTURES, "architecture")
 
 
+# How many processes on this machine train a comparison's runs at once (each single-threaded;
+# each claims whole studies, up to half of them, so more than two add nothing): where it runs,
+# not what it computes (glassbox.parameters.EXECUTION_KEYS).
+def _processes():
+    return Field(2, ge=1, description="processes on this machine that train the runs at once")
+
+
 class OptimizerComparisonParams(StrictParams):
     """`optimizer_comparison` in conf/base/parameters_optimizer_comparison.yml.
 
@@ -41,17 +48,10 @@ class OptimizerComparisonParams(StrictParams):
     lr_range: tuple[float, float] = Field(
         (1e-4, 1.0), description="the learning rates tried: log-spaced over [low, high]"
     )
-    storage: str | None = Field(
-        None,
-        description="the Optuna storage URL (sqlite:///..., postgresql://...); null: the "
-        "project's journal file (optimizer_study in the catalog)",
-    )
     target_margin: float = Field(
         0.25, gt=0, description="time to target: validation loss within this of the best mean"
     )
-    processes: int = Field(
-        2, ge=1, description="processes on this machine that train the trials at once"
-    )
+    processes: int = _processes()
     max_rows: int | None = Field(
         10_000,
         ge=100,
@@ -63,6 +63,17 @@ class OptimizerComparisonParams(StrictParams):
         description="successive_halving: at epochs/9 and epochs/3 each optimizer's trials "
         "but its best third stop (the same rungs for all); none: every trial its full budget",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storage_moved(cls, values):
+        if isinstance(values, dict) and "storage" in values:
+            raise ValueError(
+                "storage: the study storage is set once for every comparison, in "
+                "conf/local/credentials.yml as `study_storage: {url: postgresql://...}` "
+                "(docs/scale.md); remove optimizer_comparison.storage"
+            )
+        return values
 
     @model_validator(mode="after")
     def _positive_rates(self) -> OptimizerComparisonParams:
@@ -89,6 +100,7 @@ class PrivacyComparisonParams(StrictParams):
     epochs: int | None = Field(30, ge=1, description="null: training.epochs")
     lr: float | None = Field(0.01, gt=0, description="null: training.optimizer.lr")
     explained_rows: int = Field(100, ge=2, description="test rows explained per run")
+    processes: int = _processes()
 
     @field_validator("epsilons")
     @classmethod
@@ -112,3 +124,4 @@ class ArchitectureComparisonParams(StrictParams):
     )
     seeds: Seeds = Field(default_factory=lambda: [0, 1, 2], min_length=1)
     epochs: int | None = Field(None, ge=1, description="null: training.epochs")
+    processes: int = _processes()

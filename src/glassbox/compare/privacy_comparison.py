@@ -12,20 +12,23 @@ apart what clipping costs from what the noise costs.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import numpy as np
 import torch
 
+from glassbox.compare import studies
 from glassbox.compare.comparison import describe_run as comparison_run
 from glassbox.compare.comparison import diverged_text, figures
 from glassbox.compare.membership import loss_threshold_attack, per_row_losses
 from glassbox.compare.params import PrivacyComparisonParams
+from glassbox.compare.storage import StudyStorage
 from glassbox.tasks import get_task
 from glassbox.training.loop import TrainingData
 from glassbox.training.losses import build_loss
 from glassbox.training.params import TrainingParams
-from glassbox.training.stacked import stacked_run, train_stacked
+from glassbox.training.stacked import stacked_run
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +75,11 @@ def train_all(
     y_test: torch.Tensor,
     training: TrainingParams,
     comparison: PrivacyComparisonParams,
+    storage: StudyStorage,
 ) -> dict:
-    """Every variant's runs, one per seed, each described by its scores on the test rows.
+    """Every variant's runs, one per seed, each described by its scores on the test rows:
+    an Optuna study per variant in ``storage`` (glassbox.compare.studies), trained by
+    ``comparison.processes`` processes (and whoever else shares the storage).
     A batch as large as the training rows cannot be Poisson-sampled: on a small table the
     comparison trains with a quarter of the rows per batch instead, and says so."""
     rows = len(data.X_train)
@@ -88,23 +94,38 @@ def train_all(
             fitted,
         )
         comparison = comparison.model_copy(update={"batch_size": fitted})
-    runs = {}
-    for name, privacy in variants(comparison).items():
-        settings = [run_settings(training, comparison, privacy, s) for s in comparison.seeds]
-        log.info("privacy comparison: %s, %d seeds", name, len(settings))
-        trained = train_stacked(data, settings)
-        runs[name] = {
-            "privacy": privacy,
-            "runs": [
-                describe_run(model, history, params, data, X_test, y_test, comparison)
-                for (model, history), params in zip(trained, settings, strict=True)
-            ],
-        }
-    return {"variants": runs, "batch_size": comparison.batch_size}
+    found = variants(comparison)
+    runs = {
+        name: [run_settings(training, comparison, privacy, s) for s in comparison.seeds]
+        for name, privacy in found.items()
+    }
+    plan = studies.Plan(
+        "privacy comparison",
+        data,
+        X_test,
+        y_test,
+        runs,
+        describe=functools.partial(describe_run, comparison=comparison),
+        depends_on={"explained_rows": comparison.explained_rows},
+    )
+    trained = studies.run_studies_in_processes(comparison.processes, plan, storage)
+    return {
+        "variants": {
+            name: {"privacy": privacy, "runs": studies.run_records(trained[name])}
+            for name, privacy in found.items()
+        },
+        "batch_size": comparison.batch_size,
+    }
 
 
 def describe_run(
-    model, history, params: TrainingParams, data: TrainingData, X_test, y_test, comparison
+    model,
+    history,
+    params: TrainingParams,
+    data: TrainingData,
+    X_test,
+    y_test,
+    comparison: PrivacyComparisonParams,
 ) -> dict:
     """A comparison's run record (glassbox.compare.comparison.describe_run) and what privacy
     costs: the spent ε, the calibration error, the membership attack, global importances."""

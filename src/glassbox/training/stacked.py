@@ -120,6 +120,11 @@ def check_stackable(runs: list[TrainingParams]) -> None:
             )
 
 
+def stack_key(params: TrainingParams) -> str:
+    """Runs with equal keys can train together (:func:`check_stackable`)."""
+    return params.model_dump_json(exclude=MAY_DIFFER)
+
+
 def _group_key(params: TrainingParams) -> str:
     key = params.optimizer.model_dump_json() + params.scheduler.model_dump_json()
     # a schedule that steps on the validation loss follows each run's own: one optimizer per run

@@ -10,7 +10,6 @@ from glassbox.pipelines.data_processing import create_pipeline as data_processin
 from glassbox.pipelines.optimizer_comparison import create_pipeline as optimizer_comparison
 from glassbox.pipelines.seed_runs import create_pipeline as seed_runs
 from glassbox.training.params import SeedRunsParams, TrainingParams
-from glassbox.wiring.catalog_datasets.optuna_storage import OptunaJournalDataset
 from tests.conftest import digits_catalog
 
 
@@ -23,7 +22,6 @@ def _compare(tmp_path, comparison, training, seeds: list[int]) -> tuple[dict, st
         optimizer_comparison=comparison,
         seed_runs=SeedRunsParams(seeds=seeds),
     )
-    catalog["optimizer_study"] = OptunaJournalDataset(str(tmp_path / "study.journal"))
     outputs = SequentialRunner().run(
         data_processing() + seed_runs() + optimizer_comparison(), catalog
     )
@@ -78,8 +76,8 @@ def test_summary_matches_the_runs_it_summarises(tmp_path):
     assert adam[0]["val_loss"] != adam[1]["val_loss"]
 
 
-def test_the_report_shows_a_storage_url_without_its_password():
-    from glassbox.compare.tuning import without_password
+def test_logs_show_a_storage_url_without_its_password():
+    from glassbox.compare.storage import without_password
 
     url = "postgresql://me:s3cr3t@db:5432/x"  # pragma: allowlist secret
     assert without_password(url) == "postgresql://me:***@db:5432/x"

@@ -7,6 +7,7 @@ import pytest
 from kedro.runner import SequentialRunner
 
 from glassbox.compare.params import PrivacyComparisonParams
+from glassbox.compare.storage import StudyStorage
 from glassbox.pipelines.data_processing import create_pipeline as data_processing
 from glassbox.pipelines.privacy_comparison import create_pipeline as privacy_comparison
 from glassbox.prepare.params import DataProcessingParams
@@ -52,7 +53,7 @@ def test_accuracy_falls_as_epsilon_falls_and_every_variant_is_attacked(tmp_path)
     assert "attack ROC-AUC" in report and "ε = 0.2" in report
 
 
-def test_a_table_smaller_than_the_batch_trains_with_smaller_batches_and_says_so():
+def test_a_table_smaller_than_the_batch_trains_with_smaller_batches_and_says_so(tmp_path):
     from glassbox.compare import privacy_comparison as comparison
     from tests.training.test_loop import blobs
 
@@ -63,7 +64,10 @@ def test_a_table_smaller_than_the_batch_trains_with_smaller_batches_and_says_so(
         X_test,
         y_test,
         TrainingParams(progress="never"),
-        PrivacyComparisonParams(epsilons=[None, 8.0], clip_only=False, seeds=[0], epochs=2),
+        PrivacyComparisonParams(
+            epsilons=[None, 8.0], clip_only=False, seeds=[0], epochs=2, processes=1
+        ),
+        StudyStorage(None, tmp_path / "s.journal"),
     )
     assert runs["batch_size"] == 30
     assert list(runs["variants"]) == ["no privacy", "ε = 8"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from glassbox.compare.params import ArchitectureComparisonParams
+from glassbox.compare.storage import StudyStorage
 from glassbox.optional import NOT_REQUESTED, not_requested, requested
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.training.params import TrainingParams
@@ -15,6 +16,7 @@ from glassbox.training.params import TrainingParams
 def train_every_architecture(
     preprocessor: Preprocessor,
     seed_runs: list,
+    comparison_studies: StudyStorage,
     training: TrainingParams,
     comparison: ArchitectureComparisonParams,
     switched_on: bool,
@@ -27,7 +29,7 @@ def train_every_architecture(
     from glassbox.compare.comparison import comparison_inputs
 
     inputs = comparison_inputs(preprocessor, *model_input)
-    return train_all(*inputs, training, comparison, seed_runs)
+    return train_all(*inputs, training, comparison, comparison_studies, seed_runs)
 
 
 def compare_architectures(

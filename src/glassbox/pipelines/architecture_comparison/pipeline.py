@@ -21,6 +21,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 [
                     "preprocessor",
                     "seed_runs",
+                    "comparison_studies",
                     "params:training",
                     "params:architecture_comparison",
                     "params:optional.architecture_comparison",

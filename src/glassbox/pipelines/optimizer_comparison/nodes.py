@@ -4,11 +4,10 @@ glassbox.compare.optimizer_comparison. The training node takes the six splits la
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from glassbox.compare.params import OptimizerComparisonParams
+from glassbox.compare.storage import StudyStorage
 from glassbox.optional import NOT_REQUESTED, not_requested, requested
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.training.params import TrainingParams
@@ -16,7 +15,7 @@ from glassbox.training.params import TrainingParams
 
 def tune_learning_rates(
     preprocessor: Preprocessor,
-    optimizer_study: Path,
+    comparison_studies: StudyStorage,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
     switched_on: bool,
@@ -29,13 +28,14 @@ def tune_learning_rates(
     from glassbox.compare.optimizer_comparison import tune
 
     inputs = comparison_inputs(preprocessor, *model_input)
-    return tune(*inputs, training, comparison, optimizer_study)
+    return tune(*inputs, training, comparison, comparison_studies)
 
 
 def train_every_optimizer(
     preprocessor: Preprocessor,
     seed_runs: list,
     optimizer_trials: dict,
+    comparison_studies: StudyStorage,
     training: TrainingParams,
     comparison: OptimizerComparisonParams,
     *model_input: pd.DataFrame,
@@ -47,7 +47,7 @@ def train_every_optimizer(
     from glassbox.compare.optimizer_comparison import train_all
 
     inputs = comparison_inputs(preprocessor, *model_input)
-    return train_all(*inputs, training, comparison, seed_runs, optimizer_trials)
+    return train_all(*inputs, training, comparison, comparison_studies, seed_runs, optimizer_trials)
 
 
 def compare_optimizers(
@@ -62,7 +62,6 @@ def compare_optimizers(
         return not_requested("optimizer_comparison", "Optimizer comparison")
     from glassbox.compare.comparison import reused_runs, shared_settings
     from glassbox.compare.optimizer_comparison import render_report, summarise
-    from glassbox.compare.tuning import without_password
 
     epochs = comparison.epochs or training.epochs
     summary = summarise(runs, preprocessor.task, optimizer_trials, epochs, comparison.target_margin)
@@ -85,8 +84,6 @@ def compare_optimizers(
             "learning rates tried": f"log grid from {low:g} to {high:g}, at seed "
             f"{comparison.seeds[0]}",
             "pruning": _pruning(comparison, training),
-            "study storage": without_password(comparison.storage)
-            or "the project's journal file (data/07_model_output/optimizer_study.journal)",
         }
     flat = {o: r["defaults"] + r["best_trial"] for o, r in runs.items()}
     settings["trained once, in seed_runs (same settings and seed)"] = reused_runs(flat)

@@ -22,7 +22,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 tune_learning_rates,
                 [
                     "preprocessor",
-                    "optimizer_study",
+                    "comparison_studies",
                     *PARAMS,
                     "params:optional.optimizer_comparison",
                     *MODEL_INPUT,
@@ -32,7 +32,14 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 train_every_optimizer,
-                ["preprocessor", "seed_runs", "optimizer_trials", *PARAMS, *MODEL_INPUT],
+                [
+                    "preprocessor",
+                    "seed_runs",
+                    "optimizer_trials",
+                    "comparison_studies",
+                    *PARAMS,
+                    *MODEL_INPUT,
+                ],
                 "optimizer_runs",
                 name="train_every_optimizer",
             ),

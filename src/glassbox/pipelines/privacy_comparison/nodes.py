@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from glassbox.compare.params import PrivacyComparisonParams
+from glassbox.compare.storage import StudyStorage
 from glassbox.optional import NOT_REQUESTED, not_requested, requested
 from glassbox.prepare.preprocessing import Preprocessor
 from glassbox.training.params import TrainingParams
@@ -14,6 +15,7 @@ from glassbox.training.params import TrainingParams
 
 def train_every_budget(
     preprocessor: Preprocessor,
+    comparison_studies: StudyStorage,
     training: TrainingParams,
     comparison: PrivacyComparisonParams,
     switched_on: bool,
@@ -26,7 +28,7 @@ def train_every_budget(
     from glassbox.compare.comparison import comparison_inputs
 
     inputs = comparison_inputs(preprocessor, *model_input)
-    return privacy_comparison.train_all(*inputs, training, comparison)
+    return privacy_comparison.train_all(*inputs, training, comparison, comparison_studies)
 
 
 def compare_budgets(

@@ -15,6 +15,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 train_every_budget,
                 [
                     "preprocessor",
+                    "comparison_studies",
                     "params:training",
                     "params:privacy_comparison",
                     "params:optional.privacy_comparison",

@@ -1,6 +1,6 @@
-"""The optimizer comparison's Optuna studies: equal budgets, studies that survive a stopped
-run (an abandoned trial is queued again, nothing finished is repeated) and that several
-processes share."""
+"""The comparisons' Optuna studies: each run once, studies that survive a stopped run (an
+abandoned trial is queued again, nothing finished is repeated) and that several processes
+share; the optimizer tuning's equal budgets and pruning."""
 
 import json
 import subprocess
@@ -10,7 +10,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from glassbox.compare import tuning
+from glassbox.compare import studies
+from glassbox.compare.optimizer_comparison import learning_rate_grid, tuning_runs
+from glassbox.compare.storage import StudyStorage
 from glassbox.training.params import TrainingParams
 from glassbox.training.stacked import stacked_run
 from tests.training.test_loop import blobs
@@ -19,11 +21,11 @@ LR_RANGE = (1e-3, 1.0)
 
 
 def test_the_grid_is_log_spaced_over_the_range_in_a_seeded_order():
-    grid = tuning.learning_rate_grid(1e-4, 1.0, 5, seed=3)
+    grid = learning_rate_grid(1e-4, 1.0, 5, seed=3)
     assert sorted(grid) == pytest.approx([1e-4, 1e-3, 1e-2, 1e-1, 1.0])
-    assert grid == tuning.learning_rate_grid(1e-4, 1.0, 5, seed=3)
-    assert grid != sorted(grid) or grid != tuning.learning_rate_grid(1e-4, 1.0, 5, seed=4)
-    assert tuning.learning_rate_grid(1e-4, 1.0, 1, seed=0) == pytest.approx([1e-2])
+    assert grid == learning_rate_grid(1e-4, 1.0, 5, seed=3)
+    assert grid != sorted(grid) or grid != learning_rate_grid(1e-4, 1.0, 5, seed=4)
+    assert learning_rate_grid(1e-4, 1.0, 1, seed=0) == pytest.approx([1e-2])
 
 
 def _templates(epochs=6):
@@ -34,17 +36,16 @@ def _templates(epochs=6):
     }
 
 
-def _run(storage_path, grid, data=None, rungs=()):
-    import torch
-
+def _plan(grid, data=None, rungs=(), epochs=6):
     data = data or blobs()
-    storage = tuning.open_storage(None, storage_path)
-    X_test, y_test = data.X_val, data.y_val
-    templates = _templates()
-    plan = tuning.Plan(data, X_test, y_test, templates, LR_RANGE, grid, rungs)
-    found = tuning.run_studies(plan, storage)
-    assert isinstance(X_test, torch.Tensor)
-    return found
+    runs = tuning_runs(_templates(epochs), grid)
+    return studies.Plan(
+        "tuning", data, data.X_val, data.y_val, runs, lr_range=LR_RANGE, rungs=rungs
+    )
+
+
+def _run(storage_path, grid, data=None, rungs=()):
+    return studies.run_studies(_plan(grid, data, rungs), StudyStorage(None, storage_path))
 
 
 def _results(found):
@@ -55,7 +56,7 @@ def _results(found):
 
 
 def test_every_optimizer_gets_exactly_its_trials_and_a_second_run_trains_none(tmp_path):
-    grid = tuning.learning_rate_grid(*LR_RANGE, 3, seed=0)
+    grid = learning_rate_grid(*LR_RANGE, 3, seed=0)
     found = _run(tmp_path / "study.journal", grid)
     for study in found.values():
         assert [t["index"] for t in study["trials"]] == [0, 1, 2]
@@ -67,7 +68,7 @@ def test_every_optimizer_gets_exactly_its_trials_and_a_second_run_trains_none(tm
     again = _run(tmp_path / "study.journal", grid)
     assert _results(again) == _results(found)
     # Another grid is another study, in the same file.
-    other = _run(tmp_path / "study.journal", tuning.learning_rate_grid(*LR_RANGE, 2, seed=0))
+    other = _run(tmp_path / "study.journal", learning_rate_grid(*LR_RANGE, 2, seed=0))
     assert all(len(s["trials"]) == 2 for s in other.values())
     assert {s["study"] for s in other.values()}.isdisjoint(s["study"] for s in found.values())
 
@@ -75,37 +76,38 @@ def test_every_optimizer_gets_exactly_its_trials_and_a_second_run_trains_none(tm
 def test_a_trial_abandoned_by_a_stopped_run_is_run_again_and_the_results_are_unchanged(
     tmp_path,
 ):
-    """A process claims a trial and dies (its pid no longer exists): the next run marks the
-    trial FAIL, queues its learning rate again and ends as an uninterrupted run does."""
+    """A process claims a study's trials and dies (its pid no longer exists): the next run
+    marks them FAIL, queues their runs again and ends as an uninterrupted run does."""
     import optuna
     from optuna.trial import TrialState
 
-    grid = tuning.learning_rate_grid(*LR_RANGE, 3, seed=0)
+    grid = learning_rate_grid(*LR_RANGE, 3, seed=0)
     rungs = [2]  # pruned, as by default: the rung's judgement is the same after the restart
     uninterrupted = _run(tmp_path / "straight.journal", grid, rungs=rungs)
 
     path = tmp_path / "stopped.journal"
-    storage = tuning.open_storage(None, path)
+    storage = StudyStorage(None, path).open()
     data = blobs()
-    digest = tuning.data_digest(data)
-    name = tuning.study_name(_templates()["adam"], grid, digest, rungs)
-    study = tuning._open_study(storage, name, grid, rungs)
-    [(trial_id, _)] = tuning._claim(storage, study, most=1)
+    plan = _plan(grid, data, rungs)
+    name = studies.study_name(plan, "adam", studies.data_digest(data, data.X_val, data.y_val))
+    study = studies._open_study(storage, name, plan, "adam")
+    claimed = [trial_id for trial_id, _ in studies._claim(storage, study)]  # the whole study
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         capture_output=True,
         text=True,
         check=True,
     )
-    claim = {**tuning._claim_record(), "pid": int(dead.stdout)}
-    storage.set_trial_user_attr(trial_id, tuning.CLAIM, claim)
+    claim = {**studies._claim_record(), "pid": int(dead.stdout)}
+    for trial_id in claimed:
+        storage.set_trial_user_attr(trial_id, studies.CLAIM, claim)
 
     resumed = _run(path, grid, data, rungs)
     assert _results(resumed) == _results(uninterrupted)
-    assert resumed["adam"]["abandoned_and_rerun"] == 1
+    assert resumed["adam"]["abandoned_and_rerun"] == 3
     loaded = optuna.load_study(storage=storage, study_name=name)
     states = [t.state for t in loaded.get_trials(deepcopy=False)]
-    assert states.count(TrialState.COMPLETE) == 1 and states.count(TrialState.FAIL) == 1
+    assert states.count(TrialState.COMPLETE) == 1 and states.count(TrialState.FAIL) == 3
     assert states.count(TrialState.PRUNED) == 2  # ⌈3 / 3⌉ = 1 goes past the rung
 
 
@@ -122,7 +124,7 @@ def test_pruning_stops_all_but_the_best_third_at_each_rung_with_the_same_rungs_f
     from glassbox.compare.pruning import halving_rungs
 
     assert halving_rungs(50) == [6, 17] and halving_rungs(6) == [1, 2] and halving_rungs(1) == []
-    grid = tuning.learning_rate_grid(*LR_RANGE, 5, seed=0)
+    grid = learning_rate_grid(*LR_RANGE, 5, seed=0)
     found = _run(tmp_path / "study.journal", grid, rungs=[2, 4])
     for study in found.values():
         trials = study["trials"]
@@ -145,14 +147,14 @@ SHARER = textwrap.dedent(
     """
     import json, sys
     from pathlib import Path
-    from glassbox.compare import tuning
-    from tests.compare.test_tuning import _templates, LR_RANGE
+    from glassbox.compare import studies
+    from glassbox.compare.optimizer_comparison import learning_rate_grid
+    from glassbox.compare.storage import StudyStorage
+    from tests.compare.test_studies import _plan
     from tests.training.test_loop import blobs
-    data = blobs(n=2000)
-    grid = tuning.learning_rate_grid(*LR_RANGE, 8, seed=0)
-    storage = tuning.open_storage(None, Path(sys.argv[1]))
-    plan = tuning.Plan(data, data.X_val, data.y_val, _templates(epochs=25), LR_RANGE, grid)
-    found = tuning.run_studies(plan, storage)
+    grid = learning_rate_grid(1e-3, 1.0, 8, seed=0)
+    plan = _plan(grid, blobs(n=2000), epochs=25)
+    found = studies.run_studies(plan, StudyStorage(None, Path(sys.argv[1])))
     print(json.dumps({n: [[t["index"], t["best_val_loss"]] for t in s["trials"]]
                       for n, s in found.items()}))
     """
@@ -173,13 +175,13 @@ def test_two_processes_share_one_study_and_each_trial_runs_once(tmp_path):
     outputs = [json.loads(w.communicate(timeout=600)[0]) for w in workers]
     assert all(w.returncode == 0 for w in workers)
     assert outputs[0] == outputs[1]  # both see the whole study
-    storage = tuning.open_storage(None, path)
+    storage = StudyStorage(None, path).open()
     pids = set()
     for summary in optuna.get_all_study_summaries(storage):
         trials = optuna.load_study(storage=storage, study_name=summary.study_name).get_trials()
         assert [t.state for t in trials] == [TrialState.COMPLETE] * 8  # each run once
         assert sorted(t.user_attrs["index"] for t in trials) == list(range(8))
-        pids |= {t.user_attrs[tuning.CLAIM]["pid"] for t in trials}
+        pids |= {t.user_attrs[studies.CLAIM]["pid"] for t in trials}
     assert len(pids) == 2  # both processes trained some of them
     # SGD at the top of the range diverges: its value is infinite, not a number missing.
     values = [v for runs in outputs[0].values() for _, v in runs]
@@ -189,14 +191,16 @@ def test_two_processes_share_one_study_and_each_trial_runs_once(tmp_path):
 def test_a_study_whose_creator_stopped_while_enqueuing_is_topped_up(tmp_path):
     import optuna
 
-    grid = tuning.learning_rate_grid(*LR_RANGE, 3, seed=0)
-    storage = tuning.open_storage(None, tmp_path / "s.journal")
+    grid = learning_rate_grid(*LR_RANGE, 3, seed=0)
+    storage = StudyStorage(None, tmp_path / "s.journal").open()
     data = blobs()
-    for template in _templates().values():  # only the first point made it in
+    plan = _plan(grid, data)
+    digest = studies.data_digest(data, data.X_val, data.y_val)
+    for name in plan.runs:  # only the first run made it in
         study = optuna.create_study(
-            storage=storage, study_name=tuning.study_name(template, grid, tuning.data_digest(data))
+            storage=storage, study_name=studies.study_name(plan, name, digest)
         )
-        tuning._enqueue(study, grid, [0])
+        studies._enqueue(study, plan, name, [0])
     found = _run(tmp_path / "s.journal", grid, data)
     assert all([t["index"] for t in s["trials"]] == [0, 1, 2] for s in found.values())
 
@@ -211,6 +215,35 @@ def test_a_study_whose_creator_stopped_while_enqueuing_is_topped_up(tmp_path):
 def test_a_storage_that_cannot_be_opened_is_named_without_its_password(url, tmp_path):
     from glassbox.errors import InputDataError
 
-    with pytest.raises(InputDataError, match="optimizer_comparison.storage: cannot open") as err:
-        tuning.open_storage(url, tmp_path / "unused.journal")
+    with pytest.raises(InputDataError, match="study_storage.url .*: cannot open") as err:
+        StudyStorage(url, tmp_path / "unused.journal").open()
     assert "hunter2" not in str(err.value) and "sqlite:///study.db" in str(err.value)
+
+
+def test_runs_that_cannot_stack_train_apart_and_a_run_trained_already_is_reused(tmp_path):
+    """An architecture comparison's shape: a study per model (their runs cannot stack), one
+    run equal to one trained already (a seed run) and taken from there, one asked twice."""
+    from glassbox.training.loop import train
+    from glassbox.training.seed_runs import TrainedRun
+    from glassbox.training.stacked import train_stacked
+
+    data = blobs()
+    base = TrainingParams(epochs=4, batch_size=32, progress="never")
+    resnet = TrainingParams(
+        model={"name": "resnet", "width": 16, "depth": 1, "hidden_dropout": 0.0}  # no masks
+    ).model
+    runs = {
+        "mlp": [stacked_run(base, seed=s) for s in (0, 1, 1)],
+        "resnet": [stacked_run(base, seed=s, model=resnet) for s in (0, 1)],
+    }
+    [(model, history)] = train_stacked(data, [runs["mlp"][0]])
+    done = [TrainedRun(runs["mlp"][0], model, history)]
+    plan = studies.Plan("architectures", data, data.X_val, data.y_val, runs, done=done)
+    found = studies.run_studies(plan, StudyStorage(None, tmp_path / "s.journal"))
+    mlp, res = (studies.run_records(found[name]) for name in ("mlp", "resnet"))
+    assert [r["reused"] for r in mlp + res] == [True, False, False, False, False]
+    assert mlp[0]["best_val_loss"] == float(history["val_loss"].min())
+    assert mlp[1] == mlp[2]  # the same run, trained once
+    assert res[0]["parameters"] != mlp[0]["parameters"]
+    alone = train(data, runs["resnet"][1])[1]  # stacked as one by one, to float rounding
+    assert res[1]["val_loss"] == pytest.approx(alone["val_loss"].tolist(), abs=1e-5)
