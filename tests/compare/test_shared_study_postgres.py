@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -144,3 +145,101 @@ def test_a_worker_that_joins_late_takes_a_share(server):
     results = [_finish(early), _finish(late)]
     assert results[0] == results[1]
     assert _completed_once(url) == {early.pid, late.pid}
+
+
+COMPARISONS = ("optimizer_comparison", "architecture_comparison", "privacy_comparison")
+
+
+def _checkout(folder) -> Path:
+    """A project prepared on digits (data and seed runs) with every comparison switched on
+    at a small size, each run by one process."""
+    from tests.conftest import copy_project, kedro_run, set_parameters, write_digits
+
+    project = copy_project(folder / "one")
+    write_digits(project)
+    set_parameters(project, "optional", **dict.fromkeys(COMPARISONS, True))
+    set_parameters(project, "training", epochs=4)
+    set_parameters(project, "seed_runs", seeds=[0, 5])  # seed 0: reused by the comparisons
+    set_parameters(
+        project,
+        "optimizer_comparison",
+        optimizers=["sgd", "adam"],
+        seeds=[0, 1],
+        trials_per_optimizer=2,
+        epochs=4,
+        processes=1,
+    )
+    set_parameters(
+        project,
+        "architecture_comparison",
+        architectures=["mlp", "resnet"],
+        seeds=[0, 1],
+        processes=1,
+    )
+    set_parameters(
+        project,
+        "privacy_comparison",
+        epsilons=[None, 8.0],
+        clip_only=False,
+        seeds=[0, 1],
+        epochs=2,
+        explained_rows=10,
+        processes=1,
+    )
+    prepared = kedro_run(project, "--pipelines", "data_processing,seed_runs")
+    assert prepared.returncode == 0, prepared.stderr[-3000:]
+    return project
+
+
+def test_two_checkouts_share_every_comparison_through_the_credentials_entry(server, tmp_path):
+    """Two checkouts (two machines) with `study_storage` in conf/local/credentials.yml run
+    the three comparisons at once: every run is trained once in the shared database, both
+    write the same reports, and neither shows the password or writes a journal file."""
+    import shutil
+
+    from optuna.trial import TrialState
+
+    from tests.conftest import cli_env
+    from tests.reproducible import without_timings
+
+    first = _checkout(tmp_path)
+    second = shutil.copytree(first, tmp_path / "two", symlinks=True)
+    url = server.database("checkouts").replace("//glassbox@", "//glassbox:s3cret@")
+    for project in (first, second):
+        credentials = project / "conf" / "local" / "credentials.yml"
+        credentials.write_text(f"study_storage:\n  url: {url}\n")
+    command = [sys.executable, "-m", "kedro", "run", "--pipelines", ",".join(COMPARISONS)]
+    runs = [
+        subprocess.Popen(
+            command,
+            cwd=p,
+            env=cli_env(p),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for p in (first, second)
+    ]
+    logs = [run.communicate(timeout=600)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], logs[0][-3000:] + logs[1][-3000:]
+    for name in COMPARISONS:
+        reports = [
+            without_timings(json.loads((p / f"data/08_reporting/{name}.json").read_text()))
+            for p in (first, second)
+        ]
+        assert reports[0] == reports[1], name
+    # Each run trained once: per study exactly its runs finished, none twice, none failed.
+    expected = {"optimizer-tuning": 2, "optimizer-comparison": 3, "architecture": 2}
+    expected["privacy-comparison"] = 2
+    found = _trials(url.replace(":s3cret", ""))
+    assert len(found) == 2 + 2 + 2 + 2
+    for study, trials in found.items():
+        size = next(n for key, n in expected.items() if f"-{key}" in study)
+        finished = [t for t in trials if t.state in (TrialState.COMPLETE, TrialState.PRUNED)]
+        assert sorted(t.user_attrs["index"] for t in finished) == list(range(size)), study
+        assert len(trials) == size  # nothing failed, nothing ran twice
+    for project, log in zip((first, second), logs, strict=True):
+        assert "s3cret" not in log and "glassbox:***@" in log
+        assert not (project / "data/07_model_output/comparison_studies.journal").exists()
+    mlp = json.loads((first / "data/08_reporting/architecture_comparison.json").read_text())
+    assert [r["reused"] for r in mlp["architectures"]["mlp"]["runs"]] == [True, False]

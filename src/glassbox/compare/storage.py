@@ -50,7 +50,7 @@ class StudyStorage:
                     f"study_storage.url (conf/local/credentials.yml): cannot open the Optuna "
                     f"storage {self.shown()!r}: {type(err).__name__}: {err}. Expected a "
                     "database URL Optuna takes (sqlite:///study.db, "
-                    "postgresql://user:password@host/db: the project installs the PostgreSQL "
+                    "postgresql://user@host/db: the project installs the PostgreSQL "
                     "driver), or no study_storage entry for the project's journal file."
                 ) from None
 
