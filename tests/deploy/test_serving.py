@@ -363,3 +363,18 @@ def test_predict_reports_an_imputed_feature_of_a_row(server, trained_project):
     response = server.client.post("/predict", json={"records": [row]})
     assert response.status_code == 200, response.text
     assert response.json()["predictions"][0]["imputed"] == ["pixel_3_3"]
+
+
+def test_several_workers_serve_the_same_answers(server, trained_project):
+    """`--workers 2`: two processes, each with the model, answer as one does."""
+    rows = digits_rows(trained_project, 3)
+    several = Server(trained_project, "--folder", str(trained_project), "--workers", "2")
+    try:
+        assert "with 2 workers" in several.process.stdout.readline()
+        for path in ("/predict", "/explain"):
+            answers = [
+                s.client.post(path, json={"records": rows}).json() for s in (server, several)
+            ]
+            assert answers[0] == answers[1]
+    finally:
+        several.stop()

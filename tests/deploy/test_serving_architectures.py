@@ -132,3 +132,45 @@ def test_the_what_if_page_starts_from_a_typical_row_and_asks_only_the_service(di
     assert "http://" not in html and "https://" not in html  # nothing from another host
     assert "/predict" in html and "/explain" in html
     assert client.get("/openapi.json").json()["paths"].keys() >= {"/predict", "/explain"}
+
+
+def test_concurrent_requests_are_batched_and_answered_as_one_by_one(digits_split):
+    """Twenty-four single-row requests at once, through the whole app: they share a few
+    passes through the model, and each answer (labels, probabilities, attributions) is the
+    answer the same request gets alone, to float32 rounding."""
+    import asyncio
+
+    import httpx
+
+    preprocessor, data, test_rows = digits_split
+    model, _ = train(data, TrainingParams(epochs=2, progress="never", checkpoint_every=0))
+    app = create_app(ServedModel(model, preprocessor, settings=InferenceParams(ig_steps=8)), 0.01)
+    rows = test_rows.head(24).astype(object).to_dict("records")
+
+    async def ask(path: str, together: bool) -> list[dict]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            requests = [client.post(path, json={"records": [row]}) for row in rows]
+            if together:
+                answers = await asyncio.gather(*requests)
+            else:
+                answers = [await request for request in requests]
+        assert all(a.status_code == 200 for a in answers)
+        return [a.json() for a in answers]
+
+    for path, key, values in (
+        ("/predict", "predictions", "probabilities"),
+        ("/explain", "explanations", "attributions"),
+    ):
+        batcher = app.state.batchers[path.strip("/")]
+        alone = asyncio.run(ask(path, together=False))
+        assert batcher.batches == len(rows)  # one by one: a pass each
+        together = asyncio.run(ask(path, together=True))
+        assert batcher.batches - len(rows) < len(rows) / 4  # at once: a few passes in all
+        for one, many in zip(alone, together, strict=True):
+            a, b = one[key][0], many[key][0]
+            assert a.get("label") == b.get("label")
+            names = list(a[values])
+            np.testing.assert_allclose(
+                [b[values][n] for n in names], [a[values][n] for n in names], rtol=0, atol=1e-6
+            )

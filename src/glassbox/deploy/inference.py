@@ -99,12 +99,12 @@ def baseline_row(X_train: np.ndarray, kind: str, preprocessor=None) -> np.ndarra
     return X_train.mean(axis=0, keepdims=True).astype(np.float32)
 
 
-def predict_and_explain(
+def explain_rows(
     model: nn.Module, X: np.ndarray, preprocessor: Preprocessor, baseline: np.ndarray, steps: int
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Rows of model input ``X``: their prediction table, the model outputs it shows, and
-    each row's Integrated Gradients of its predicted output (the class, or a regression's
-    one value) against ``baseline``. Batch inference and the HTTP service both answer with
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of model input ``X``: their model outputs (glassbox.deploy.prediction) and each
+    row's Integrated Gradients of its predicted output (the class, or a regression's one
+    value) against ``baseline``. Batch inference and the HTTP service both answer with
     this, so a row gets the same prediction and explanation from either."""
     import torch
 
@@ -119,4 +119,13 @@ def predict_and_explain(
         torch.from_numpy(baseline),
         steps,
     )
-    return preprocessor.prediction_table(outputs), outputs, attributions
+    return outputs, attributions
+
+
+def predict_and_explain(
+    model: nn.Module, X: np.ndarray, preprocessor: Preprocessor, baseline: np.ndarray, steps: int
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`explain_rows` as the batch pipeline writes it: the prediction table, and the
+    attributions."""
+    outputs, attributions = explain_rows(model, X, preprocessor, baseline, steps)
+    return preprocessor.prediction_table(outputs), attributions

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -20,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from torch import nn
 
 from glassbox.deploy import inference
+from glassbox.deploy.batching import MAX_DELAY_SECONDS, DynamicBatcher
 from glassbox.deploy.params import InferenceParams
 from glassbox.deploy.prediction import model_outputs
 from glassbox.errors import InputDataError
@@ -35,6 +38,7 @@ from glassbox.project_config import load_catalog_config, load_parameters
 from glassbox.tasks import get_task
 from glassbox.training.model_files import load_model
 
+JSON = "application/json"
 MAX_RECORDS = 10_000  # per request: bounds memory and latency for everyone else
 # What the service reads from a project: the catalog's model files, and the inference
 # pipeline's explanation settings (`inference.ig_steps`, `inference.baseline`), so that it
@@ -91,32 +95,38 @@ class ServedModel:
     def from_revision(cls, repo: str, rev: str, remote: str | None = None) -> ServedModel:
         """The files of git revision ``rev`` of ``repo``, read through DVC (from the cache
         when present, else from the configured remote): a deployment names a revision."""
-        import dvc.api
-
-        def fetch(path: str, target: Path, optional: bool = False) -> None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                with dvc.api.open(path, repo=repo, rev=rev, remote=remote, mode="rb") as f:
-                    target.write_bytes(f.read())
-            except Exception as err:  # noqa: BLE001 - DVC raises many types; name the file
-                if optional:
-                    return
-                raise InputDataError(
-                    f"cannot read {path} at revision {rev!r} of {repo}: {err}. Was it "
-                    "committed (dvc.lock) and pushed (`dvc push`)?"
-                ) from err
-
         with tempfile.TemporaryDirectory() as tmp:
-            for path in CONFIG_FILES:
-                fetch(path, Path(tmp) / path, optional=not path.endswith("catalog.yml"))
-            catalog = load_catalog_config(Path(tmp))
-            for name in SERVED_ENTRIES:
-                if name in catalog:
-                    path = catalog[name]["filepath"]
-                    fetch(path, Path(tmp) / path, optional=name == "model_card")
+            fetch_revision(repo, rev, remote, Path(tmp))
             served = cls.from_folder(tmp, revision=rev)
         served.source = f"{repo}@{rev}"
         return served
+
+
+def fetch_revision(repo: str, rev: str, remote: str | None, into: Path) -> None:
+    """Write into ``into`` what the service reads of git revision ``rev`` of ``repo`` (the
+    configuration, then the catalog's model files), through DVC."""
+    import dvc.api
+
+    def fetch(path: str, optional: bool = False) -> None:
+        target = into / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with dvc.api.open(path, repo=repo, rev=rev, remote=remote, mode="rb") as f:
+                target.write_bytes(f.read())
+        except Exception as err:  # noqa: BLE001 - DVC raises many types; name the file
+            if optional:
+                return
+            raise InputDataError(
+                f"cannot read {path} at revision {rev!r} of {repo}: {err}. Was it "
+                "committed (dvc.lock) and pushed (`dvc push`)?"
+            ) from err
+
+    for path in CONFIG_FILES:
+        fetch(path, optional=not path.endswith("catalog.yml"))
+    catalog = load_catalog_config(into)
+    for name in SERVED_ENTRIES:
+        if name in catalog:
+            fetch(catalog[name]["filepath"], optional=name == "model_card")
 
 
 def record_model(preprocessor: Preprocessor) -> type[BaseModel]:
@@ -170,7 +180,7 @@ def _validated(served: ServedModel, request: Records) -> list[dict[str, Any]]:
 
 def _model_input(served: ServedModel, rows: list[dict[str, Any]]) -> np.ndarray:
     """Validated records as model input, through the preprocessor's own transformation
-    (on arrays: a DataFrame per request would cost more than the model)."""
+    (on arrays: a DataFrame per request costs more than the model)."""
     p = served.preprocessor
     numbers = np.array(
         [[np.nan if r[c] is None else r[c] for c in p.numeric_columns] for r in rows],
@@ -222,22 +232,47 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _error(422, "the request body is not what this endpoint takes", details)
 
 
-def create_app(served: ServedModel) -> FastAPI:
+def _json(body: dict) -> Response:
+    """An answer as JSON, serialised once by orjson (FastAPI's own encoding walks the
+    answer twice and costs more than the model for a single row)."""
+    return Response(orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY), media_type=JSON)
+
+
+def create_app(served: ServedModel, batch_delay: float = MAX_DELAY_SECONDS) -> FastAPI:
+    """The service. Concurrent requests' rows share one pass through the model
+    (glassbox.deploy.batching), each waiting at most ``batch_delay`` seconds for others."""
     app = FastAPI(
         title="glassbox",
         description="Predictions and explanations from a glassbox model.",
         version="1",
     )
     _add_error_handlers(app)
-    classes = [str(c) for c in served.preprocessor.classes]
-    predicts_classes = get_task(served.preprocessor.task).predicts_classes
-    features = served.preprocessor.feature_names
+    preprocessor = served.preprocessor
+    classes = [str(c) for c in preprocessor.classes]
+    predicts_classes = get_task(preprocessor.task).predicts_classes
+    features = preprocessor.feature_names
+    settings = served.settings
+    # The configured reference row: the preprocessor's training mean (zeros for one fitted
+    # before it recorded that), or zeros; IG with the configured steps, as batch inference.
+    no_rows = np.zeros((1, len(features)), dtype=np.float32)
+    reference = inference.baseline_row(no_rows, settings.baseline, preprocessor)
+    # The batch path's code: the same outputs, labels and attributions as the pipeline's.
+    predicting = DynamicBatcher(
+        lambda X: model_outputs(served.model, X, preprocessor), max_delay=batch_delay
+    )
+    explaining = DynamicBatcher(
+        lambda X: inference.explain_rows(
+            served.model, X, preprocessor, reference, settings.ig_steps
+        ),
+        max_delay=batch_delay,
+    )
+    app.state.batchers = {"predict": predicting, "explain": explaining}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def what_if_page() -> str:
         from glassbox.deploy.what_if import page
 
-        return page(served.preprocessor)
+        return page(preprocessor)
 
     @app.get("/health")
     def health() -> dict:
@@ -250,51 +285,54 @@ def create_app(served: ServedModel) -> FastAPI:
         return JSONResponse(served.card)
 
     @app.post("/predict")
-    def predict(request: Records) -> dict:
+    async def predict(request: Records) -> Response:
         rows = _validated(served, request)
-        X = _model_input(served, rows)
-        # The batch path's code: the same outputs and labels as the inference pipeline.
-        outputs = model_outputs(served.model, X, served.preprocessor)
-        table = served.preprocessor.prediction_table(outputs)
-        if not predicts_classes:
-            answers = [{"value": v} for v in table["prediction"].tolist()]
-        else:
+        outputs = await predicting(_model_input(served, rows))
+        predicted = preprocessor.predicted(outputs)
+        if predicts_classes:
             answers = [
-                {"label": label, "probabilities": dict(zip(classes, map(float, p), strict=True))}
-                for label, p in zip(table["prediction"].tolist(), outputs, strict=True)
+                {"label": label, "probabilities": dict(zip(classes, p.tolist(), strict=True))}
+                for label, p in zip(predicted, outputs, strict=True)
             ]
+        else:
+            answers = [{"value": v} for v in predicted]
         notes = _notes(served, rows)
-        return {"predictions": [{**a, **n} for a, n in zip(answers, notes, strict=True)]}
+        return _json({"predictions": [{**a, **n} for a, n in zip(answers, notes, strict=True)]})
 
     @app.post("/explain")
-    def explain(request: ExplainRequest) -> dict:
+    async def explain(request: ExplainRequest) -> Response:
         validated = _validated(served, request)
-        X = _model_input(served, validated)
-        # The configured reference row: the preprocessor's training mean (zeros for one fitted
-        # before it recorded that), or zeros; IG with the configured steps, as batch inference.
-        settings = served.settings
-        no_rows = np.zeros((1, X.shape[1]), dtype=np.float32)
-        reference = inference.baseline_row(no_rows, settings.baseline, served.preprocessor)
-        table, _, values = inference.predict_and_explain(
-            served.model, X, served.preprocessor, reference, settings.ig_steps
-        )
+        outputs, values = await explaining(_model_input(served, validated))
         key = "label" if predicts_classes else "value"
-        answers = [{key: v} for v in table["prediction"].tolist()]
         rows = []
         notes = _notes(served, validated)
-        for answer, row, note in zip(answers, values, notes, strict=True):
+        for answer, row, note in zip(preprocessor.predicted(outputs), values, notes, strict=True):
             order = np.argsort(-np.abs(row), kind="stable")[: request.top_k or len(row)]
             top = {features[j]: float(row[j]) for j in order}
-            rows.append({**answer, "attributions": top, **note})
-        return {
-            "method": "integrated_gradients",
-            "steps": settings.ig_steps,
-            "baseline": BASELINES[settings.baseline],
-            "target": "the predicted class" if predicts_classes else "the predicted value",
-            "explanations": rows,
-        }
+            rows.append({key: answer, "attributions": top, **note})
+        return _json(
+            {
+                "method": "integrated_gradients",
+                "steps": settings.ig_steps,
+                "baseline": BASELINES[settings.baseline],
+                "target": "the predicted class" if predicts_classes else "the predicted value",
+                "explanations": rows,
+            }
+        )
 
     return app
+
+
+SERVED = "GLASSBOX_SERVED"  # what each of several workers loads: JSON of folder, revision, source
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one of several worker processes (``--workers``): the model of the folder
+    the starting process named in ``GLASSBOX_SERVED``."""
+    told = json.loads(os.environ[SERVED])
+    served = ServedModel.from_folder(told["folder"], revision=told["revision"])
+    served.source = told["source"]
+    return create_app(served, told["batch_delay"])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -305,21 +343,61 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folder", default=".", help="without --rev: the project checkout")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes that serve at once, each with the model (one per core to use)",
+    )
+    parser.add_argument(
+        "--batch-delay-ms",
+        type=float,
+        default=MAX_DELAY_SECONDS * 1000,
+        help="how long a request's rows wait for other requests' to share a batch",
+    )
     args = parser.parse_args(argv)
+    if args.workers < 1 or args.batch_delay_ms < 0:
+        parser.error("--workers must be at least 1 and --batch-delay-ms at least 0")
 
     import uvicorn
 
-    if args.rev:
-        served = ServedModel.from_revision(args.repo, args.rev, args.remote)
-    else:
-        served = ServedModel.from_folder(args.folder)
-    url = f"http://{args.host}:{args.port}"
-    print(  # noqa: T201 - the one line a user starting the service needs
-        f"glassbox serves {served.source} at {url} (try {url}/docs); Ctrl+C stops it",
-        file=sys.stderr,
-        flush=True,
-    )
-    uvicorn.run(create_app(served), host=args.host, port=args.port, log_level="warning")
+    with tempfile.TemporaryDirectory() as fetched:
+        folder = args.folder
+        if args.rev:  # fetched once; every worker loads the same files
+            fetch_revision(args.repo, args.rev, args.remote, Path(fetched))
+            folder = fetched
+        served = ServedModel.from_folder(folder, revision=args.rev)  # fails here, not in workers
+        if args.rev:
+            served.source = f"{args.repo}@{args.rev}"
+        url = f"http://{args.host}:{args.port}"
+        print(  # noqa: T201 - the one line a user starting the service needs
+            f"glassbox serves {served.source} at {url} (try {url}/docs) with {args.workers} "
+            f"worker{'s' if args.workers > 1 else ''}; Ctrl+C stops it",
+            file=sys.stderr,
+            flush=True,
+        )
+        delay = args.batch_delay_ms / 1000
+        if args.workers == 1:
+            uvicorn.run(
+                create_app(served, delay), host=args.host, port=args.port, log_level="warning"
+            )
+            return
+        os.environ[SERVED] = json.dumps(
+            {
+                "folder": str(folder),
+                "revision": args.rev,
+                "source": served.source,
+                "batch_delay": delay,
+            }
+        )
+        uvicorn.run(
+            "glassbox.deploy.serving:app_from_environment",  # imported by each worker
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+        )
 
 
 if __name__ == "__main__":

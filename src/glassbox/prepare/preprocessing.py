@@ -285,14 +285,22 @@ class Preprocessor:
     def probability_columns(self) -> list[str]:
         return [f"probability_{c}" for c in self.classes]
 
-    def prediction_table(self, outputs: np.ndarray) -> pd.DataFrame:
-        """Model outputs as the user reads them: the predicted label (original label values)
-        and every class's probability; for regression, the predicted value (``outputs``'
-        one column, in target units)."""
+    def predicted(self, outputs: np.ndarray) -> list:
+        """Each row's prediction from its model outputs (what :func:`glassbox.deploy.prediction.
+        model_outputs` gives): the label, in the original label values, of the most probable
+        class; for regression, the value (``outputs``' one column, in target units). The
+        batch table and the HTTP service both answer with it."""
         if not get_task(self.task).predicts_classes:
-            return pd.DataFrame({"prediction": outputs[:, 0]})
+            return outputs[:, 0].tolist()
+        return self.decode_labels(outputs.argmax(axis=1))
+
+    def prediction_table(self, outputs: np.ndarray) -> pd.DataFrame:
+        """Model outputs as the user reads them: the prediction (:meth:`predicted`) and, for
+        classes, every class's probability."""
+        if not get_task(self.task).predicts_classes:
+            return pd.DataFrame({"prediction": self.predicted(outputs)}, dtype=np.float64)
         table = pd.DataFrame(outputs, columns=self.probability_columns())
-        table.insert(0, "prediction", self.decode_labels(outputs.argmax(axis=1)))
+        table.insert(0, "prediction", self.predicted(outputs))
         return table
 
     def to_dict(self) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def predict_new_data(
     if params.top_features == 0:
         return preprocessor.prediction_table(model_outputs(model, X.to_numpy(), preprocessor))
     baseline = inference.baseline_row(X_train.to_numpy(np.float32), params.baseline, preprocessor)
-    table, _, attributions = inference.predict_and_explain(
+    table, attributions = inference.predict_and_explain(
         model, X.to_numpy(), preprocessor, baseline, params.ig_steps
     )
     top = inference.top_attributions(attributions, preprocessor.feature_names, params.top_features)
