@@ -46,7 +46,7 @@ class DynamicBatcher:
         self._timer: asyncio.TimerHandle | None = None
         self._busy = False  # a batch is running on the worker thread
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="glassbox-batch")
-        self.batches = 0  # how many calls of `run` (for the tests and the benchmark)
+        self.batches = 0  # how many calls of `run` so far (the tests read it)
 
     async def __call__(self, X: np.ndarray):
         loop = asyncio.get_running_loop()

@@ -12,6 +12,7 @@ a 4xx naming the field, and the service keeps serving.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -241,12 +242,6 @@ def _json(body: dict) -> Response:
 def create_app(served: ServedModel, batch_delay: float = MAX_DELAY_SECONDS) -> FastAPI:
     """The service. Concurrent requests' rows share one pass through the model
     (glassbox.deploy.batching), each waiting at most ``batch_delay`` seconds for others."""
-    app = FastAPI(
-        title="glassbox",
-        description="Predictions and explanations from a glassbox model.",
-        version="1",
-    )
-    _add_error_handlers(app)
     preprocessor = served.preprocessor
     classes = [str(c) for c in preprocessor.classes]
     predicts_classes = get_task(preprocessor.task).predicts_classes
@@ -266,7 +261,22 @@ def create_app(served: ServedModel, batch_delay: float = MAX_DELAY_SECONDS) -> F
         ),
         max_delay=batch_delay,
     )
-    app.state.batchers = {"predict": predicting, "explain": explaining}
+    batchers = {"predict": predicting, "explain": explaining}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        for batcher in batchers.values():  # the worker threads end with the service
+            batcher.close()
+
+    app = FastAPI(
+        title="glassbox",
+        description="Predictions and explanations from a glassbox model.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.batchers = batchers
+    _add_error_handlers(app)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def what_if_page() -> str:
