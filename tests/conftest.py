@@ -302,6 +302,7 @@ _SLOW_FIRST = [
     "test_parallel_runner.py",
     "test_optimizer_study.py",
     "test_first_hour.py",
+    "test_shared_study_postgres.py",
     "test_serving.py",
     "test_concurrency.py",
     "test_remotes.py",
