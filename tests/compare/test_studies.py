@@ -247,3 +247,34 @@ def test_runs_that_cannot_stack_train_apart_and_a_run_trained_already_is_reused(
     assert res[0]["parameters"] != mlp[0]["parameters"]
     alone = train(data, runs["resnet"][1])[1]  # stacked as one by one, to float rounding
     assert res[1]["val_loss"] == pytest.approx(alone["val_loss"].tolist(), abs=1e-5)
+
+
+def test_the_storage_is_a_credentials_entry_that_a_fresh_clone_may_lack(tmp_path):
+    """No credentials file: the journal; `study_storage: {url: ...}` in
+    conf/local/credentials.yml: that database (other credentials kept); the old
+    `optimizer_comparison.storage` parameter: refused, saying where the setting went."""
+    from pydantic import ValidationError
+
+    from glassbox.compare.params import OptimizerComparisonParams
+    from glassbox.wiring.catalog_datasets.optuna_storage import StudyStorageDataset
+    from glassbox.wiring.config_loader import ConfigLoader
+
+    for env in ("base", "local"):
+        (tmp_path / env).mkdir()
+    loader = ConfigLoader(str(tmp_path), base_env="base", default_run_env="local")
+    credentials = loader["credentials"]
+    assert credentials == {"study_storage": {}}
+    journal = tmp_path / "studies.journal"
+    found = StudyStorageDataset(str(journal), credentials["study_storage"]).load()
+    assert found == StudyStorage(None, journal)
+
+    url = "postgresql://team@db.example.org/glassbox"
+    (tmp_path / "local" / "credentials.yml").write_text(
+        f"study_storage:\n  url: {url}\ns3_keys:\n  key: k\n"
+    )
+    credentials = loader["credentials"]
+    assert credentials == {"study_storage": {"url": url}, "s3_keys": {"key": "k"}}
+    assert StudyStorageDataset(str(journal), credentials["study_storage"]).load().url == url
+
+    with pytest.raises(ValidationError, match="conf/local/credentials.yml"):
+        OptimizerComparisonParams(storage=url)
