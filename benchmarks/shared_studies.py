@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.conftest import cli_env, copy_project, kedro_run, set_parameters, write_digits
+from tests.conftest import copy_project, kedro_run, set_parameters, start_cli, write_digits
 from tests.postgres import postgres_server
 
 OPTIONAL = ("optimizer_comparison", "architecture_comparison", "privacy_comparison")
@@ -55,21 +54,11 @@ def _run_at_once(projects: list[Path], pipeline: str) -> float:
     """Seconds from starting ``kedro run`` in every project to the last one's end."""
     start = time.perf_counter()
     command = [sys.executable, "-m", "kedro", "run", "--pipelines", pipeline]
-    runs = [
-        subprocess.Popen(
-            command,
-            cwd=p,
-            env=cli_env(p),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for p in projects
-    ]
+    runs = [start_cli(command, project) for project in projects]
     for run in runs:
-        _, err = run.communicate()
+        out, _ = run.communicate()
         if run.returncode != 0:
-            sys.exit(f"a worker failed (exit {run.returncode}):\n{err[-3000:]}")
+            sys.exit(f"a worker failed (exit {run.returncode}):\n{out[-3000:]}")
     return time.perf_counter() - start
 
 

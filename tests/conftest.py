@@ -90,6 +90,19 @@ def cli_env(project: Path) -> dict[str, str]:
     return env
 
 
+def start_cli(args: list[str], cwd: Path) -> subprocess.Popen:
+    """Start a command in ``cwd`` as a user would, without waiting for it (several at once):
+    its output and errors together in ``stdout``."""
+    return subprocess.Popen(
+        args,
+        cwd=cwd,
+        env=cli_env(cwd),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def run_cli(
     args: list[str], cwd: Path, timeout: float = 600, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:

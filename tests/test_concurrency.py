@@ -15,26 +15,15 @@ import pytest
 from glassbox.training.model_files import load_model
 from glassbox.wiring.run_lock import RunLock
 from tests.conftest import (
-    cli_env,
     file_digests,
     kedro_run,
     run_cli,
     set_parameters,
     small_comparisons,
+    start_cli,
 )
 
 pytestmark = pytest.mark.e2e
-
-
-def start(args: list[str], project: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        args,
-        cwd=project,
-        env=cli_env(project),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
 
 
 def holds_lock(project: Path, pid: int | None = None) -> bool:
@@ -56,7 +45,7 @@ def wait_for(condition, first: subprocess.Popen, what: str) -> None:
 def test_a_second_kedro_run_is_turned_away_while_one_runs(processed_project):
     project = processed_project
     set_parameters(project, "training", epochs=60, checkpoint_every=0)
-    first = start([sys.executable, "-m", "kedro", "run", "--pipelines", "training"], project)
+    first = start_cli([sys.executable, "-m", "kedro", "run", "--pipelines", "training"], project)
     wait_for(lambda: holds_lock(project, first.pid), first, "it took the lock")
     inputs_before = file_digests(project / "data/05_model_input")
 
@@ -88,7 +77,7 @@ def test_a_second_dvc_repro_is_turned_away_while_one_runs(project_copy):
     for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "copy"]):
         assert run_cli(args, project).returncode == 0
     # The stages up to training: enough for a Kedro stage to hold the lock a while.
-    first = start(["dvc", "repro", "training"], project)
+    first = start_cli(["dvc", "repro", "training"], project)
     wait_for(lambda: holds_lock(project), first, "a Kedro stage took the lock")
 
     second = run_cli(["dvc", "repro", "training"], project)

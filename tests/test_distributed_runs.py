@@ -14,7 +14,7 @@ import time
 import pandas as pd
 import pytest
 
-from tests.conftest import cli_env, kedro_run
+from tests.conftest import cli_env, kedro_run, start_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -86,17 +86,7 @@ def test_two_checkouts_as_two_machines_meet_at_the_rendezvous(processed_project,
         f"training.distributed.rdzv_endpoint=127.0.0.1:{port}"
     )
     command = [sys.executable, "-m", "kedro", "run", "--pipelines", "training", "--params"]
-    runs = [
-        subprocess.Popen(
-            [*command, nodes],
-            cwd=checkout,
-            env=cli_env(checkout),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for checkout in (processed_project, other)
-    ]
+    runs = [start_cli([*command, nodes], checkout) for checkout in (processed_project, other)]
     outputs = [run.communicate(timeout=300)[0] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs[0][-2000:] + outputs[1][-2000:]
     first, second = ((c / MODEL).read_bytes() for c in (processed_project, other))

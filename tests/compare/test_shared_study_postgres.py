@@ -199,7 +199,7 @@ def test_two_checkouts_share_every_comparison_through_the_credentials_entry(serv
 
     from optuna.trial import TrialState
 
-    from tests.conftest import cli_env
+    from tests.conftest import start_cli
     from tests.reproducible import without_timings
 
     first = _checkout(tmp_path)
@@ -209,17 +209,7 @@ def test_two_checkouts_share_every_comparison_through_the_credentials_entry(serv
         credentials = project / "conf" / "local" / "credentials.yml"
         credentials.write_text(f"study_storage:\n  url: {url}\n")
     command = [sys.executable, "-m", "kedro", "run", "--pipelines", ",".join(COMPARISONS)]
-    runs = [
-        subprocess.Popen(
-            command,
-            cwd=p,
-            env=cli_env(p),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for p in (first, second)
-    ]
+    runs = [start_cli(command, project) for project in (first, second)]
     logs = [run.communicate(timeout=600)[0] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], logs[0][-3000:] + logs[1][-3000:]
     for name in COMPARISONS:
