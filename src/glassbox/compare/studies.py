@@ -185,12 +185,11 @@ def _train_and_tell(plan: Plan, studies: dict, claimed: list, storage) -> None:
     from optuna.trial import TrialState
 
     settings = [plan.runs[name][trial.user_attrs["index"]] for name, _, trial in claimed]
-    if plan.lr_range is not None:
-        for _, _, trial in claimed:  # the enqueued rate, recorded as the trial's parameter
-            trial.suggest_float("lr", *plan.lr_range, log=True)
     names = ", ".join(dict.fromkeys(name for name, *_ in claimed))
     rates = ""
     if plan.lr_range is not None:
+        for _, _, trial in claimed:  # the enqueued rate, recorded as the trial's parameter
+            trial.suggest_float("lr", *plan.lr_range, log=True)
         shown = ", ".join(f"{lr:.3g}" for lr in sorted({s.optimizer.lr for s in settings}))
         rates = f" (learning rates {shown})"
     log.info("%s %s: training %d runs together%s", plan.label, names, len(claimed), rates)
