@@ -1,6 +1,6 @@
 """Does a different kind of model that fits the data as well rely on the same features?
 
-A random forest (scikit-learn's defaults, seeded, as the evaluation's baseline) is fitted on
+A random forest (the evaluation's baseline forest, seeded) is fitted on
 the training rows (a seeded sample of ``FOREST_ROWS`` on large tables), and its
 permutation importance on a sample of the explained rows
 (scikit-learn's, seeded: how much its score drops when one feature's values are shuffled)
@@ -47,12 +47,9 @@ def tree_importance(
 ) -> dict:
     """A random forest's validation score and its permutation importance on ``X_rows``
     (accuracy, or R² for a regression, is what the shuffles cost)."""
-    from sklearn import ensemble
+    from glassbox.evaluate.baselines import random_forest
 
-    if get_task(task).predicts_classes:
-        forest = ensemble.RandomForestClassifier(random_state=seed)
-    else:
-        forest = ensemble.RandomForestRegressor(random_state=seed)
+    forest = random_forest(get_task(task).predicts_classes, seed)
     if len(X_train) > FOREST_ROWS:
         rows = np.sort(np.random.default_rng(seed).permutation(len(X_train))[:FOREST_ROWS])
         X_train, y_train = X_train[rows], y_train[rows]
