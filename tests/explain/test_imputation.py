@@ -52,3 +52,31 @@ def test_constant_and_duplicated_columns_do_not_break_it():
     removed = torch.tensor([[True, False, True, False, True]]).repeat(10, 1)
     drawn = imputer.impute(X_train[:10], removed, torch.Generator().manual_seed(0))
     assert torch.isfinite(drawn).all()
+
+
+@pytest.mark.parametrize("removed_count", [1, 2, 4, 5, 6])
+def test_every_draw_has_the_textbook_conditional_mean_and_covariance(removed_count):
+    """Few removed (through the precision matrix), few kept (Matheron's rule), none kept:
+    the draws' mean and covariance are the conditional Gaussian's,
+    mu_g + C_gk C_kk^-1 (x_k - mu_k) and C_gg - C_gk C_kk^-1 C_kg."""
+    g = torch.Generator().manual_seed(5)
+    X_train = torch.randn(4000, 6, generator=g) @ torch.randn(6, 6, generator=g)
+    imputer = GaussianImputer(X_train)
+    rows = 40_000
+    gone = torch.tensor([5, 0, 3, 1, 4, 2][:removed_count])
+    kept = torch.tensor([i for i in range(6) if i not in gone.tolist()], dtype=torch.long)
+    removed = torch.zeros(rows, 6, dtype=torch.bool)
+    removed[:, gone] = True
+    x = X_train[7].double()
+    drawn = imputer.impute(x.repeat(rows, 1), removed, torch.Generator().manual_seed(6))
+    c, mu = imputer.cov, imputer.mean
+    c_gk = c[gone][:, kept]
+    weights = c_gk @ torch.linalg.inv(c[kept][:, kept]) if len(kept) else c_gk
+    mean = mu[gone] + (weights @ (x[kept] - mu[kept]) if len(kept) else 0)
+    cov = c[gone][:, gone] - (weights @ c_gk.T if len(kept) else 0)
+    sample = drawn[:, gone]
+    assert torch.equal(drawn[:, kept], x.repeat(rows, 1)[:, kept])
+    sd = cov.diagonal().sqrt()
+    assert ((sample.mean(dim=0) - mean).abs() / sd).max() < 0.03  # 6 standard errors
+    found = torch.cov(sample.T).reshape(len(gone), len(gone))
+    assert ((found - cov).abs() / torch.outer(sd, sd)).max() < 0.04

@@ -37,11 +37,12 @@ def test_reused_runs_come_back_unchanged_and_only_the_rest_is_trained(tmp_path):
         assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
     wanted = [stacked_run(training, seed=seed) for seed in (1, 2, 2)]
-    results, reused = train_or_reuse(data, wanted, loaded)
+    results, reused, pruned = train_or_reuse(data, wanted, loaded)
     assert reused == [True, False, False]
     assert results[0][0] is loaded[1].model  # seed 1: the stored run itself
     assert len(results[1][1]) == 3  # seed 2: trained here, 3 epochs
     assert results[2][0] is results[1][0]  # asked twice, trained once
+    assert pruned == {}  # no pruning rule given
 
 
 def test_stored_runs_load_their_models_only_when_read(tmp_path):

@@ -53,7 +53,7 @@ from glassbox.compare.storage import StudyStorage
 from glassbox.progress import Periodic
 from glassbox.training.loop import TrainingData
 from glassbox.training.params import TrainingParams
-from glassbox.training.seed_runs import TrainedRun, same_run
+from glassbox.training.seed_runs import TrainedRun, train_or_reuse
 
 log = logging.getLogger(__name__)
 
@@ -193,58 +193,26 @@ def _train_and_tell(plan: Plan, studies: dict, claimed: list, storage) -> None:
         shown = ", ".join(f"{lr:.3g}" for lr in sorted({s.optimizer.lr for s in settings}))
         rates = f" (learning rates {shown})"
     log.info("%s %s: training %d runs together%s", plan.label, names, len(claimed), rates)
-    reused = [next((r for r in plan.done if same_run(r.settings, s)), None) for s in settings]
-    to_train = [i for i, r in enumerate(reused) if r is None]
     claims = [trial_id for _, trial_id, _ in claimed]
+
+    def halving(positions: list[int]) -> _Halving | None:  # for the runs trained together
+        return _Halving([claimed[p][2] for p in positions], plan.rungs) if plan.rungs else None
+
     with Periodic(HEARTBEAT_SECONDS, functools.partial(_write_claims, storage, claims)):
-        trained, pruned = _train_together(
-            plan, [settings[i] for i in to_train], [claimed[i][2] for i in to_train]
-        )
-    results = {i: (r.model, r.history) for i, r in enumerate(reused) if r is not None}
-    results |= dict(zip(to_train, trained, strict=True))
-    stopped = {to_train[i]: epoch for i, epoch in pruned.items()}
+        results, reused, stopped = train_or_reuse(plan.data, settings, plan.done, halving)
     for position, (name, _, trial) in enumerate(claimed):
         model, history = results[position]
         run = plan.describe(
             model, history, settings[position], plan.data, plan.X_test, plan.y_test
-        ) | {"reused": reused[position] is not None}
+        ) | {"reused": reused[position]}
         if position in stopped:
             trial.set_user_attr(RUN, run | {"pruned_at": stopped[position]})
             studies[name].tell(trial, state=TrialState.PRUNED)
         else:
             trial.set_user_attr(RUN, run)
             studies[name].tell(trial, _finite(run["best_val_loss"]))
-    if pruned:
-        log.info("%s: %d of %d runs pruned", plan.label, len(pruned), len(claimed))
-
-
-def _train_together(plan: Plan, settings: list[TrainingParams], trials: list):
-    """Each run's (model, history), in order: runs that can stack (same model and data
-    settings) train together, a run asked for twice trains once; and which stopped at a
-    pruning rung (position → epoch)."""
-    from glassbox.training.stacked import stack_key, train_stacked
-
-    unique: list[int] = []  # the first position of each distinct run
-    same_as = []
-    for i, s in enumerate(settings):
-        twin = next((u for u in unique if same_run(settings[u], s)), None)
-        if twin is None:
-            unique.append(i)
-        same_as.append(i if twin is None else twin)
-    groups: dict[str, list[int]] = {}
-    for i in unique:
-        groups.setdefault(stack_key(settings[i]), []).append(i)
-    trained, stopped = {}, {}
-    for members in groups.values():
-        halving = _Halving([trials[i] for i in members], plan.rungs)
-        results = train_stacked(
-            plan.data, [settings[i] for i in members], prune=halving if plan.rungs else None
-        )
-        trained |= dict(zip(members, results, strict=True))
-        stopped |= {members[p]: epoch for p, epoch in halving.pruned.items()}
-    everyone = range(len(settings))
-    pruned = {i: stopped[same_as[i]] for i in everyone if same_as[i] in stopped}
-    return [trained[same_as[i]] for i in everyone], pruned
+    if stopped:
+        log.info("%s: %d of %d runs pruned", plan.label, len(stopped), len(claimed))
 
 
 def _open_study(storage, name: str, plan: Plan, key: str):

@@ -5,11 +5,12 @@ and architecture comparisons train, among their runs, the configured optimizer a
 architecture at their seeds: by default the same runs. They are trained once, in the
 `seed_runs` stage, and each reader reuses a run whose settings equal its own (every
 setting but the device, which does not change what is computed) instead of training it
-again.
+again: every comparison's runs are trained through :func:`train_or_reuse`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,7 +19,7 @@ from torch import nn
 from glassbox.training.loop import TrainingData
 from glassbox.training.optimizers import OPTIMIZERS
 from glassbox.training.params import TrainingParams
-from glassbox.training.stacked import stacked_run, train_stacked
+from glassbox.training.stacked import stack_key, stacked_run, train_stacked
 
 # Settings that say where a run executes, not what it computes.
 NOT_COMPARED = {"device"}
@@ -60,21 +61,40 @@ def train_seed_runs(data: TrainingData, training: TrainingParams, seeds: list[in
 
 
 def train_or_reuse(
-    data: TrainingData, settings: list[TrainingParams], done: list[TrainedRun]
-) -> tuple[list[tuple[nn.Module, pd.DataFrame]], list[bool]]:
+    data: TrainingData,
+    settings: list[TrainingParams],
+    done: Sequence[TrainedRun] = (),
+    prune_for: Callable[[list[int]], object | None] | None = None,
+) -> tuple[list[tuple[nn.Module, pd.DataFrame]], list[bool], dict[int, int]]:
     """Per run of ``settings``, in order, its model and history: taken from ``done`` where
-    a run there has the same settings, trained (together) otherwise, and once where the
-    same run is asked for twice; and which were taken from ``done``."""
+    a run there has the same settings; trained otherwise, runs that can stack (the same
+    model and data settings: stacked.stack_key) together, and once where the same run is
+    asked for twice. Also which were taken from ``done``, and which stopped at a pruning
+    rung (position → epoch): ``prune_for(positions)`` gives the rule for the runs at those
+    positions, trained together (train_stacked's ``prune``, which records the runs it
+    stopped in ``pruned``, member → epoch), or None."""
     found = [next((run for run in done if same_run(run.settings, s)), None) for s in settings]
-    missing: list[TrainingParams] = []
-    for s, run in zip(settings, found, strict=True):
-        if run is None and not any(same_run(s, m) for m in missing):
-            missing.append(s)
-    trained = train_stacked(data, missing)
-    results = [
-        (run.model, run.history)
-        if run is not None
-        else trained[next(i for i, m in enumerate(missing) if same_run(s, m))]
-        for s, run in zip(settings, found, strict=True)
+    first: list[int] = []  # the first position of each distinct run to train
+    same_as: dict[int, int] = {}  # every position to train → the first with its run
+    for position, (s, run) in enumerate(zip(settings, found, strict=True)):
+        if run is None:
+            twin = next((f for f in first if same_run(settings[f], s)), None)
+            if twin is None:
+                first.append(position)
+            same_as[position] = position if twin is None else twin
+    groups: dict[str, list[int]] = {}
+    for position in first:
+        groups.setdefault(stack_key(settings[position]), []).append(position)
+    trained, stopped = {}, {}
+    for members in groups.values():
+        rule = prune_for(members) if prune_for is not None else None
+        results = train_stacked(data, [settings[m] for m in members], prune=rule)
+        trained |= dict(zip(members, results, strict=True))
+        if rule is not None:
+            stopped |= {members[i]: epoch for i, epoch in rule.pruned.items()}
+    runs = [
+        (run.model, run.history) if run is not None else trained[same_as[position]]
+        for position, run in enumerate(found)
     ]
-    return results, [run is not None for run in found]
+    pruned = {p: stopped[f] for p, f in same_as.items() if f in stopped}
+    return runs, [run is not None for run in found], pruned
