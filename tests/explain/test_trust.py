@@ -115,3 +115,19 @@ def test_on_a_rare_class_the_methods_that_find_the_planted_signal_pass_every_che
     )
     assert not quality["checks"]["deletion_beats_random"]
     assert not quality["checks"]["deletion_on_data_beats_random"]
+
+
+def test_rank_correlation_is_the_mean_of_scipys_spearman_over_rows_that_vary():
+    from scipy.stats import spearmanr
+
+    from glassbox.explain.trust import rank_correlation
+
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(50, 8))
+    b = a + rng.normal(size=(50, 8))
+    b[:10] = np.round(b[:10])  # ties
+    a[10] = 1.0  # a constant row is left out
+    varied = [i for i in range(50) if i != 10]
+    expected = np.mean([spearmanr(a[i], b[i]).statistic for i in varied])
+    assert rank_correlation(a, b) == pytest.approx(expected, abs=1e-12)
+    assert rank_correlation(np.ones((3, 4)), b[:3, :4]) == 0.0

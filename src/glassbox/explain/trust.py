@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 import torch
-from scipy.stats import spearmanr
+from scipy.stats import rankdata
 from torch import nn
 
 from glassbox.explain.imputation import GaussianImputer
@@ -129,13 +129,18 @@ def randomised_copy(model: nn.Module, seed: int) -> nn.Module:
 
 
 def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean over rows of Spearman's correlation between ``a`` and ``b``."""
-    values = []
-    for row_a, row_b in zip(a, b, strict=True):
-        if np.ptp(row_a) == 0 or np.ptp(row_b) == 0:
-            continue
-        values.append(spearmanr(row_a, row_b).statistic)
-    return float(np.mean(values)) if values else 0.0
+    """Mean over rows of Spearman's correlation between ``a`` and ``b`` (rows where either
+    is constant left out): the Pearson correlation of average ranks, all rows at once
+    (scipy's ``spearmanr`` row by row took 2.5 s of the 60,000-row table's checks)."""
+    a, b = np.asarray(a), np.asarray(b)
+    varied = (np.ptp(a, axis=1) > 0) & (np.ptp(b, axis=1) > 0)
+    if not varied.any():
+        return 0.0
+    ranks_a, ranks_b = rankdata(a[varied], axis=1), rankdata(b[varied], axis=1)
+    ranks_a -= ranks_a.mean(axis=1, keepdims=True)
+    ranks_b -= ranks_b.mean(axis=1, keepdims=True)
+    products = (ranks_a * ranks_b).sum(axis=1)
+    return float(np.mean(products / np.sqrt((ranks_a**2).sum(axis=1) * (ranks_b**2).sum(axis=1))))
 
 
 def assess(
