@@ -278,3 +278,19 @@ def test_the_storage_is_a_credentials_entry_that_a_fresh_clone_may_lack(tmp_path
 
     with pytest.raises(ValidationError, match="conf/local/credentials.yml"):
         OptimizerComparisonParams(storage=url)
+
+
+def test_the_first_process_claims_about_half_of_the_runs_to_train_and_the_second_the_rest():
+    from glassbox.compare.studies import studies_to_claim
+
+    # The optimizer comparison's final runs on a large table: adam's and adamw's fewer to
+    # train (runs reused from the seed runs, or asked twice).
+    to_train = dict(sgd=9, momentum=9, nesterov=9, rmsprop=9, adagrad=9, adam=3, adamw=3)
+    first = studies_to_claim(to_train, list(to_train))
+    assert first == ["sgd", "momentum", "nesterov"]  # 27 of 51 (counting studies: 36)
+    rest = [name for name in to_train if name not in first]
+    assert studies_to_claim(to_train, rest) == rest  # one stack, nothing left for a third round
+    tuning = dict.fromkeys(["sgd", "momentum", "nesterov", "rmsprop", "adagrad"], 5)
+    assert len(studies_to_claim(tuning, list(tuning))) == 3  # 15 of 25
+    assert studies_to_claim({"only": 9}, ["only"]) == ["only"]
+    assert studies_to_claim(dict(a=0, b=0), ["a", "b"]) == ["a", "b"]  # all reused: one round

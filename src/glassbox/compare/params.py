@@ -16,7 +16,7 @@ ArchitectureName = registered(ARCHITECTURES, "architecture")
 
 
 # How many processes on this machine train a comparison's runs at once (each single-threaded;
-# each claims whole studies, up to half of them, so more than two add nothing): where it runs,
+# each claims whole studies, about half of the runs, so more than two add nothing): where it runs,
 # not what it computes (glassbox.parameters.EXECUTION_KEYS).
 def _processes():
     return Field(2, ge=1, description="processes on this machine that train the runs at once")
