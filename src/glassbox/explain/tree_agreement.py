@@ -47,7 +47,7 @@ def tree_importance(
 ) -> dict:
     """A random forest's validation score and its permutation importance on ``X_rows``
     (accuracy, or R² for a regression, is what the shuffles cost)."""
-    from glassbox.evaluate.baselines import random_forest
+    from glassbox.forest import random_forest
 
     forest = random_forest(get_task(task).predicts_classes, seed)
     if len(X_train) > FOREST_ROWS:
