@@ -20,6 +20,13 @@ def test_git_holds_no_credentials_data_or_models():
     assert not [p for p in tracked if p.endswith((".safetensors", ".pt", ".parquet", ".csv"))]
 
 
+def test_main_carries_no_dvc_lock():
+    """A lock on main names a run's outputs that no remote a user has holds: a fresh clone's
+    first `make run` (`dvc repro --pull`) then opened with two WARNING lines about missing
+    cache files (docs/versioning.md: each team commits its own)."""
+    assert "dvc.lock" not in _tracked()
+
+
 def test_dvc_sees_dvc_files_in_the_data_layers(tmp_path):
     """A regression test: a `data/**` ignore rule made DVC skip every .dvc file under data/."""
     project = copy_project(tmp_path / "project")
