@@ -54,7 +54,7 @@ from glassbox.compare.storage import StudyStorage
 from glassbox.progress import EVERY_SECONDS, Periodic
 from glassbox.training.loop import TrainingData
 from glassbox.training.params import TrainingParams
-from glassbox.training.seed_runs import TrainedRun, same_run, train_or_reuse
+from glassbox.training.seed_runs import TrainedRun, match_runs, train_or_reuse
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +158,9 @@ def run_studies(plan: Plan, storage: StudyStorage) -> dict[str, dict]:
     studies = {
         name: _open_study(opened, study_name(plan, name, digest), plan, name) for name in plan.runs
     }
-    to_train = {name: _runs_to_train(runs, plan.done) for name, runs in plan.runs.items()}
+    to_train = {  # distinct runs not in plan.done: what each study costs to train
+        name: len(set(match_runs(runs, plan.done)[1].values())) for name, runs in plan.runs.items()
+    }
     said = -math.inf  # when the last "waiting" line was logged
     while True:
         for name, study in studies.items():
@@ -206,16 +208,6 @@ def studies_to_claim(to_train: dict[str, int], waiting: list[str]) -> list[str]:
             chosen.append(name)
             holding += to_train[name]
     return chosen
-
-
-def _runs_to_train(runs: list[TrainingParams], done: list[TrainedRun]) -> int:
-    """How many distinct runs of ``runs`` are not in ``done`` (what training them costs)."""
-    distinct: list[TrainingParams] = []
-    for s in runs:
-        fresh = not any(same_run(d.settings, s) for d in done)
-        if fresh and not any(same_run(d, s) for d in distinct):
-            distinct.append(s)
-    return len(distinct)
 
 
 def _train_and_tell(plan: Plan, studies: dict, claimed: list, storage) -> None:

@@ -60,6 +60,24 @@ def train_seed_runs(data: TrainingData, training: TrainingParams, seeds: list[in
     ]
 
 
+def match_runs(
+    settings: list[TrainingParams], done: Sequence[TrainedRun] = ()
+) -> tuple[list[TrainedRun | None], dict[int, int]]:
+    """Per run of ``settings``, the run of ``done`` with the same settings, or None; and
+    every position that must be trained → the first position asking for the same run (so
+    that a run asked for twice trains once: the distinct values are what training costs)."""
+    found = [next((run for run in done if same_run(run.settings, s)), None) for s in settings]
+    first: list[int] = []  # the first position of each distinct run to train
+    same_as: dict[int, int] = {}
+    for position, (s, run) in enumerate(zip(settings, found, strict=True)):
+        if run is None:
+            twin = next((f for f in first if same_run(settings[f], s)), None)
+            if twin is None:
+                first.append(position)
+            same_as[position] = position if twin is None else twin
+    return found, same_as
+
+
 def train_or_reuse(
     data: TrainingData,
     settings: list[TrainingParams],
@@ -73,17 +91,9 @@ def train_or_reuse(
     rung (position → epoch): ``prune_for(positions)`` gives the rule for the runs at those
     positions, trained together (train_stacked's ``prune``, which records the runs it
     stopped in ``pruned``, member → epoch), or None."""
-    found = [next((run for run in done if same_run(run.settings, s)), None) for s in settings]
-    first: list[int] = []  # the first position of each distinct run to train
-    same_as: dict[int, int] = {}  # every position to train → the first with its run
-    for position, (s, run) in enumerate(zip(settings, found, strict=True)):
-        if run is None:
-            twin = next((f for f in first if same_run(settings[f], s)), None)
-            if twin is None:
-                first.append(position)
-            same_as[position] = position if twin is None else twin
+    found, same_as = match_runs(settings, done)
     groups: dict[str, list[int]] = {}
-    for position in first:
+    for position in sorted(set(same_as.values())):  # the first position of each run to train
         groups.setdefault(stack_key(settings[position]), []).append(position)
     trained, stopped = {}, {}
     for members in groups.values():
