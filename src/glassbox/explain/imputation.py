@@ -56,11 +56,12 @@ class GaussianImputer:
         order = torch.argsort(removed.to(torch.int8), dim=1, descending=True, stable=True)
         gone, kept = order[:, :k], order[:, k:]  # (n, k), (n, d - k)
         x = X.double()
-        residual = (x.gather(1, kept) - self.mean[kept]).unsqueeze(-1)  # (n, d - k, 1)
+        x_kept = x.gather(1, kept)  # (n, d - k)
         if 2 * k <= d:
             p_gg = self.precision[gone[:, :, None], gone[:, None, :]]
             p_gk = self.precision[gone[:, :, None], kept[:, None, :]]
             chol = torch.linalg.cholesky(p_gg)  # R R^T = P_gg, so R^-T z has covariance P_gg^-1
+            residual = (x_kept - self.mean[kept]).unsqueeze(-1)
             shift = torch.cholesky_solve(p_gk @ residual, chol)
             noise = torch.randn(n, k, 1, generator=generator, dtype=torch.float64)
             spread = torch.linalg.solve_triangular(chol.transpose(1, 2), noise, upper=True)
@@ -72,7 +73,7 @@ class GaussianImputer:
             if k < d:
                 c_kk = self.cov[kept[:, :, None], kept[:, None, :]]
                 c_gk = self.cov[gone[:, :, None], kept[:, None, :]]
-                gap = residual - (joint.gather(1, kept) - self.mean[kept]).unsqueeze(-1)
+                gap = (x_kept - joint.gather(1, kept)).unsqueeze(-1)
                 draw = draw + (
                     c_gk @ torch.cholesky_solve(gap, torch.linalg.cholesky(c_kk))
                 ).squeeze(-1)
